@@ -1,0 +1,82 @@
+//! The clap command tree. Each subcommand lives in its own module; adding one means a variant
+//! here and a module beside this file.
+
+mod vectors;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// dexlink: keys, addresses, signatures and orders for Binance Chain DEXes, kept on your machine.
+#[derive(Debug, Parser)]
+#[command(name = "dexlink", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Key directory (default: $DEXLINK_HOME, else ~/.dexlink).
+    #[arg(long, global = true, env = "DEXLINK_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Machine output: one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only what scripts need.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run test-vector files.
+    #[command(subcommand)]
+    Vectors(vectors::VectorsCmd),
+}
+
+/// A CLI failure: a message for the user and the exit code to leave with.
+#[derive(Debug)]
+pub struct CliError {
+    message: String,
+    code: u8,
+}
+
+impl CliError {
+    /// Bad input or usage (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 2,
+        }
+    }
+    /// A failure of the operation itself (exit 1).
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 1,
+        }
+    }
+    pub fn exit_code(&self) -> u8 {
+        self.code
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+pub type CliResult = Result<ExitCode, CliError>;
+
+pub fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Vectors(c) => vectors::run(&cli.global, c),
+    }
+}

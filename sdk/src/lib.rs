@@ -1,0 +1,18 @@
+//! dexlink: a non-custodial wallet SDK for Binance Chain (Binance DEX) protocol exchanges.
+//!
+//! Keys are generated, held, used and erased on the caller's machine. The crate covers
+//! mnemonics, HD derivation, addresses, signatures, transactions, keystores, link proofs and
+//! the test-vector runner; it has no CLI or server dependencies.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod address;
+pub mod bech32;
+pub mod hash;
+pub mod keys;
+pub mod signature;
+
+pub use address::{Address, AddressError, ChainId, Hrp, Network};
+pub use keys::{KeyError, PrivateKey, PublicKey};
+pub use signature::{Signature, SignatureError};
+pub mod vectors;
