@@ -10,6 +10,7 @@ pub mod address;
 pub mod bech32;
 pub mod hash;
 pub mod keys;
+pub mod recover;
 pub mod signature;
 
 pub use address::{Address, AddressError, ChainId, Hrp, Network};

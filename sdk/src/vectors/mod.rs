@@ -15,6 +15,7 @@ use thiserror::Error;
 
 mod fields;
 mod keys;
+mod recover;
 
 pub(crate) use fields::Fields;
 
@@ -48,6 +49,12 @@ pub enum ErrorKind {
     UnsupportedKeystore,
     /// Keystore structurally broken.
     InvalidKeystore,
+    /// A token symbol that is empty, too long or not printable ASCII (an extension of the
+    /// list in `test-vectors.md`, for `token-recover` vectors).
+    InvalidSymbol,
+    /// A signed message that is not exactly the expected document (an extension, for
+    /// `token-recover` and `link-proof` vectors).
+    InvalidMessage,
 }
 
 impl ErrorKind {
@@ -67,6 +74,8 @@ impl ErrorKind {
             Self::WrongPassword => "wrong-password",
             Self::UnsupportedKeystore => "unsupported-keystore",
             Self::InvalidKeystore => "invalid-keystore",
+            Self::InvalidSymbol => "invalid-symbol",
+            Self::InvalidMessage => "invalid-message",
         }
     }
 }
@@ -147,6 +156,7 @@ fn check_for(kind: &str) -> Option<Check> {
         "signature" => keys::check_signature,
         "ecdsa-verify" => keys::check_ecdsa_verify,
         "bech32" => keys::check_bech32,
+        "token-recover" => recover::check_token_recover,
         _ => return None,
     })
 }
