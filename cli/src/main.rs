@@ -2,12 +2,14 @@
 
 mod cmd;
 mod output;
+mod secrets;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    secrets::harden_process();
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(code) => code,

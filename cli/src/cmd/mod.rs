@@ -1,7 +1,9 @@
 //! The clap command tree. Each subcommand lives in its own module; adding one means a variant
 //! here and a module beside this file.
 
+mod recover;
 mod vectors;
+mod verify;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -35,9 +37,14 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Sign and verify BEP-333 token recovery requests (recover BEP2/BEP8 tokens on BSC).
+    #[command(subcommand, long_about = recover::LONG_ABOUT)]
+    Recover(recover::RecoverCmd),
     /// Run test-vector files.
     #[command(subcommand)]
     Vectors(vectors::VectorsCmd),
+    /// Verify a bnbSign-convention message signature.
+    Verify(verify::VerifyArgs),
 }
 
 /// A CLI failure: a message for the user and the exit code to leave with.
@@ -62,6 +69,13 @@ impl CliError {
             code: 1,
         }
     }
+    /// The user declined a confirmation (exit 1; nothing was done).
+    pub fn cancelled() -> Self {
+        Self {
+            message: "cancelled; nothing was done".into(),
+            code: 1,
+        }
+    }
     pub fn exit_code(&self) -> u8 {
         self.code
     }
@@ -73,10 +87,21 @@ impl fmt::Display for CliError {
     }
 }
 
+/// Accepts only `-` (read from stdin) for a positional input argument.
+pub fn parse_dash(s: &str) -> Result<bool, String> {
+    if s == "-" {
+        Ok(true)
+    } else {
+        Err("only '-' (read from stdin) is accepted here".into())
+    }
+}
+
 pub type CliResult = Result<ExitCode, CliError>;
 
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
+        Command::Recover(c) => recover::run(&cli.global, c),
         Command::Vectors(c) => vectors::run(&cli.global, c),
+        Command::Verify(a) => verify::run(&cli.global, a),
     }
 }

@@ -1,0 +1,141 @@
+//! `dexlink recover`: BEP-333 token recovery requests.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use dexlink::recover::{SignedRecoverRequest, RecoverError};
+
+use super::{CliError, CliResult, Global};
+use crate::output::print_json;
+use crate::secrets::read_input;
+
+pub const LONG_ABOUT: &str = "\
+Sign and verify BEP-333 token recovery requests, offline.
+
+The Beacon Chain is shut down; BEP2/BEP8 balances are recovered on BNB Smart Chain in four steps:
+  1. Find the token, amount and the BSC address that should receive it (the self-service tool
+     shows your balances).
+  2. Sign a recovery request with your bnb1... key.        <- dexlink does this, offline:
+     `dexlink recover sign NAME --symbol CAKE-435 --amount 0.00001 --recipient 0x...`
+  3. Send the request (message, publicKey, signature) to the approval service, which checks it
+     and returns Merkle proofs and an approval signature.
+  4. Call `recover` on the BSC recovery contract 0x0000000000000000000000000000000000003000 with
+     the approval and the payload pieces dexlink prints (tokenSymbol, amount, ownerSignature,
+     ownerPubKey).
+Anyone can check a request with `dexlink recover verify`.";
+
+#[derive(Debug, Subcommand)]
+pub enum RecoverCmd {
+    /// Verify a recovery request and show the address it proves and what it authorises.
+    ///
+    /// Example: dexlink recover verify --file request.txt --public-key 0x03... --signature 0xe483...
+    Verify {
+        /// The request message text (the exact signed JSON).
+        #[arg(long, conflicts_with_all = ["file", "stdin"])]
+        message: Option<String>,
+        /// Read the message from a file (one trailing newline is ignored).
+        #[arg(long, conflicts_with = "stdin")]
+        file: Option<PathBuf>,
+        /// Read the message from stdin (one trailing newline is ignored).
+        #[arg(value_name = "-", value_parser = super::parse_dash)]
+        stdin: Option<bool>,
+        /// The signer's public key (hex, 0x optional).
+        #[arg(long = "public-key")]
+        public_key: String,
+        /// The signature (hex r||s, 0x optional).
+        #[arg(long)]
+        signature: String,
+    },
+}
+
+pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
+    match cmd {
+        RecoverCmd::Verify {
+            message,
+            file,
+            stdin,
+            public_key,
+            signature,
+        } => {
+            let bytes = read_input(message.as_deref(), file.as_deref(), stdin.unwrap_or(false))?;
+            let mut text = String::from_utf8(bytes)
+                .map_err(|_| CliError::usage("the message is not UTF-8 text"))?;
+            // Files and pipes usually end with a newline the signer never signed.
+            if text.ends_with('\n') {
+                text.pop();
+                if text.ends_with('\r') {
+                    text.pop();
+                }
+            }
+            match SignedRecoverRequest::verify(&text, &public_key, &signature) {
+                Ok(v) => {
+                    print_verified(global, &v);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => verify_failed(global, &e),
+            }
+        }
+    }
+}
+
+fn verify_failed(global: &Global, e: &RecoverError) -> CliResult {
+    let malformed_input = matches!(
+        e,
+        RecoverError::PublicKey(_) | RecoverError::SignatureFormat(_)
+    );
+    if global.json {
+        print_json(&serde_json::json!({"valid": false, "reason": e.to_string()}));
+    }
+    let err = format!("invalid recovery request: {e}");
+    Err(if malformed_input {
+        CliError::usage(err)
+    } else {
+        CliError::failed(err)
+    })
+}
+
+/// Prints a signed or verified request: everything the approver and the contract need.
+pub fn print_verified(global: &Global, v: &SignedRecoverRequest) {
+    let p = v.contract_payload();
+    let r = &v.request;
+    if global.json {
+        print_json(&serde_json::json!({
+            "valid": true,
+            "address": v.address().to_string(),
+            "chain_id": r.chain.chain_id(),
+            "symbol": r.symbol.as_str(),
+            "amount": r.amount.to_string(),
+            "amount_units": r.amount.units(),
+            "recipient": r.recipient.to_checksummed(),
+            "message": v.message,
+            "message_sha256": hex::encode(v.message_hash()),
+            "signature": format!("0x{}", v.signature),
+            "publicKey": format!("0x{}", v.public_key),
+            "payload": {
+                "tokenSymbol": p.token_symbol,
+                "amount": p.amount,
+                "ownerSignature": p.owner_signature,
+                "ownerPubKey": p.owner_pub_key,
+            },
+        }));
+        return;
+    }
+    println!("address:    {}", v.address());
+    println!(
+        "authorises: recover {} {} to {} on {}",
+        r.amount,
+        r.symbol,
+        r.recipient.to_checksummed(),
+        r.chain.chain_id()
+    );
+    println!("message:    {}", v.message);
+    println!("sha256:     {}", hex::encode(v.message_hash()));
+    println!("signature:  0x{}", v.signature);
+    println!("publicKey:  0x{}", v.public_key);
+    println!("contract payload:");
+    println!("  tokenSymbol:    {}", p.token_symbol);
+    println!("  amount:         {}", p.amount);
+    println!("  ownerSignature: {}", p.owner_signature);
+    println!("  ownerPubKey:    {}", p.owner_pub_key);
+}

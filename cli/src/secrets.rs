@@ -1,0 +1,205 @@
+//! Reading secrets and confirmations at the edge: never from argv, never echoed.
+//!
+//! Password sources, in order: `--password-file FILE`, `DEXLINK_PASSWORD` (for automation only),
+//! a hidden prompt on the terminal. With no terminal and none of the others, a clear error —
+//! never a hang on a closed stdin.
+
+use std::fs;
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use crate::cmd::CliError;
+
+/// The environment variable that may hold the key-store password (automation only).
+pub const PASSWORD_ENV: &str = "DEXLINK_PASSWORD";
+
+/// Turns off core dumps and same-user ptrace before any secret is read (Linux), and restores
+/// the default SIGPIPE action.
+pub fn harden_process() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY-free wrappers do not exist for these; failures are ignored on purpose:
+        // hardening is best effort and must not stop the user.
+        unsafe {
+            libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+            let zero = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &zero);
+            // `dexlink ... | head` should end quietly, as Unix tools do, not panic on EPIPE.
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+}
+
+/// Strips one trailing line ending (`\n` or `\r\n`) in place.
+fn trim_line_end(s: &mut Zeroizing<String>) {
+    if s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+}
+
+/// Reads a password file: it must not be readable by others; one trailing newline is dropped.
+pub fn read_password_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path).map_err(|e| {
+            CliError::usage(format!("cannot read password file {}: {e}", path.display()))
+        })?;
+        if meta.mode() & 0o077 != 0 {
+            return Err(CliError::usage(format!(
+                "password file {} is accessible by other users (mode {:o}); run: chmod 600 {}",
+                path.display(),
+                meta.mode() & 0o777,
+                path.display()
+            )));
+        }
+    }
+    let mut f = fs::File::open(path).map_err(|e| {
+        CliError::usage(format!("cannot read password file {}: {e}", path.display()))
+    })?;
+    let mut s = Zeroizing::new(String::with_capacity(1024));
+    f.read_to_string(&mut s).map_err(|e| {
+        CliError::usage(format!(
+            "password file {} is not readable UTF-8 text: {e}",
+            path.display()
+        ))
+    })?;
+    trim_line_end(&mut s);
+    Ok(s)
+}
+
+/// Where a password comes from, resolved once per command.
+pub struct PasswordSource<'a> {
+    /// `--password-file`.
+    pub file: Option<&'a Path>,
+}
+
+impl PasswordSource<'_> {
+    /// The password for an existing entry.
+    pub fn get(&self, prompt: &str) -> Result<Zeroizing<String>, CliError> {
+        if let Some(p) = self.file {
+            return read_password_file(p);
+        }
+        if let Some(v) = std::env::var_os(PASSWORD_ENV) {
+            let v = v.into_string().map_err(|_| {
+                CliError::usage(format!("{PASSWORD_ENV} is not valid UTF-8"))
+            })?;
+            return Ok(Zeroizing::new(v));
+        }
+        prompt_hidden(prompt)
+    }
+
+    /// A new password: asked twice on a terminal; from a file or the environment as given.
+    pub fn get_new(&self, what: &str) -> Result<Zeroizing<String>, CliError> {
+        let interactive = self.file.is_none() && std::env::var_os(PASSWORD_ENV).is_none();
+        let pw = self.get(&format!("New password for {what}: "))?;
+        if interactive {
+            let again = prompt_hidden("Repeat the password: ")?;
+            if *again != *pw {
+                return Err(CliError::usage("the two passwords differ; nothing was changed"));
+            }
+        }
+        if pw.is_empty() {
+            return Err(CliError::usage(
+                "the password is empty; choose a password (keys are encrypted with it)",
+            ));
+        }
+        Ok(pw)
+    }
+}
+
+fn no_terminal(what: &str) -> CliError {
+    CliError::usage(format!(
+        "{what} is needed but there is no terminal to ask on; use --password-file FILE (or set \
+         {PASSWORD_ENV} for automation)"
+    ))
+}
+
+/// Asks on the terminal with echo off.
+pub fn prompt_hidden(prompt: &str) -> Result<Zeroizing<String>, CliError> {
+    if !io::stdin().is_terminal() && !Path::new("/dev/tty").exists() {
+        return Err(no_terminal("a password"));
+    }
+    match rpassword::prompt_password(prompt) {
+        Ok(s) => Ok(Zeroizing::new(s)),
+        Err(_) => Err(no_terminal("a password")),
+    }
+}
+
+/// Reads a secret (mnemonic, private key): from a hidden prompt on a terminal, else from stdin.
+pub fn read_secret(prompt: &str) -> Result<Zeroizing<String>, CliError> {
+    if io::stdin().is_terminal() {
+        let s = rpassword::prompt_password(prompt)
+            .map_err(|e| CliError::usage(format!("cannot read from the terminal: {e}")))?;
+        return Ok(Zeroizing::new(s));
+    }
+    let mut s = Zeroizing::new(String::with_capacity(4096));
+    io::stdin()
+        .lock()
+        .read_to_string(&mut s)
+        .map_err(|e| CliError::usage(format!("cannot read the secret from stdin: {e}")))?;
+    let trimmed = Zeroizing::new(s.trim().to_string());
+    if trimmed.is_empty() {
+        return Err(CliError::usage(
+            "nothing was given on stdin; pipe the secret in or run on a terminal",
+        ));
+    }
+    Ok(trimmed)
+}
+
+/// Asks `question [y/N]` on the terminal. `--yes` answers for scripts; without a terminal and
+/// without `--yes` it refuses rather than guessing.
+pub fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !io::stdin().is_terminal() {
+        return Err(CliError::usage(format!(
+            "{question}: confirmation needed but there is no terminal; pass --yes to confirm"
+        )));
+    }
+    eprint!("{question} [y/N] ");
+    io::stderr().flush().ok();
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::usage(format!("cannot read the answer: {e}")))?;
+    if matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        Err(CliError::cancelled())
+    }
+}
+
+/// Reads the input of `--message TEXT | --file F | -` as bytes.
+pub fn read_input(
+    text: Option<&str>,
+    file: Option<&Path>,
+    stdin: bool,
+) -> Result<Vec<u8>, CliError> {
+    match (text, file, stdin) {
+        (Some(t), None, false) => Ok(t.as_bytes().to_vec()),
+        (None, Some(p), false) => fs::read(p)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", p.display()))),
+        (None, None, true) => {
+            let mut buf = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
+            Ok(buf)
+        }
+        _ => Err(CliError::usage(
+            "give exactly one of --message TEXT, --file FILE or - (stdin)",
+        )),
+    }
+}
