@@ -89,9 +89,9 @@ impl PasswordSource<'_> {
             return read_password_file(p);
         }
         if let Some(v) = std::env::var_os(PASSWORD_ENV) {
-            let v = v.into_string().map_err(|_| {
-                CliError::usage(format!("{PASSWORD_ENV} is not valid UTF-8"))
-            })?;
+            let v = v
+                .into_string()
+                .map_err(|_| CliError::usage(format!("{PASSWORD_ENV} is not valid UTF-8")))?;
             return Ok(Zeroizing::new(v));
         }
         prompt_hidden(prompt)
@@ -104,7 +104,9 @@ impl PasswordSource<'_> {
         if interactive {
             let again = prompt_hidden("Repeat the password: ")?;
             if *again != *pw {
-                return Err(CliError::usage("the two passwords differ; nothing was changed"));
+                return Err(CliError::usage(
+                    "the two passwords differ; nothing was changed",
+                ));
             }
         }
         if pw.is_empty() {
@@ -188,8 +190,9 @@ pub fn read_input(
 ) -> Result<Vec<u8>, CliError> {
     match (text, file, stdin) {
         (Some(t), None, false) => Ok(t.as_bytes().to_vec()),
-        (None, Some(p), false) => fs::read(p)
-            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", p.display()))),
+        (None, Some(p), false) => {
+            fs::read(p).map_err(|e| CliError::usage(format!("cannot read {}: {e}", p.display())))
+        }
         (None, None, true) => {
             let mut buf = Vec::new();
             io::stdin()

@@ -10,8 +10,10 @@ pub mod address;
 pub mod bech32;
 pub mod hash;
 pub mod keys;
+pub mod link;
 pub mod recover;
 pub mod signature;
+pub mod time;
 
 pub use address::{Address, AddressError, ChainId, Hrp, Network};
 pub use keys::{KeyError, PrivateKey, PublicKey};

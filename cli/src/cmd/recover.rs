@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use dexlink::recover::{SignedRecoverRequest, RecoverError};
+use dexlink::recover::{RecoverError, SignedRecoverRequest};
 
 use super::{CliError, CliResult, Global};
 use crate::output::print_json;

@@ -39,9 +39,13 @@ pub struct VerifyArgs {
 }
 
 pub fn run(global: &Global, a: VerifyArgs) -> CliResult {
-    let msg = read_input(a.message.as_deref(), a.file.as_deref(), a.stdin.unwrap_or(false))?;
-    let address = Address::parse(&a.address)
-        .map_err(|e| CliError::usage(format!("--address: {e}")))?;
+    let msg = read_input(
+        a.message.as_deref(),
+        a.file.as_deref(),
+        a.stdin.unwrap_or(false),
+    )?;
+    let address =
+        Address::parse(&a.address).map_err(|e| CliError::usage(format!("--address: {e}")))?;
     let pk = PublicKey::from_hex(&a.public_key)
         .map_err(|e| CliError::usage(format!("--public-key: {e}")))?;
     let sig = Signature::from_hex(&a.signature)
