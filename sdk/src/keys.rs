@@ -66,7 +66,7 @@ impl PrivateKey {
             .or_else(|| t.strip_prefix("0X"))
             .unwrap_or(t);
         if t.len() != 64 {
-            if t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(KeyError::PrivateKeyLength(t.len() / 2));
             }
             return Err(KeyError::PrivateKeyHex);
