@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod bech32;
+pub mod client;
 pub mod hash;
 pub mod keys;
 pub mod link;

@@ -1,0 +1,580 @@
+//! The DEX HTTP client (dex API v1 and the link endpoints), over reqwest with rustls.
+//!
+//! Timeouts are always set. Idempotent GETs retry with exponential backoff, jitter and
+//! `Retry-After`. A broadcast is only ever repeated as the identical bytes, and after an unclear
+//! outcome (timeout, dropped connection, 5xx) the client first looks the tx hash up.
+
+mod retry;
+mod submit;
+mod types;
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::address::Address;
+use crate::hash::sha256;
+
+pub use retry::RetryPolicy;
+pub use submit::{Intent, Submitted, submit};
+pub use types::*;
+
+/// Errors a user can act on, each distinct.
+#[derive(Debug, Error)]
+pub enum ClientError {
+    /// The base URL is not usable.
+    #[error("invalid DEX URL {0:?}: {1}")]
+    InvalidUrl(String, String),
+    /// The account has never been funded (the API answers 404).
+    #[error("account {0} is unknown to the DEX: it has never received funds; fund it first")]
+    UnknownAccount(String),
+    /// The node rejected the signature.
+    #[error("the DEX rejected the signature: {0}")]
+    SignatureRejected(String),
+    /// The node is on another chain than the transaction or key.
+    #[error("the DEX is on chain {got:?}, not {expected:?}; check --dex or --chain-id")]
+    WrongChain {
+        /// What we expected.
+        expected: String,
+        /// What the node reports.
+        got: String,
+    },
+    /// The sequence in the transaction was not the account's.
+    #[error("invalid sequence: signed with {got}, the account expects {expected}")]
+    InvalidSequence {
+        /// Sequence in the tx.
+        got: i64,
+        /// Sequence the node expects.
+        expected: i64,
+    },
+    /// The node refused the transaction for another reason.
+    #[error("the DEX rejected the transaction (code {code}): {message}")]
+    Rejected {
+        /// ABCI or HTTP code.
+        code: i64,
+        /// Its message.
+        message: String,
+    },
+    /// Nothing answered at the URL.
+    #[error("cannot reach the DEX at {url}: {reason}; check the URL and your network")]
+    Unreachable {
+        /// The URL tried.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// TLS failed (certificate, handshake).
+    #[error("TLS failure talking to {url}: {reason}")]
+    Tls {
+        /// The URL tried.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The request timed out.
+    #[error("the DEX at {0} did not answer in time")]
+    Timeout(String),
+    /// Rate limited, still after retries.
+    #[error("rate limited by the DEX (HTTP {status}); wait and try again")]
+    RateLimited {
+        /// 429 or 503.
+        status: u16,
+        /// The server's `Retry-After`, if any.
+        retry_after: Option<Duration>,
+    },
+    /// Any other HTTP error with the API's error body.
+    #[error("the DEX answered HTTP {status}: {message}")]
+    Http {
+        /// Status.
+        status: u16,
+        /// Message from the body.
+        message: String,
+    },
+    /// The answer did not parse.
+    #[error("unexpected answer from the DEX at {url}: {reason}")]
+    Decode {
+        /// The URL.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A broadcast's outcome could not be established; the tx may or may not have landed.
+    #[error(
+        "outcome unknown for transaction {hash}: the DEX did not confirm it; look it up with `dexlink tx status {hash}` before trying again"
+    )]
+    OutcomeUnknown {
+        /// The tx hash.
+        hash: String,
+    },
+}
+
+impl ClientError {
+    /// Whether the failure says nothing about the server's state (safe to retry a GET).
+    fn transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable { .. } | Self::Timeout(_) | Self::RateLimited { .. }
+        ) || matches!(self, Self::Http { status, .. } if *status >= 500)
+    }
+}
+
+/// Client settings.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Retries for idempotent requests and for confirming broadcasts.
+    pub retry: RetryPolicy,
+    /// Allow plain `http://` (only ever to loopback, e.g. the local devnet).
+    pub allow_insecure_loopback: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            retry: RetryPolicy::default(),
+            allow_insecure_loopback: true,
+        }
+    }
+}
+
+/// A DEX API client.
+#[derive(Debug, Clone)]
+pub struct DexClient {
+    http: reqwest::Client,
+    base: String,
+    retry: RetryPolicy,
+}
+
+fn is_loopback_http(url: &str) -> bool {
+    let rest = match url.strip_prefix("http://") {
+        Some(r) => r,
+        None => return false,
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Uppercase hex SHA-256 of broadcast bytes: the tx hash the chain reports.
+pub fn tx_hash_of(tx_bytes: &[u8]) -> String {
+    hex::encode_upper(sha256(tx_bytes))
+}
+
+impl DexClient {
+    /// A client for the DEX at `base_url` (`https://…`, or `http://` to loopback).
+    pub fn new(base_url: &str, config: &ClientConfig) -> Result<Self, ClientError> {
+        let base = base_url.trim_end_matches('/').to_string();
+        let https = base.starts_with("https://");
+        let local = is_loopback_http(&base);
+        if !https && !(local && config.allow_insecure_loopback) {
+            return Err(ClientError::InvalidUrl(
+                base_url.into(),
+                "use https:// (plain http:// is allowed only to 127.0.0.1/localhost)".into(),
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .https_only(!local)
+            .tls_version_min(reqwest::tls::Version::TLS_1_2)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("dexlink/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::InvalidUrl(base_url.into(), e.to_string()))?;
+        Ok(Self {
+            http,
+            base,
+            retry: config.retry,
+        })
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn transport_error(&self, url: &str, e: reqwest::Error) -> ClientError {
+        if e.is_timeout() {
+            return ClientError::Timeout(url.into());
+        }
+        let mut chain = String::new();
+        let mut src: Option<&dyn std::error::Error> = Some(&e);
+        while let Some(s) = src {
+            chain.push_str(&format!("{s}; {s:?}; "));
+            src = s.source();
+        }
+        let lower = chain.to_lowercase();
+        let reason = std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| e.to_string());
+        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+            ClientError::Tls {
+                url: url.into(),
+                reason,
+            }
+        } else {
+            ClientError::Unreachable {
+                url: url.into(),
+                reason,
+            }
+        }
+    }
+
+    /// One HTTP exchange: status, `Retry-After`, body.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(String, &'static str)>,
+    ) -> Result<(StatusCode, Option<Duration>, String), ClientError> {
+        let url = self.url(path);
+        let mut req = self.http.request(method, &url);
+        if let Some((b, ctype)) = body {
+            req = req.header(reqwest::header::CONTENT_TYPE, ctype).body(b);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&url, e))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| self.transport_error(&url, e))?;
+        Ok((status, retry_after, text))
+    }
+
+    fn status_error(status: StatusCode, retry_after: Option<Duration>, body: &str) -> ClientError {
+        if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+            return ClientError::RateLimited {
+                status: status.as_u16(),
+                retry_after,
+            };
+        }
+        let message = serde_json::from_str::<ApiErrorBody>(body)
+            .map(|b| b.message)
+            .unwrap_or_else(|_| body.chars().take(200).collect());
+        classify_rejection(status.as_u16() as i64, &message).unwrap_or(ClientError::Http {
+            status: status.as_u16(),
+            message,
+        })
+    }
+
+    /// An idempotent request with retries. `Ok(None)` means 404.
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<Option<T>, ClientError> {
+        self.idempotent(Method::GET, path, None).await
+    }
+
+    async fn idempotent<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<Option<T>, ClientError> {
+        let mut attempt = 0;
+        loop {
+            let res = self
+                .exchange(
+                    method.clone(),
+                    path,
+                    body.clone().map(|b| (b, "application/json")),
+                )
+                .await;
+            let err = match res {
+                Ok((status, _, _)) if status == StatusCode::NOT_FOUND => return Ok(None),
+                Ok((status, _, text)) if status.is_success() => {
+                    return serde_json::from_str(&text).map(Some).map_err(|e| {
+                        ClientError::Decode {
+                            url: self.url(path),
+                            reason: e.to_string(),
+                        }
+                    });
+                }
+                Ok((status, ra, text)) => Self::status_error(status, ra, &text),
+                Err(e) => e,
+            };
+            if !err.transient() || attempt >= self.retry.max_retries {
+                return Err(err);
+            }
+            let ra = match &err {
+                ClientError::RateLimited { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            tokio::time::sleep(self.retry.delay(attempt, ra)).await;
+            attempt += 1;
+        }
+    }
+
+    /// `GET /api/v1/node-info`.
+    pub async fn node_info(&self) -> Result<NodeInfo, ClientError> {
+        self.get_json("/api/v1/node-info")
+            .await?
+            .ok_or_else(|| ClientError::Http {
+                status: 404,
+                message: "node-info not found: is this a DEX API URL?".into(),
+            })
+    }
+
+    /// The chain id the node reports.
+    pub async fn chain_id(&self) -> Result<String, ClientError> {
+        Ok(self.node_info().await?.node_info.network)
+    }
+
+    /// Fails with [`ClientError::WrongChain`] unless the node is on `expected`.
+    pub async fn expect_chain(&self, expected: &str) -> Result<(), ClientError> {
+        let got = self.chain_id().await?;
+        if got != expected {
+            return Err(ClientError::WrongChain {
+                expected: expected.into(),
+                got,
+            });
+        }
+        Ok(())
+    }
+
+    /// `GET /api/v1/account/{address}`; an unfunded account is [`ClientError::UnknownAccount`].
+    pub async fn account(&self, address: &Address) -> Result<Account, ClientError> {
+        self.get_json(&format!("/api/v1/account/{address}"))
+            .await?
+            .ok_or_else(|| ClientError::UnknownAccount(address.to_string()))
+    }
+
+    /// `GET /api/v1/account/{address}/sequence`.
+    pub async fn sequence(&self, address: &Address) -> Result<i64, ClientError> {
+        let r: SequenceResponse = self
+            .get_json(&format!("/api/v1/account/{address}/sequence"))
+            .await?
+            .ok_or_else(|| ClientError::UnknownAccount(address.to_string()))?;
+        Ok(r.sequence)
+    }
+
+    /// `GET /api/v1/markets`.
+    pub async fn markets(&self) -> Result<Vec<MarketInfo>, ClientError> {
+        Ok(self
+            .get_json("/api/v1/markets?limit=1000")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// `GET /api/v1/tx/{hash}?format=json`; `None` when the node does not know it.
+    pub async fn tx(&self, hash: &str) -> Result<Option<TxInfo>, ClientError> {
+        self.get_json(&format!("/api/v1/tx/{hash}?format=json"))
+            .await
+    }
+
+    /// `GET /api/v1/orders/open?address=…`.
+    pub async fn open_orders(&self, address: &Address) -> Result<OpenOrders, ClientError> {
+        Ok(self
+            .get_json(&format!("/api/v1/orders/open?address={address}"))
+            .await?
+            .unwrap_or(OpenOrders {
+                order: vec![],
+                total: 0,
+            }))
+    }
+
+    /// One `POST /api/v1/broadcast?sync=true` of the given bytes, no retry. Prefer
+    /// [`DexClient::broadcast`], which handles unclear outcomes.
+    pub async fn broadcast_once(&self, tx_bytes: &[u8]) -> Result<BroadcastResult, ClientError> {
+        let path = "/api/v1/broadcast?sync=true";
+        let (status, ra, text) = self
+            .exchange(
+                Method::POST,
+                path,
+                Some((hex::encode(tx_bytes), "text/plain")),
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(Self::status_error(status, ra, &text));
+        }
+        let results: Vec<BroadcastResult> =
+            serde_json::from_str(&text).map_err(|e| ClientError::Decode {
+                url: self.url(path),
+                reason: e.to_string(),
+            })?;
+        let r = results
+            .into_iter()
+            .next()
+            .ok_or_else(|| ClientError::Decode {
+                url: self.url(path),
+                reason: "empty broadcast result".into(),
+            })?;
+        if r.code != 0 || !r.ok {
+            let message = if r.log.is_empty() {
+                r.data.clone()
+            } else {
+                r.log.clone()
+            };
+            return Err(
+                classify_rejection(r.code, &message).unwrap_or(ClientError::Rejected {
+                    code: r.code,
+                    message,
+                }),
+            );
+        }
+        Ok(r)
+    }
+
+    /// Broadcasts signed bytes reliably: on a timeout, dropped connection or 5xx it looks the
+    /// hash up before anything else, and only re-sends the identical bytes (never re-signs).
+    /// A definite rejection (bad sequence, bad signature…) is returned as is.
+    pub async fn broadcast(&self, tx_bytes: &[u8]) -> Result<BroadcastResult, ClientError> {
+        let hash = tx_hash_of(tx_bytes);
+        let mut attempt = 0;
+        loop {
+            let err = match self.broadcast_once(tx_bytes).await {
+                Ok(r) => return Ok(r),
+                Err(e) if !e.transient() => return Err(e),
+                Err(e) => e,
+            };
+            // Unclear: the node may have taken it. Ask before doing anything else.
+            match self.tx(&hash).await {
+                Ok(Some(info)) => {
+                    return Ok(BroadcastResult {
+                        ok: info.code == 0,
+                        hash: hash.clone(),
+                        code: info.code,
+                        log: info.log,
+                        data: String::new(),
+                    });
+                }
+                Ok(None) => {}
+                Err(_) if attempt >= self.retry.max_retries => {
+                    return Err(ClientError::OutcomeUnknown { hash });
+                }
+                Err(_) => {}
+            }
+            if attempt >= self.retry.max_retries {
+                return Err(match err {
+                    ClientError::RateLimited { .. } => err,
+                    _ => ClientError::OutcomeUnknown { hash },
+                });
+            }
+            let ra = match &err {
+                ClientError::RateLimited { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            tokio::time::sleep(self.retry.delay(attempt, ra)).await;
+            attempt += 1;
+        }
+    }
+
+    /// `POST /api/v1/link/challenge`.
+    pub async fn link_challenge(&self, address: &Address) -> Result<LinkChallenge, ClientError> {
+        let body = serde_json::json!({ "address": address.to_string() }).to_string();
+        let path = "/api/v1/link/challenge";
+        // A challenge is cheap and single-use; asking again after a failure is harmless.
+        self.idempotent(Method::POST, path, Some(body))
+            .await?
+            .ok_or_else(|| ClientError::Http {
+                status: 404,
+                message: "this DEX does not offer address linking".into(),
+            })
+    }
+
+    /// `POST /api/v1/link` with a message and its proof (`StdSignature` JSON). Not retried:
+    /// the nonce is single-use.
+    pub async fn link_submit(
+        &self,
+        message: &str,
+        proof: &Value,
+    ) -> Result<LinkAccepted, ClientError> {
+        let path = "/api/v1/link";
+        let body = serde_json::json!({ "message": message, "signature": proof }).to_string();
+        let (status, ra, text) = self
+            .exchange(Method::POST, path, Some((body, "application/json")))
+            .await?;
+        if !status.is_success() {
+            return Err(Self::status_error(status, ra, &text));
+        }
+        serde_json::from_str(&text).map_err(|e| ClientError::Decode {
+            url: self.url(path),
+            reason: e.to_string(),
+        })
+    }
+
+    /// `GET /api/v1/link/{address}`; `None` when not linked.
+    pub async fn link_status(&self, address: &Address) -> Result<Option<LinkStatus>, ClientError> {
+        self.get_json(&format!("/api/v1/link/{address}")).await
+    }
+}
+
+/// Recognises the chain's rejection messages: invalid sequence (ABCI 65539), signature
+/// verification failure (401 / ABCI 65540).
+pub fn classify_rejection(code: i64, message: &str) -> Option<ClientError> {
+    if let Some((got, expected)) = parse_invalid_sequence(message) {
+        return Some(ClientError::InvalidSequence { got, expected });
+    }
+    let lower = message.to_lowercase();
+    if code == 65540 || code == 401 || lower.contains("signature verification failed") {
+        return Some(ClientError::SignatureRejected(message.into()));
+    }
+    if lower.contains("wrong chain") || lower.contains("chain id") {
+        return Some(ClientError::Rejected {
+            code,
+            message: message.into(),
+        });
+    }
+    None
+}
+
+/// Parses `Invalid sequence. Got X, expected Y` anywhere in a message.
+pub fn parse_invalid_sequence(message: &str) -> Option<(i64, i64)> {
+    let rest = &message[message.find("Invalid sequence. Got ")? + "Invalid sequence. Got ".len()..];
+    let (got, rest) = rest.split_once(", expected ")?;
+    let expected: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((got.trim().parse().ok()?, expected.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_errors_are_recognised() {
+        // security-notes.md §8.1: the log of a rejected tx.
+        let log = r#"{"codespace":1,"code":3,"abci_code":65539,"message":"Invalid sequence. Got 9093055, expected 7407405"}"#;
+        assert_eq!(parse_invalid_sequence(log), Some((9093055, 7407405)));
+        assert!(matches!(
+            classify_rejection(65539, log),
+            Some(ClientError::InvalidSequence {
+                got: 9093055,
+                expected: 7407405
+            })
+        ));
+        assert!(matches!(
+            classify_rejection(401, "signature verification failed"),
+            Some(ClientError::SignatureRejected(_))
+        ));
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let c = ClientConfig::default();
+        assert!(DexClient::new("http://127.0.0.1:8080", &c).is_ok());
+        assert!(DexClient::new("http://localhost:8080/", &c).is_ok());
+        assert!(DexClient::new("http://dex.example", &c).is_err());
+        assert!(DexClient::new("http://127.0.0.1.evil.example", &c).is_err());
+        assert!(DexClient::new("https://dex.example", &c).is_ok());
+    }
+}
