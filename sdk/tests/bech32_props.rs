@@ -30,10 +30,13 @@ fn bip173_abcdef_data_is_the_alphabet_in_order() {
     assert_eq!(d.data, (0u8..32).collect::<Vec<_>>());
 }
 
+/// Whether an error is the one a BIP names for a string.
+type IsExpected = fn(&Bech32Error) -> bool;
+
 #[test]
 fn bip173_invalid_strings_are_refused_for_their_reason() {
     use Bech32Error::*;
-    let cases: &[(&str, fn(&Bech32Error) -> bool)] = &[
+    let cases: &[(&str, IsExpected)] = &[
         ("\u{20}1nwldj5", |e| matches!(e, InvalidHrpChar(0))),
         ("\u{7f}1axkwrx", |e| matches!(e, InvalidHrpChar(0))),
         (
