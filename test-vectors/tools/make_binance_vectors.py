@@ -172,8 +172,16 @@ def valid_vectors():
             v["address_hex"] = a20
         v["note"] = note
         out.append(v)
-    # BIP-173: a decoder must accept an all-uppercase string (its canonical form is lowercase).
+    # The same V7 key given uncompressed: the address hashes the compressed form.
     v7a = key_entry("v7-a")
+    pt = ec.mul(int(v7a[1], 16))
+    uncompressed = "04" + pt[0].to_bytes(32, "big").hex() + pt[1].to_bytes(32, "big").hex()
+    if ec.compressed(pt).hex() != v7a[2]:
+        sys.exit("V7 uncompressed key does not match")
+    out.append({"id": "v7-a-uncompressed-pubkey", "type": "address", "public_key": uncompressed, "hrp": "bnb",
+                "address": v7a[3]["bnb"], "address_hex": v7a[4],
+                "note": "§9.1 V7 public key in uncompressed SEC1 form (computed from the upstream key by the generator); the address is RIPEMD160(SHA256(compressed key)), so it is unchanged"})
+    # BIP-173: a decoder must accept an all-uppercase string (its canonical form is lowercase).
     upper = v7a[3]["bnb"].upper()
     if decode20(upper)[1].hex() != v7a[4]:
         sys.exit("uppercase V7 address does not decode")
@@ -198,6 +206,37 @@ BASE_TBNB = "tbnb1hgm0p7khfk85zpz5v0j8wnej3a90w709zzlffd"  # V7
 BASE_BNC = "bnc1hgm0p7khfk85zpz5v0j8wnej3a90w7098fpxyh"    # V7
 ADDR20 = bytes.fromhex("ba36f0fad74d8f41045463e4774f328f4af779e5")
 PUB33 = bytes.fromhex("029729a52e4e3c2b4a4e52aa74033eedaf8ba1df5ab6d1f518fd69e67bbd309b0e")
+
+
+def bad_keys():
+    """Malformed private and public keys (test-vectors.md: zero, >= n, wrong length; not a point).
+
+    The address in each vector is V7's valid mainnet address, so only the key can be at fault."""
+    priv = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9"
+    pt = ec.mul(int(priv, 16))
+    x, y = pt[0].to_bytes(32, "big"), pt[1].to_bytes(32, "big")
+    # The smallest x with no curve point: x^3 + 7 is not a square mod p (Euler's criterion).
+    nx = next(i for i in range(1, 100) if pow((i ** 3 + 7) % ec.P, (ec.P - 1) // 2, ec.P) != 1)
+    bad_y = (ec.P - pt[1] + 1) % ec.P
+    if (bad_y * bad_y - pt[0] ** 3 - 7) % ec.P == 0:
+        sys.exit("changed y is still on the curve")
+    return [
+        ("key-zero", "private_key", "00" * 32, "invalid-private-key", "private key 0"),
+        ("key-order", "private_key", f"{ec.N:064x}", "invalid-private-key", "private key = n, the group order"),
+        ("key-above-order", "private_key", f"{ec.N + 1:064x}", "invalid-private-key", "private key = n + 1"),
+        ("key-all-ff", "private_key", "ff" * 32, "invalid-private-key", "private key 2^256 - 1"),
+        ("key-31-bytes", "private_key", priv[:-2], "invalid-private-key", "the V7 key without its last byte: never padded"),
+        ("key-33-bytes", "private_key", "00" + priv, "invalid-private-key", "the V7 key with a leading zero byte: never trimmed"),
+        ("key-not-hex", "private_key", priv[:-1] + "g", "invalid-private-key", "the V7 key with a non-hex character"),
+        ("pub-bad-prefix", "public_key", "05" + x.hex(), "invalid-public-key", "V7 public key x with prefix 05"),
+        ("pub-not-on-curve", "public_key", "02" + nx.to_bytes(32, "big").hex(), "invalid-public-key",
+         f"compressed key with x = {nx}, for which x^3 + 7 is not a square mod p"),
+        ("pub-32-bytes", "public_key", x.hex(), "invalid-public-key", "V7 public key x without a prefix byte"),
+        ("pub-uncompressed-wrong-y", "public_key", "04" + x.hex() + bad_y.to_bytes(32, "big").hex(),
+         "invalid-public-key", "uncompressed V7 key with y changed (not on the curve)"),
+        ("pub-uncompressed-as-compressed-prefix", "public_key", "02" + x.hex() + y.hex(), "invalid-public-key",
+         "65 bytes with a compressed-key prefix"),
+    ]
 
 
 def substitute(s, i, c):
@@ -273,6 +312,10 @@ def invalid_vectors():
         f"correctly checksummed bnb bech32 of the first {k} five-bit groups of the V7 addr20 (non-zero padding bits)", must="padding")
     bad("invalid-padding-too-long", b32.encode("bnb", data + [0]),
         "correctly checksummed bnb bech32 of the V7 addr20 plus one zero five-bit group (5 padding bits)", must="padding")
+    # Valid address, malformed key: the key is what must be refused.
+    for vid, field, value, kind, what in bad_keys():
+        out.append({"id": vid, "type": "address", field: value, "hrp": "bnb", "address": BASE_BNB,
+                    "expect_error": kind, "note": what})
     # Bech32m checksum over a valid payload.
     for vid, hrp, payload, what in [
         ("invalid-bech32m-mainnet", "bnb", ADDR20, "V7 addr20 under bnb"),
@@ -294,7 +337,9 @@ def addresses_doc():
             "DERIVED in a note come from the spec's independent reference, not from upstream tests. Invalid "
             "addresses (expect_error invalid-address) are the upstream truncated V7 address and mutations of "
             "upstream valid addresses: bad checksum, mixed case, bad character, wrong HRP for the expected "
-            "network (vector gives `hrp`), wrong payload length, bad padding, and bech32m checksums. Every "
+            "network (vector gives `hrp`), wrong payload length, bad padding, and bech32m checksums; and malformed "
+            "keys next to a valid address (invalid-private-key: zero, >= n, wrong length, not hex; "
+            "invalid-public-key: bad prefix, not on the curve, wrong length). Every "
             "value is recomputed by the generator with independent Python (secp256k1, RIPEMD-160, bech32)."
         ),
         "source": (
