@@ -14,6 +14,7 @@ const EXPECTED_COUNTS: &[(&str, usize)] = &[
     ("binance-addresses.json", 75),
     ("binance-signatures.json", 4),
     ("rfc6979-secp256k1.json", 6),
+    ("token-recover.json", 23),
     ("wycheproof-secp256k1-bitcoin.json", 463),
     ("wycheproof-secp256k1-p1363.json", 252),
 ];
