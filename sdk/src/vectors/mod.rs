@@ -15,6 +15,7 @@ use thiserror::Error;
 
 mod fields;
 mod keys;
+mod link;
 mod recover;
 
 pub(crate) use fields::Fields;
@@ -157,6 +158,7 @@ fn check_for(kind: &str) -> Option<Check> {
         "ecdsa-verify" => keys::check_ecdsa_verify,
         "bech32" => keys::check_bech32,
         "token-recover" => recover::check_token_recover,
+        "link-proof" => link::check_link_proof,
         _ => return None,
     })
 }
