@@ -10,7 +10,8 @@
 #      DEXLINK_KEYSTORE_EXPORT_CMD (optional: a command, run from the repository root, that writes a
 #        vector file of `keystore` vectors exported by dexlink to the path in $1; those keystores
 #        are then opened with the JS SDK by check-keystore.js).
-# Exit status: the CLI's (non-zero when any vector failed or was skipped), or the generators'.
+# Also checks that test-vectors/js-sdk-{tx,sign}.json are what the generators write for the default
+# seeds. Exit status: the CLI's (non-zero when any vector failed or was skipped), or earlier steps'.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -28,6 +29,22 @@ echo "-- generating with seed $seed (reproduce: INTEROP_SEED=$seed bash tests/in
   node gen-sign.js --seed "$seed" "$out/js-sdk-sign.json"
   node gen-keystore.js --seed "$seed" "$out/js-sdk-keystore.json"
 )
+echo "-- the committed records (test-vectors/js-sdk-*.json) are what the generators write for the default seeds"
+(
+  cd "$here"
+  node gen-tx.js "$out/record-tx.json" 2>/dev/null
+  node gen-sign.js "$out/record-sign.json" 2>/dev/null
+)
+for pair in "record-tx.json js-sdk-tx.json" "record-sign.json js-sdk-sign.json"; do
+  set -- $pair
+  # The description names the tiny-secp256k1 backend (native or js), which may differ by machine.
+  if ! diff -q <(grep -v '^  "description"' "$out/$1") <(grep -v '^  "description"' "$root/test-vectors/$2") >/dev/null; then
+    echo "test-vectors/$2 differs from what tests/interop generates now: regenerate it (see tests/interop/README.md)" >&2
+    exit 1
+  fi
+done
+rm -f "$out"/record-*.json
+
 if [ -n "${INTEROP_KEEP:-}" ]; then
   mkdir -p "$INTEROP_KEEP" && cp "$out"/*.json "$INTEROP_KEEP"/
 fi
