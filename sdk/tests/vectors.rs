@@ -13,6 +13,8 @@ const EXPECTED_COUNTS: &[(&str, usize)] = &[
     ("bech32-bip173.json", 44),
     ("binance-addresses.json", 75),
     ("binance-signatures.json", 4),
+    ("js-sdk-sign.json", 200),
+    ("js-sdk-tx.json", 300),
     ("rfc6979-secp256k1.json", 6),
     ("token-recover.json", 23),
     ("wycheproof-secp256k1-bitcoin.json", 463),
