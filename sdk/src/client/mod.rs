@@ -272,7 +272,7 @@ impl DexClient {
             };
         }
         let message = serde_json::from_str::<ApiErrorBody>(body)
-            .map(|b| b.message)
+            .map(|b| unwrap_log(&b.message))
             .unwrap_or_else(|_| body.chars().take(200).collect());
         classify_rejection(status.as_u16() as i64, &message).unwrap_or(ClientError::Http {
             status: status.as_u16(),
@@ -479,6 +479,29 @@ impl DexClient {
         }
     }
 
+    /// `POST /devnet/faucet` (the local devnet only): credits `amount` (decimal) of `asset`.
+    pub async fn devnet_faucet(
+        &self,
+        address: &Address,
+        asset: &str,
+        amount: &str,
+    ) -> Result<Value, ClientError> {
+        let body =
+            serde_json::json!({"address": address.to_string(), "asset": asset, "amount": amount})
+                .to_string();
+        let path = "/devnet/faucet";
+        let (status, ra, text) = self
+            .exchange(Method::POST, path, Some((body, "application/json")))
+            .await?;
+        if !status.is_success() {
+            return Err(Self::status_error(status, ra, &text));
+        }
+        serde_json::from_str(&text).map_err(|e| ClientError::Decode {
+            url: self.url(path),
+            reason: e.to_string(),
+        })
+    }
+
     /// `POST /api/v1/link/challenge`.
     pub async fn link_challenge(&self, address: &Address) -> Result<LinkChallenge, ClientError> {
         let body = serde_json::json!({ "address": address.to_string() }).to_string();
@@ -536,6 +559,15 @@ pub fn classify_rejection(code: i64, message: &str) -> Option<ClientError> {
         });
     }
     None
+}
+
+/// A node log is often itself JSON (`{"codespace":1,"code":3,"abci_code":…,"message":"…"}`);
+/// the inner message is what a user needs.
+fn unwrap_log(message: &str) -> String {
+    serde_json::from_str::<Value>(message)
+        .ok()
+        .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_else(|| message.to_string())
 }
 
 /// Parses `Invalid sequence. Got X, expected Y` anywhere in a message.
