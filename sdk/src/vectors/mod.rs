@@ -14,6 +14,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 mod fields;
+mod hd;
 mod keys;
 
 pub(crate) use fields::Fields;
@@ -147,6 +148,9 @@ fn check_for(kind: &str) -> Option<Check> {
         "signature" => keys::check_signature,
         "ecdsa-verify" => keys::check_ecdsa_verify,
         "bech32" => keys::check_bech32,
+        "bip39" => hd::check_bip39,
+        "bip32" => hd::check_bip32,
+        "key-derivation" => hd::check_key_derivation,
         _ => return None,
     })
 }
