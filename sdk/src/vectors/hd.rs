@@ -228,3 +228,118 @@ pub(super) fn check_key_derivation(f: &Fields<'_>) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Outcome, run_file};
+    use crate::hd::{ExtendedKey, HdError};
+    use crate::mnemonic::{Mnemonic, MnemonicError};
+    use serde_json::Value;
+    use std::path::Path;
+
+    fn vectors_dir() -> &'static Path {
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../test-vectors"))
+    }
+
+    fn load(name: &str) -> Vec<Value> {
+        let text = std::fs::read_to_string(vectors_dir().join(name)).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        doc["vectors"].as_array().unwrap().clone()
+    }
+
+    /// Every vector of the HD files passes through the runner.
+    #[test]
+    fn hd_vector_files_pass() {
+        for name in [
+            "bip39-trezor.json",
+            "bip39-invalid.json",
+            "bip32.json",
+            "binance-key-derivation.json",
+            "hd-invalid-paths.json",
+        ] {
+            let report = run_file(&vectors_dir().join(name)).unwrap();
+            for r in &report.results {
+                assert_eq!(r.outcome, Outcome::Pass, "{name}:{}", r.id);
+            }
+            assert!(!report.results.is_empty(), "{name}");
+        }
+    }
+
+    /// Each BIP-32 vector-5 key is refused for the reason the BIP gives, with its own variant.
+    #[test]
+    fn bip32_vector5_reasons() {
+        let mut seen = 0;
+        for v in load("bip32.json") {
+            let Some(key) = v["ext_key"].as_str() else {
+                continue;
+            };
+            let note = v["note"].as_str().unwrap();
+            let err = ExtendedKey::parse(key).unwrap_err();
+            let ok = match note {
+                "pubkey version / prvkey mismatch" => err == HdError::PublicVersionPrivateKey,
+                "prvkey version / pubkey mismatch" => err == HdError::PrivateVersionPublicKey,
+                "invalid pubkey prefix 04" => {
+                    err == HdError::KeyPrefix {
+                        prefix: 4,
+                        expected: "public",
+                    }
+                }
+                "invalid prvkey prefix 04" => {
+                    err == HdError::KeyPrefix {
+                        prefix: 4,
+                        expected: "private",
+                    }
+                }
+                "invalid pubkey prefix 01" => {
+                    err == HdError::KeyPrefix {
+                        prefix: 1,
+                        expected: "public",
+                    }
+                }
+                "invalid prvkey prefix 01" => {
+                    err == HdError::KeyPrefix {
+                        prefix: 1,
+                        expected: "private",
+                    }
+                }
+                "zero depth with non-zero parent fingerprint" => {
+                    err == HdError::ZeroDepthParentFingerprint
+                }
+                "zero depth with non-zero index" => err == HdError::ZeroDepthChildNumber,
+                "unknown extended key version" => err == HdError::UnknownVersion([1, 1, 1, 1]),
+                "private key 0 not in 1..n-1" | "private key n not in 1..n-1" => {
+                    err == HdError::PrivateKeyRange
+                }
+                "invalid checksum" => err == HdError::Checksum,
+                n if n.starts_with("invalid pubkey 02") => err == HdError::PublicKeyInvalid,
+                other => panic!("unexpected note {other}"),
+            };
+            assert!(ok, "{note}: got {err:?}");
+            seen += 1;
+        }
+        assert_eq!(seen, 16);
+    }
+
+    /// Each invalid mnemonic fails for the reason its note gives.
+    #[test]
+    fn bip39_invalid_reasons() {
+        for v in load("bip39-invalid.json") {
+            let Some(phrase) = v["mnemonic"].as_str() else {
+                let n = v["entropy"].as_str().unwrap().len() / 2;
+                assert_eq!(
+                    Mnemonic::from_entropy(&vec![0; n]).unwrap_err(),
+                    MnemonicError::InvalidEntropyLength(n)
+                );
+                continue;
+            };
+            let err = Mnemonic::parse(phrase).unwrap_err();
+            let ok = match v["note"].as_str().unwrap() {
+                "bad checksum" => err == MnemonicError::InvalidChecksum,
+                "unknown word" => matches!(err, MnemonicError::UnknownWord { .. }),
+                "bad word count" => matches!(err, MnemonicError::BadWordCount(_)),
+                other => panic!("unexpected note {other}"),
+            };
+            assert!(ok, "{}: got {err:?}", v["id"]);
+        }
+    }
+}
