@@ -10,13 +10,20 @@ pub mod address;
 pub mod bech32;
 pub mod client;
 pub mod hash;
+pub mod hd;
 pub mod keys;
 pub mod link;
+pub mod mnemonic;
 pub mod recover;
 pub mod signature;
 pub mod time;
+pub mod vectors;
 
 pub use address::{Address, AddressError, ChainId, Hrp, Network};
+pub use hd::{
+    AccountKey, ChildNumber, DerivationPath, ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey,
+    HdError, binance_path,
+};
 pub use keys::{KeyError, PrivateKey, PublicKey};
+pub use mnemonic::{Language, Mnemonic, MnemonicError, Passphrase, Seed, WordCount};
 pub use signature::{Signature, SignatureError};
-pub mod vectors;

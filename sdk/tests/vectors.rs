@@ -12,7 +12,12 @@ use std::path::{Path, PathBuf};
 const EXPECTED_COUNTS: &[(&str, usize)] = &[
     ("bech32-bip173.json", 44),
     ("binance-addresses.json", 75),
+    ("binance-key-derivation.json", 14),
     ("binance-signatures.json", 4),
+    ("bip32.json", 33),
+    ("bip39-invalid.json", 16),
+    ("bip39-trezor.json", 240),
+    ("hd-invalid-paths.json", 11),
     ("js-sdk-sign.json", 200),
     ("js-sdk-tx.json", 300),
     ("rfc6979-secp256k1.json", 6),

@@ -14,6 +14,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 mod fields;
+mod hd;
 mod keys;
 mod link;
 mod recover;
@@ -159,6 +160,9 @@ fn check_for(kind: &str) -> Option<Check> {
         "bech32" => keys::check_bech32,
         "token-recover" => recover::check_token_recover,
         "link-proof" => link::check_link_proof,
+        "bip39" => hd::check_bip39,
+        "bip32" => hd::check_bip32,
+        "key-derivation" => hd::check_key_derivation,
         _ => return None,
     })
 }
