@@ -136,6 +136,18 @@ pub fn prompt_hidden(prompt: &str) -> Result<Zeroizing<String>, CliError> {
     }
 }
 
+/// Asks for a new password twice on the terminal.
+pub fn prompt_new_password(prompt: &str) -> Result<Zeroizing<String>, CliError> {
+    let pw = prompt_hidden(prompt)?;
+    let again = prompt_hidden("Repeat the password: ")?;
+    if *again != *pw {
+        return Err(CliError::usage(
+            "the two passwords differ; nothing was changed",
+        ));
+    }
+    Ok(pw)
+}
+
 /// Reads a secret (mnemonic, private key): from a hidden prompt on a terminal, else from stdin.
 pub fn read_secret(prompt: &str) -> Result<Zeroizing<String>, CliError> {
     if io::stdin().is_terminal() {

@@ -33,6 +33,17 @@ pub struct Global {
     /// Print only what scripts need.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Read key-store passwords from this file (mode 0600; one trailing newline is ignored).
+    #[arg(long = "password-file", global = true, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Tests only: scrypt cost 2^N for new entries instead of 2^18. Weakens the encryption.
+    #[arg(
+        long = "insecure-kdf-log-n",
+        global = true,
+        hide = true,
+        value_name = "N"
+    )]
+    pub insecure_kdf_log_n: Option<u8>,
 }
 
 #[derive(Debug, Subcommand)]
