@@ -9,7 +9,9 @@
 pub mod address;
 pub mod bech32;
 pub mod hash;
+pub mod keydir;
 pub mod keys;
+pub mod keystore;
 pub mod signature;
 
 pub use address::{Address, AddressError, ChainId, Hrp, Network};

@@ -1,0 +1,1 @@
+//! The local key directory (work in progress).
