@@ -1,1 +1,0 @@
-//! The local key directory (work in progress).
