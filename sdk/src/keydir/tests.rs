@@ -94,6 +94,43 @@ fn explicit_location_wins() {
     assert_eq!(KeyDir::resolve_location(Some(p)).unwrap(), p);
 }
 
+/// Child half of `location_comes_from_dexlink_home_then_home`.
+#[test]
+fn resolve_child_process() {
+    if std::env::var_os("DEXLINK_TEST_RESOLVE").is_none() {
+        return;
+    }
+    println!(
+        "\nRESOLVED {}",
+        KeyDir::resolve_location(None).unwrap().display()
+    );
+}
+
+#[test]
+fn location_comes_from_dexlink_home_then_home() {
+    let exe = std::env::current_exe().unwrap();
+    let resolved = |dexlink_home: &str| {
+        let out = Command::new(&exe)
+            .args([
+                "--exact",
+                "keydir::tests::resolve_child_process",
+                "--nocapture",
+            ])
+            .env("DEXLINK_TEST_RESOLVE", "1")
+            .env("HOME", "/home/someone")
+            .env("DEXLINK_HOME", dexlink_home)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find_map(|l| l.split_once("RESOLVED ").map(|(_, r)| r.to_string()))
+            .unwrap_or_else(|| panic!("no output: {text}"))
+    };
+    assert_eq!(resolved("/srv/keys"), "/srv/keys");
+    // An empty DEXLINK_HOME counts as unset.
+    assert_eq!(resolved(""), "/home/someone/.dexlink");
+}
+
 #[test]
 fn hd_entry_round_trip_and_metadata_without_password() {
     let (_t, kd) = new_dir();
