@@ -219,6 +219,8 @@ impl KeyDir {
         password: &Password,
         kdf: ScryptParams,
     ) -> Result<EntryInfo, KeyDirError> {
+        // Fail before the (slow) key derivation; the create itself re-checks atomically.
+        self.ensure_free(name)?;
         check_path_text(&spec.path_template)?;
         for a in &spec.addresses {
             check_address(&spec.network, a)?;
@@ -245,6 +247,7 @@ impl KeyDir {
         password: &Password,
         kdf: ScryptParams,
     ) -> Result<EntryInfo, KeyDirError> {
+        self.ensure_free(name)?;
         let bytes = key.to_bytes();
         let crypto = keystore::seal_secret(&bytes[..], password, kdf)?;
         let info = EntryInfo {
@@ -356,6 +359,13 @@ impl KeyDir {
             "crypto": file.crypto,
         })
         .to_string())
+    }
+
+    fn ensure_free(&self, name: &EntryName) -> Result<(), KeyDirError> {
+        if self.contains(name)? {
+            return Err(KeyDirError::NameTaken(name.to_string()));
+        }
+        Ok(())
     }
 
     fn create(&self, file: EntryFile) -> Result<EntryInfo, KeyDirError> {

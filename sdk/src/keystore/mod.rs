@@ -228,7 +228,7 @@ fn check_address(field: Option<&Value>, key: &PrivateKey) -> Result<AddressCheck
     };
     let mismatch = || {
         KeystoreError::Tampered(
-            "the file's address field does not belong to the decrypted key".into(),
+            "the file's address field does not belong to the decrypted key (a modified file, or a writer that encrypted differently from its labels, such as early go-sdk releases that used AES-128 under an aes-256-ctr label; those files are not supported)".into(),
         )
     };
     let hex_part = text
