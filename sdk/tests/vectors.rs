@@ -20,6 +20,8 @@ const EXPECTED_COUNTS: &[(&str, usize)] = &[
     ("hd-invalid-paths.json", 11),
     ("js-sdk-sign.json", 200),
     ("js-sdk-tx.json", 300),
+    ("keystore-binance.json", 19),
+    ("keystore-web3.json", 14),
     ("rfc6979-secp256k1.json", 6),
     ("token-recover.json", 23),
     ("wycheproof-secp256k1-bitcoin.json", 463),

@@ -16,6 +16,7 @@ use thiserror::Error;
 mod fields;
 mod hd;
 mod keys;
+mod keystore;
 mod link;
 mod recover;
 
@@ -163,6 +164,7 @@ fn check_for(kind: &str) -> Option<Check> {
         "bip39" => hd::check_bip39,
         "bip32" => hd::check_bip32,
         "key-derivation" => hd::check_key_derivation,
+        "keystore" => keystore::check_keystore,
         _ => return None,
     })
 }
