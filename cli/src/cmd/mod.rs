@@ -1,6 +1,7 @@
 //! The clap command tree. Each subcommand lives in its own module; adding one means a variant
 //! here and a module beside this file.
 
+pub mod keys;
 mod recover;
 mod vectors;
 mod verify;
@@ -48,6 +49,9 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Manage the local key store: create, import, list, show, export, delete, passwd.
+    #[command(subcommand)]
+    Keys(keys::KeysCmd),
     /// Sign and verify BEP-333 token recovery requests (recover BEP2/BEP8 tokens on BSC).
     #[command(subcommand, long_about = recover::LONG_ABOUT)]
     Recover(recover::RecoverCmd),
@@ -111,6 +115,7 @@ pub type CliResult = Result<ExitCode, CliError>;
 
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
+        Command::Keys(c) => keys::run(&cli.global, c),
         Command::Recover(c) => recover::run(&cli.global, c),
         Command::Vectors(c) => vectors::run(&cli.global, c),
         Command::Verify(a) => verify::run(&cli.global, a),

@@ -1,0 +1,624 @@
+//! `dexlink keys`: the local key store.
+
+use std::fs::OpenOptions;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::builder::TypedValueParser;
+use clap::{Args, Subcommand, ValueEnum};
+use dexlink::PrivateKey;
+use dexlink::address::Network;
+use dexlink::hd::AccountKey;
+use dexlink::keydir::{DerivedAddress, EntryInfo, EntryKind, HdSecret, NewHdEntry};
+use dexlink::keystore::{self, Password, ScryptParams};
+use dexlink::mnemonic::{Language, Mnemonic, Passphrase, WordCount};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::{CliError, CliResult, Global};
+use crate::keyring::{self, KeyArgs, dir_error, entry_name, open_dir, passwords};
+use crate::output::print_json;
+use crate::secrets::{confirm, read_secret};
+
+/// HD path template recorded in entries.
+const PATH_TEMPLATE: &str = "m/44'/714'/{account}'/0/{index}";
+/// Addresses recorded at creation, so `keys show` works without a password for the usual ones.
+const PRERECORDED: u32 = 5;
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// Create an HD wallet entry (a new BIP39 mnemonic, shown once).
+    ///
+    /// Example: dexlink keys new alice --network testnet
+    New(NewArgs),
+    /// Import a mnemonic, a private key or a keystore file (secrets are read from a hidden
+    /// prompt, or from stdin when it is not a terminal; never from arguments).
+    ///
+    /// Example: dexlink keys import bob --private-key < key.txt
+    Import(ImportArgs),
+    /// List entries (no password needed).
+    ///
+    /// Example: dexlink keys list --json
+    List,
+    /// Show an entry's addresses with their paths (no password for recorded addresses).
+    ///
+    /// Example: dexlink keys show alice --count 3
+    Show {
+        /// Entry name.
+        name: String,
+        /// HD account.
+        #[arg(long, default_value_t = 0)]
+        account: u32,
+        /// First HD index.
+        #[arg(long, default_value_t = 0, conflicts_with = "all")]
+        index: u32,
+        /// How many addresses from --index.
+        #[arg(long, default_value_t = 1, conflicts_with = "all")]
+        count: u32,
+        /// Every recorded address.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Export a secret: the mnemonic, a private key, or an encrypted keystore file.
+    ///
+    /// Example: dexlink keys export alice --format keystore-binance --out alice.keystore
+    Export {
+        #[command(flatten)]
+        key: KeyArgs,
+        /// What to export.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to this new file (mode 0600) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Password for an exported keystore file, read from this file (default: prompt twice).
+        #[arg(long = "export-password-file", value_name = "FILE")]
+        export_password_file: Option<PathBuf>,
+        /// Skip the confirmation prompt (for scripts).
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// Delete an entry (asks for confirmation).
+    ///
+    /// Example: dexlink keys delete alice
+    Delete {
+        /// Entry name.
+        name: String,
+        /// Skip the confirmation prompt.
+        #[arg(short, long)]
+        yes: bool,
+    },
+    /// Change an entry's password (re-encrypts atomically).
+    ///
+    /// Example: dexlink keys passwd alice
+    Passwd {
+        /// Entry name.
+        name: String,
+        /// Read the new password from this file (default: prompt twice).
+        #[arg(long = "new-password-file", value_name = "FILE")]
+        new_password_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// The BIP39 mnemonic (HD entries).
+    Mnemonic,
+    /// The private key as hex.
+    PrivateKey,
+    /// Binance Chain web-wallet / JS SDK keystore (version 1).
+    KeystoreBinance,
+    /// Web3 Secret Storage v3 (scrypt), for Ethereum tooling.
+    KeystoreV3,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Entry name (letters, digits, '.', '_', '-').
+    name: String,
+    /// Mnemonic length.
+    #[arg(long, default_value_t = 24, value_parser = clap::builder::PossibleValuesParser::new(["12", "15", "18", "21", "24"]).map(|s| s.parse::<usize>().expect("one of the listed numbers")))]
+    words: usize,
+    /// mainnet, testnet, or a chain id.
+    #[arg(long, default_value = "mainnet")]
+    network: String,
+    /// Word list language.
+    #[arg(long, default_value = "english")]
+    language: String,
+    /// Also protect the seed with a BIP39 passphrase (asked for on the terminal).
+    #[arg(long = "bip39-passphrase")]
+    bip39_passphrase: bool,
+    /// Write the mnemonic to this new file (mode 0600) instead of showing it.
+    #[arg(long = "mnemonic-out", value_name = "FILE")]
+    mnemonic_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(false)))]
+pub struct ImportArgs {
+    /// Entry name.
+    name: String,
+    /// Import a BIP39 mnemonic (read from the prompt or stdin).
+    #[arg(long, group = "source")]
+    mnemonic: bool,
+    /// Import a hex private key (read from the prompt or stdin).
+    #[arg(long = "private-key", group = "source")]
+    private_key: bool,
+    /// Import a keystore file (Binance Chain v1 or Web3 v3); its password is read from the
+    /// prompt or stdin.
+    #[arg(long, group = "source", value_name = "FILE")]
+    keystore: Option<PathBuf>,
+    /// mainnet, testnet, or a chain id.
+    #[arg(long, default_value = "mainnet")]
+    network: String,
+    /// The mnemonic has a BIP39 passphrase (asked for on the terminal).
+    #[arg(long = "bip39-passphrase")]
+    bip39_passphrase: bool,
+}
+
+fn network(s: &str) -> Result<Network, CliError> {
+    s.parse().map_err(|e| {
+        CliError::usage(format!(
+            "--network: {e} (use mainnet, testnet or a chain id)"
+        ))
+    })
+}
+
+/// The scrypt cost for new entries: the standard (2^18) unless the hidden test-only option
+/// lowered it.
+fn kdf(global: &Global) -> Result<ScryptParams, CliError> {
+    match global.insecure_kdf_log_n {
+        None => Ok(ScryptParams::STANDARD),
+        Some(n) => ScryptParams::new(n, 8, 1).map_err(|e| CliError::usage(e.to_string())),
+    }
+}
+
+fn info_json(info: &EntryInfo) -> Value {
+    json!({
+        "name": info.name.as_str(),
+        "kind": info.kind.as_str(),
+        "chain_id": info.network.chain_id().as_str(),
+        "hrp": info.network.hrp().as_str(),
+        "path_template": info.path_template,
+        "created_at": info.created_at,
+        "addresses": info.addresses.iter().map(|a| json!({"path": a.path, "address": a.address.to_string()})).collect::<Vec<_>>(),
+    })
+}
+
+/// Writes `data` to a new file with mode 0600; never overwrites.
+pub fn write_new_private_file(path: &Path, data: &[u8]) -> Result<(), CliError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| {
+            CliError::usage(format!(
+                "cannot create {}: {e} (it must not exist yet)",
+                path.display()
+            ))
+        })?;
+    f.write_all(data)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Shows a secret on the controlling terminal only (never stdout, which may be a log).
+fn show_on_terminal(text: &str) -> Result<(), CliError> {
+    let mut tty = OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| {
+            CliError::usage("there is no terminal to show the mnemonic on; use --mnemonic-out FILE")
+        })?;
+    tty.write_all(text.as_bytes())
+        .map_err(|e| CliError::failed(format!("cannot write to the terminal: {e}")))
+}
+
+/// The BIP39 passphrase text (empty when not wanted), asked twice on the terminal.
+fn bip39_passphrase(wanted: bool) -> Result<Zeroizing<String>, CliError> {
+    if !wanted {
+        return Ok(Zeroizing::new(String::new()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "--bip39-passphrase needs a terminal to ask on",
+        ));
+    }
+    let p = crate::secrets::prompt_hidden("BIP39 passphrase: ")?;
+    let again = crate::secrets::prompt_hidden("Repeat the BIP39 passphrase: ")?;
+    if *p != *again {
+        return Err(CliError::usage(
+            "the two passphrases differ; nothing was created",
+        ));
+    }
+    Ok(p)
+}
+
+fn hd_addresses(
+    seed_account: &AccountKey,
+    network: &Network,
+) -> Result<Vec<DerivedAddress>, CliError> {
+    (0..PRERECORDED)
+        .map(|i| {
+            let path = seed_account
+                .path(i)
+                .map_err(|e| CliError::failed(e.to_string()))?;
+            let addr = seed_account
+                .address(i, network.hrp())
+                .map_err(|e| CliError::failed(e.to_string()))?;
+            Ok(DerivedAddress::new(path.to_string(), addr))
+        })
+        .collect()
+}
+
+fn store_hd(
+    global: &Global,
+    name: &str,
+    mnemonic: &Mnemonic,
+    passphrase_text: Zeroizing<String>,
+    network: &Network,
+) -> Result<EntryInfo, CliError> {
+    let passphrase = Passphrase::from_zeroizing(passphrase_text.clone());
+    let dir = open_dir(global)?;
+    let ename = entry_name(name)?;
+    if dir.contains(&ename).map_err(dir_error)? {
+        return Err(CliError::usage(format!(
+            "an entry named {name} already exists; choose another name or delete it first"
+        )));
+    }
+    let account = AccountKey::from_seed(&mnemonic.to_seed(&passphrase), 0)
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    let spec = NewHdEntry {
+        network: network.clone(),
+        path_template: PATH_TEMPLATE.into(),
+        addresses: hd_addresses(&account, network)?,
+    };
+    let secret = HdSecret::new(mnemonic.phrase(), passphrase_text).map_err(dir_error)?;
+    let password = Password::from_zeroizing(passwords(global).get_new(name)?);
+    dir.create_hd(&ename, &secret, &spec, &password, kdf(global)?)
+        .map_err(dir_error)
+}
+
+fn print_created(global: &Global, info: &EntryInfo) {
+    if global.json {
+        print_json(&info_json(info));
+    } else if global.quiet {
+        println!("{}", info.addresses[0].address);
+    } else {
+        println!(
+            "created {} ({}, {}): {}",
+            info.name.as_str(),
+            info.kind.as_str(),
+            info.network.chain_id(),
+            info.addresses[0].address
+        );
+    }
+}
+
+fn new(global: &Global, a: NewArgs) -> CliResult {
+    let network = network(&a.network)?;
+    let language: Language = a
+        .language
+        .parse()
+        .map_err(|e| CliError::usage(format!("--language: {e}")))?;
+    let count = WordCount::from_words(a.words).map_err(|e| CliError::usage(e.to_string()))?;
+    // Fail before generating anything if the mnemonic has nowhere safe to go.
+    if a.mnemonic_out.is_none()
+        && std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/tty")
+            .is_err()
+    {
+        return Err(CliError::usage(
+            "there is no terminal to show the new mnemonic on; use --mnemonic-out FILE",
+        ));
+    }
+    // The passphrase is kept (encrypted) with the mnemonic so any key can be derived later.
+    let pp_text = bip39_passphrase(a.bip39_passphrase)?;
+    let mnemonic = Mnemonic::generate_in(language, count);
+    let info = store_hd(global, &a.name, &mnemonic, pp_text, &network)?;
+    let phrase = mnemonic.phrase();
+    match &a.mnemonic_out {
+        Some(path) => {
+            let mut data = Zeroizing::new(String::with_capacity(phrase.len() + 1));
+            data.push_str(&phrase);
+            data.push('\n');
+            write_new_private_file(path, data.as_bytes())?;
+            if !global.quiet && !global.json {
+                eprintln!(
+                    "mnemonic written to {} (mode 0600): back it up offline, then delete the file",
+                    path.display()
+                );
+            }
+        }
+        None => {
+            let mut text = Zeroizing::new(String::with_capacity(phrase.len() + 256));
+            text.push_str("\nWrite these words down, in order, and keep them offline. They are the only way to\nrecover this wallet; anyone who has them controls its funds. They will not be shown again.\n\n    ");
+            text.push_str(&phrase);
+            text.push_str("\n\n");
+            show_on_terminal(&text)?;
+        }
+    }
+    print_created(global, &info);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(global: &Global, a: ImportArgs) -> CliResult {
+    let network = network(&a.network)?;
+    let dir = open_dir(global)?;
+    let ename = entry_name(&a.name)?;
+    if dir.contains(&ename).map_err(dir_error)? {
+        return Err(CliError::usage(format!(
+            "an entry named {} already exists; choose another name or delete it first",
+            a.name
+        )));
+    }
+    let info = if a.mnemonic {
+        let phrase = read_secret("Mnemonic (hidden): ")?;
+        let mnemonic = Mnemonic::parse(&phrase).map_err(|e| CliError::usage(e.to_string()))?;
+        drop(phrase);
+        let pp_text = bip39_passphrase(a.bip39_passphrase)?;
+        store_hd(global, &a.name, &mnemonic, pp_text, &network)?
+    } else {
+        let key: PrivateKey = if a.private_key {
+            let text = read_secret("Private key (hex, hidden): ")?;
+            PrivateKey::from_hex(&text).map_err(|e| CliError::usage(format!("private key: {e}")))?
+        } else {
+            let path = a.keystore.as_ref().expect("clap requires one source");
+            let json = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+            let pw = Password::from_zeroizing(read_secret("Keystore file password (hidden): ")?);
+            let decrypted = keystore::decrypt(&json, &pw)
+                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+            decrypted.into_private_key()
+        };
+        let password = Password::from_zeroizing(passwords(global).get_new(&a.name)?);
+        dir.import_private_key(&ename, &key, &network, &password, kdf(global)?)
+            .map_err(dir_error)?
+    };
+    print_created(global, &info);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(global: &Global) -> CliResult {
+    let dir = open_dir(global)?;
+    let listing = dir.list().map_err(dir_error)?;
+    if global.json {
+        print_json(&json!({
+            "home": dir.path().display().to_string(),
+            "entries": listing.entries.iter().map(info_json).collect::<Vec<_>>(),
+            "problems": listing.problems.iter().map(|(f, e)| json!({"file": f, "error": e.to_string()})).collect::<Vec<_>>(),
+        }));
+    } else {
+        if listing.entries.is_empty() && !global.quiet {
+            println!(
+                "no keys in {} yet; create one with `dexlink keys new NAME`",
+                dir.path().display()
+            );
+        }
+        for e in &listing.entries {
+            let first = e
+                .addresses
+                .first()
+                .map(|a| a.address.to_string())
+                .unwrap_or_default();
+            println!(
+                "{:<20} {:<12} {:<22} {first}",
+                e.name.as_str(),
+                e.kind.as_str(),
+                e.network.chain_id()
+            );
+        }
+        for (f, err) in &listing.problems {
+            eprintln!("warning: {f}: {err}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(global: &Global, name: &str, account: u32, index: u32, count: u32, all: bool) -> CliResult {
+    let dir = open_dir(global)?;
+    let ename = entry_name(name)?;
+    let mut info = dir.get(&ename).map_err(dir_error)?;
+    let wanted: Vec<String> = if all || info.kind == EntryKind::PrivateKey {
+        Vec::new()
+    } else {
+        (0..count)
+            .map(|i| format!("m/44'/714'/{account}'/0/{}", index + i))
+            .collect()
+    };
+    let missing = wanted.iter().any(|p| {
+        !info
+            .addresses
+            .iter()
+            .any(|a| a.path.as_deref() == Some(p.as_str()))
+    });
+    if missing {
+        // Deriving new addresses needs the seed: unlock once and record them.
+        let args = KeyArgs {
+            name: name.into(),
+            account,
+            index,
+        };
+        keyring::unlock_many(global, &args, count)?;
+        info = dir.get(&ename).map_err(dir_error)?;
+    }
+    let shown: Vec<&DerivedAddress> = if wanted.is_empty() {
+        info.addresses.iter().collect()
+    } else {
+        wanted
+            .iter()
+            .filter_map(|p| {
+                info.addresses
+                    .iter()
+                    .find(|a| a.path.as_deref() == Some(p.as_str()))
+            })
+            .collect()
+    };
+    if global.json {
+        print_json(&json!({
+            "name": name,
+            "kind": info.kind.as_str(),
+            "chain_id": info.network.chain_id().as_str(),
+            "addresses": shown.iter().map(|a| json!({"path": a.path, "address": a.address.to_string()})).collect::<Vec<_>>(),
+        }));
+    } else {
+        for a in shown {
+            println!(
+                "{:<22} {}",
+                a.path.as_deref().unwrap_or("(imported key)"),
+                a.address
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(
+    global: &Global,
+    key: KeyArgs,
+    format: ExportFormat,
+    out: Option<PathBuf>,
+    export_password_file: Option<PathBuf>,
+    yes: bool,
+) -> CliResult {
+    let what = match format {
+        ExportFormat::Mnemonic => "the mnemonic (it controls every key of this wallet)",
+        ExportFormat::PrivateKey => "the private key in plain hex",
+        ExportFormat::KeystoreBinance | ExportFormat::KeystoreV3 => "an encrypted keystore file",
+    };
+    confirm(&format!("Export {what} of {}?", key.name), yes)?;
+    let data: Zeroizing<String> = match format {
+        ExportFormat::Mnemonic => {
+            let dir = open_dir(global)?;
+            let ename = entry_name(&key.name)?;
+            let pw = keyring::entry_password(global, &key.name)?;
+            let unlocked = dir.unlock(&ename, &pw).map_err(dir_error)?;
+            match unlocked.secret {
+                dexlink::keydir::EntrySecret::Hd(s) => {
+                    let mut t = Zeroizing::new(String::with_capacity(s.phrase().len() + 1));
+                    t.push_str(s.phrase());
+                    t.push('\n');
+                    t
+                }
+                dexlink::keydir::EntrySecret::PrivateKey(_) => {
+                    return Err(CliError::usage(format!(
+                        "{} holds a single imported key, not a mnemonic; use --format private-key or a keystore",
+                        key.name
+                    )));
+                }
+            }
+        }
+        ExportFormat::PrivateKey => {
+            let k = keyring::unlock(global, &key)?;
+            let mut t = k.key.to_hex();
+            t.push('\n');
+            t
+        }
+        ExportFormat::KeystoreBinance | ExportFormat::KeystoreV3 => {
+            let k = keyring::unlock(global, &key)?;
+            // The exported file gets its own password, asked for fresh.
+            let pw = match &export_password_file {
+                Some(p) => crate::secrets::read_password_file(p)?,
+                None => {
+                    crate::secrets::prompt_new_password("Password for the exported keystore: ")?
+                }
+            };
+            if pw.is_empty() {
+                return Err(CliError::usage("the keystore password is empty"));
+            }
+            let pw = Password::from_zeroizing(pw);
+            let json = match format {
+                ExportFormat::KeystoreBinance => {
+                    keystore::encrypt_binance(&k.key, &pw, Some(k.network.hrp()))
+                }
+                _ => keystore::encrypt_web3(&k.key, &pw, kdf(global)?),
+            };
+            Zeroizing::new(json + "\n")
+        }
+    };
+    match out {
+        Some(path) => {
+            write_new_private_file(&path, data.as_bytes())?;
+            if !global.quiet {
+                eprintln!("written to {} (mode 0600)", path.display());
+            }
+        }
+        None => {
+            print!("{}", data.as_str());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
+    match cmd {
+        KeysCmd::New(a) => new(global, a),
+        KeysCmd::Import(a) => import(global, a),
+        KeysCmd::List => list(global),
+        KeysCmd::Show {
+            name,
+            account,
+            index,
+            count,
+            all,
+        } => show(global, &name, account, index, count, all),
+        KeysCmd::Export {
+            key,
+            format,
+            out,
+            export_password_file,
+            yes,
+        } => export(global, key, format, out, export_password_file, yes),
+        KeysCmd::Delete { name, yes } => {
+            let dir = open_dir(global)?;
+            let ename = entry_name(&name)?;
+            let info = dir.get(&ename).map_err(dir_error)?;
+            confirm(
+                &format!(
+                    "Delete {name} ({}, {})? Without a backup its keys are lost",
+                    info.kind.as_str(),
+                    info.addresses
+                        .first()
+                        .map(|a| a.address.to_string())
+                        .unwrap_or_default()
+                ),
+                yes,
+            )?;
+            dir.delete(&ename).map_err(dir_error)?;
+            if global.json {
+                print_json(&json!({"deleted": name}));
+            } else if !global.quiet {
+                println!("deleted {name}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCmd::Passwd {
+            name,
+            new_password_file,
+        } => {
+            let dir = open_dir(global)?;
+            let ename = entry_name(&name)?;
+            dir.get(&ename).map_err(dir_error)?;
+            let old = keyring::entry_password(global, &name)?;
+            let new = match &new_password_file {
+                Some(p) => crate::secrets::read_password_file(p)?,
+                None => crate::secrets::prompt_new_password(&format!("New password for {name}: "))?,
+            };
+            if new.is_empty() {
+                return Err(CliError::usage("the new password is empty"));
+            }
+            dir.change_password(&ename, &old, &Password::from_zeroizing(new), kdf(global)?)
+                .map_err(dir_error)?;
+            if !global.quiet && !global.json {
+                println!("password changed for {name}");
+            } else if global.json {
+                print_json(&json!({"changed": name}));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! From a key-store entry name to a signing key: open the directory, get the password, unlock,
+//! derive (HD entries), and record newly derived addresses in the public metadata.
+
+use clap::Args;
+use dexlink::PrivateKey;
+use dexlink::address::Network;
+use dexlink::hd::AccountKey;
+use dexlink::keydir::{DerivedAddress, EntryName, EntrySecret, KeyDir, KeyDirError};
+use dexlink::keystore::Password;
+use dexlink::mnemonic::{Mnemonic, Passphrase};
+use zeroize::Zeroizing;
+
+use crate::cmd::{CliError, Global};
+use crate::secrets::PasswordSource;
+
+/// Which key of the store signs.
+#[derive(Debug, Args, Clone)]
+pub struct KeyArgs {
+    /// The key-store entry name (see `dexlink keys list`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// HD account (m/44'/714'/ACCOUNT'/0/INDEX).
+    #[arg(long, default_value_t = 0)]
+    pub account: u32,
+    /// HD address index (m/44'/714'/ACCOUNT'/0/INDEX).
+    #[arg(long, default_value_t = 0)]
+    pub index: u32,
+}
+
+/// An unlocked signing key and the network of its entry. The key is wiped when dropped.
+#[derive(Debug)]
+pub struct Unlocked {
+    /// The key.
+    pub key: PrivateKey,
+    /// The entry's network.
+    pub network: Network,
+    /// The derivation path, for HD entries.
+    pub path: Option<String>,
+}
+
+/// A key-directory error at the CLI edge: bad names and wrong passwords are the user's to fix
+/// (exit 2); I/O failures are exit 1.
+pub fn dir_error(e: KeyDirError) -> CliError {
+    match e {
+        KeyDirError::Io { .. } => CliError::failed(e.to_string()),
+        other => CliError::usage(other.to_string()),
+    }
+}
+
+/// Opens the key directory of `--home` / `$DEXLINK_HOME` / `~/.dexlink`.
+pub fn open_dir(global: &Global) -> Result<KeyDir, CliError> {
+    KeyDir::open(global.home.as_deref()).map_err(dir_error)
+}
+
+/// The password source for this invocation.
+pub fn passwords(global: &Global) -> PasswordSource<'_> {
+    PasswordSource {
+        file: global.password_file.as_deref(),
+    }
+}
+
+/// Validates an entry name.
+pub fn entry_name(name: &str) -> Result<EntryName, CliError> {
+    EntryName::new(name).map_err(dir_error)
+}
+
+/// The password of an entry, as a key-store `Password`.
+pub fn entry_password(global: &Global, name: &str) -> Result<Password, CliError> {
+    let pw = passwords(global).get(&format!("Password for {name}: "))?;
+    Ok(Password::from_zeroizing(pw))
+}
+
+/// Unlocks `args.name` and returns the key at `args.account`/`args.index` (HD) or the key.
+pub fn unlock(global: &Global, args: &KeyArgs) -> Result<Unlocked, CliError> {
+    Ok(unlock_many(global, args, 1)?
+        .pop()
+        .expect("one key was asked for"))
+}
+
+/// Unlocks once and returns `count` consecutive keys from `args.index` (HD), or the one key.
+pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Unlocked>, CliError> {
+    let dir = open_dir(global)?;
+    let name = entry_name(&args.name)?;
+    let info = dir.get(&name).map_err(dir_error)?;
+    let password = entry_password(global, &args.name)?;
+    let unlocked = dir.unlock(&name, &password).map_err(dir_error)?;
+    drop(password);
+    let network = unlocked.info.network.clone();
+    match unlocked.secret {
+        EntrySecret::PrivateKey(key) => {
+            if count > 1 || args.index != 0 || args.account != 0 {
+                return Err(CliError::usage(format!(
+                    "{} holds a single imported key; --account, --index and --count apply to HD entries only",
+                    args.name
+                )));
+            }
+            Ok(vec![Unlocked {
+                key,
+                network,
+                path: None,
+            }])
+        }
+        EntrySecret::Hd(secret) => {
+            let mnemonic = Mnemonic::parse(secret.phrase())
+                .map_err(|e| CliError::failed(format!("the stored mnemonic is invalid: {e}")))?;
+            let mut pp = Zeroizing::new(String::with_capacity(secret.passphrase().len()));
+            pp.push_str(secret.passphrase());
+            let seed = mnemonic.to_seed(&Passphrase::from_zeroizing(pp));
+            drop(secret);
+            let account = AccountKey::from_seed(&seed, args.account)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            let mut out = Vec::with_capacity(count as usize);
+            let mut record = Vec::new();
+            for i in 0..count {
+                let index = args
+                    .index
+                    .checked_add(i)
+                    .ok_or_else(|| CliError::usage("--index plus --count runs past 2^31 - 1"))?;
+                let key = account
+                    .private_key(index)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+                let path = account
+                    .path(index)
+                    .map_err(|e| CliError::usage(e.to_string()))?
+                    .to_string();
+                let address = key.address(network.hrp());
+                if !info.addresses.iter().any(|a| a.address == address) {
+                    record.push(DerivedAddress::new(path.clone(), address));
+                }
+                out.push(Unlocked {
+                    key,
+                    network: network.clone(),
+                    path: Some(path),
+                });
+            }
+            if !record.is_empty() {
+                dir.add_addresses(&name, &record).map_err(dir_error)?;
+            }
+            Ok(out)
+        }
+    }
+}
