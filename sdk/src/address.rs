@@ -268,13 +268,19 @@ mod tests {
     fn decodes_known_addresses() {
         // binance-chain.md §9.1 V7 (js-sdk decodeAddress).
         let a = Address::parse("tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp5qht9c").unwrap();
-        assert_eq!(hex::encode(a.as_bytes()), "356e6dada9f05d9e95a8b83d16f13788201d9d01");
+        assert_eq!(
+            hex::encode(a.as_bytes()),
+            "356e6dada9f05d9e95a8b83d16f13788201d9d01"
+        );
         assert!(Address::parse("tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp").is_err());
     }
 
     #[test]
     fn wrong_hrp_is_named() {
-        let e = Address::parse_for("tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp5qht9c", &Hrp::mainnet());
+        let e = Address::parse_for(
+            "tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp5qht9c",
+            &Hrp::mainnet(),
+        );
         assert!(matches!(e, Err(AddressError::WrongHrp { .. })));
     }
 }

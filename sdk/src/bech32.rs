@@ -79,11 +79,7 @@ fn hrp_expand(hrp: &[u8]) -> impl Iterator<Item = u8> + '_ {
 }
 
 fn checksum(hrp: &[u8], data: &[u8], constant: u32) -> [u8; 6] {
-    let pm = polymod(
-        hrp_expand(hrp)
-            .chain(data.iter().copied())
-            .chain([0u8; 6]),
-    ) ^ constant;
+    let pm = polymod(hrp_expand(hrp).chain(data.iter().copied()).chain([0u8; 6])) ^ constant;
     let mut out = [0u8; 6];
     for (i, o) in out.iter_mut().enumerate() {
         *o = ((pm >> (5 * (5 - i))) & 31) as u8;
@@ -99,7 +95,10 @@ pub fn encode_u5(hrp: &str, data: &[u8]) -> String {
     let mut s = String::with_capacity(hrp.len() + 1 + data.len() + 6);
     s.push_str(hrp);
     s.push('1');
-    for &d in data.iter().chain(checksum(hrp_bytes, data, BECH32_CONST).iter()) {
+    for &d in data
+        .iter()
+        .chain(checksum(hrp_bytes, data, BECH32_CONST).iter())
+    {
         s.push(CHARSET[usize::from(d)] as char);
     }
     s

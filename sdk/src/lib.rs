@@ -7,12 +7,16 @@
 #![warn(missing_docs)]
 
 pub mod address;
+pub mod amount;
 pub mod bech32;
 pub mod hash;
 pub mod keys;
 pub mod signature;
+pub mod tx;
 
 pub use address::{Address, AddressError, ChainId, Hrp, Network};
+pub use amount::{AmountError, Fixed8};
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use signature::{Signature, SignatureError};
+pub use tx::{DecodeError, Msg, SignedTx, TxError, TxHash, UnsignedTx};
 pub mod vectors;

@@ -23,8 +23,8 @@ pub enum VectorsCmd {
 pub fn run(global: &Global, cmd: VectorsCmd) -> CliResult {
     match cmd {
         VectorsCmd::Run { paths } => {
-            let report = dexlink::vectors::run_paths(&paths)
-                .map_err(|e| CliError::usage(format!("{e}")))?;
+            let report =
+                dexlink::vectors::run_paths(&paths).map_err(|e| CliError::usage(format!("{e}")))?;
             if global.json {
                 print_json(&report.to_json());
             } else {

@@ -35,7 +35,9 @@ impl<'a> Fields<'a> {
         match self.obj.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(Failure::Malformed(format!("field \"{key}\" is not a string"))),
+            Some(_) => Err(Failure::Malformed(format!(
+                "field \"{key}\" is not a string"
+            ))),
         }
     }
 

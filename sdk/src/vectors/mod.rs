@@ -15,6 +15,7 @@ use thiserror::Error;
 
 mod fields;
 mod keys;
+mod tx;
 
 pub(crate) use fields::Fields;
 
@@ -147,6 +148,7 @@ fn check_for(kind: &str) -> Option<Check> {
         "signature" => keys::check_signature,
         "ecdsa-verify" => keys::check_ecdsa_verify,
         "bech32" => keys::check_bech32,
+        "tx" => tx::check_tx,
         _ => return None,
     })
 }
