@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod address;
+pub mod amount;
 pub mod bech32;
 pub mod client;
 pub mod hash;
@@ -19,9 +20,11 @@ pub mod mnemonic;
 pub mod recover;
 pub mod signature;
 pub mod time;
+pub mod tx;
 pub mod vectors;
 
 pub use address::{Address, AddressError, ChainId, Hrp, Network};
+pub use amount::{AmountError, Fixed8};
 pub use hd::{
     AccountKey, ChildNumber, DerivationPath, ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey,
     HdError, binance_path,
@@ -29,3 +32,4 @@ pub use hd::{
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use mnemonic::{Language, Mnemonic, MnemonicError, Passphrase, Seed, WordCount};
 pub use signature::{Signature, SignatureError};
+pub use tx::{DecodeError, Msg, SignedTx, TxError, TxHash, UnsignedTx};

@@ -19,6 +19,7 @@ mod keys;
 mod keystore;
 mod link;
 mod recover;
+mod tx;
 
 pub(crate) use fields::Fields;
 
@@ -165,6 +166,7 @@ fn check_for(kind: &str) -> Option<Check> {
         "bip32" => hd::check_bip32,
         "key-derivation" => hd::check_key_derivation,
         "keystore" => keystore::check_keystore,
+        "tx" => tx::check_tx,
         _ => return None,
     })
 }

@@ -1,0 +1,260 @@
+//! Sign documents that arrive from elsewhere: the WalletConnect `bnb_sign` request of the DEX
+//! front end (binance-chain.md §10.2), whose `params[0]` is the whole §5 sign document.
+//!
+//! The document is parsed into a typed [`UnsignedTx`] and signed over *our* canonical
+//! re-serialisation, so what is signed is exactly what [`UnsignedTx::describe`] shows. Anything
+//! that is not unambiguously one of the known shapes is refused: unknown or missing keys,
+//! amounts written as strings or with fractions, exponents, signs or leading zeros, more than
+//! one message, non-null `data`, and the freeze shape (which also authorises unfreeze, burn and
+//! mint, since the message type is not signed).
+
+use thiserror::Error;
+
+use super::json::{self, JsonValue};
+use super::{Memo, Msg, OrderError, TxError, UnsignedTx};
+use crate::address::{Address, AddressError, ChainId};
+use crate::amount::Fixed8;
+use crate::keys::PrivateKey;
+use crate::signature::Signature;
+
+/// Why a received sign document was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SignDocError {
+    /// Not JSON.
+    #[error("sign document is not valid JSON: {0}")]
+    Json(String),
+    /// A key the shape does not have.
+    #[error("sign document has an unexpected key {0:?}")]
+    UnknownKey(String),
+    /// A key the shape needs.
+    #[error("sign document lacks the key {0:?}")]
+    MissingKey(String),
+    /// A value of the wrong JSON type.
+    #[error("{key:?} must be {expected}, found {found}")]
+    WrongType {
+        /// The key.
+        key: String,
+        /// The expected JSON type.
+        expected: &'static str,
+        /// What was there.
+        found: &'static str,
+    },
+    /// A number not in the node's plain-integer form.
+    #[error("{key:?} is {text}, not a plain non-negative integer as the node writes it")]
+    NonCanonicalNumber {
+        /// The key.
+        key: String,
+        /// The text as received.
+        text: String,
+    },
+    /// Not exactly one message.
+    #[error("sign document has {0} messages; a transaction carries exactly one")]
+    MessageCount(usize),
+    /// `data` other than null.
+    #[error("sign document data must be null")]
+    DataNotNull,
+    /// A message of a shape this SDK does not sign.
+    #[error(
+        "unknown message shape with keys [{0}]: only new order, cancel order and transfer documents are signed"
+    )]
+    UnknownMessage(String),
+    /// The freeze/unfreeze/burn/mint shape.
+    #[error(
+        "refusing a freeze-shaped message: freeze, unfreeze, burn and mint sign the same JSON, so the signature would authorise all four"
+    )]
+    AmbiguousFreeze,
+    /// A malformed address.
+    #[error("{key:?}: {source}")]
+    Address {
+        /// The key.
+        key: String,
+        /// Why.
+        source: AddressError,
+    },
+    /// A value that breaks a rule of its field.
+    #[error("invalid sign document: {0}")]
+    Invalid(String),
+    /// An order field out of range.
+    #[error(transparent)]
+    Order(#[from] OrderError),
+    /// The document parses but is not a valid transaction.
+    #[error(transparent)]
+    Tx(#[from] TxError),
+}
+
+/// A JSON object of a received document, with typed, strict getters.
+pub(crate) struct DocObject<'a> {
+    members: &'a [(String, JsonValue)],
+}
+
+impl<'a> DocObject<'a> {
+    fn from_value(key: &str, v: &'a JsonValue) -> Result<Self, SignDocError> {
+        match v {
+            JsonValue::Object(members) => Ok(Self { members }),
+            other => Err(wrong(key, "an object", other)),
+        }
+    }
+
+    /// The keys, sorted.
+    pub(crate) fn keys(&self) -> Vec<&'a str> {
+        let mut k: Vec<&str> = self.members.iter().map(|(k, _)| k.as_str()).collect();
+        k.sort_unstable();
+        k
+    }
+
+    /// Refuses any key outside `keys` and any of `keys` missing.
+    pub(crate) fn expect_keys(&self, keys: &[&str]) -> Result<(), SignDocError> {
+        if let Some((k, _)) = self
+            .members
+            .iter()
+            .find(|(k, _)| !keys.contains(&k.as_str()))
+        {
+            return Err(SignDocError::UnknownKey(k.clone()));
+        }
+        for k in keys {
+            self.get(k)?;
+        }
+        Ok(())
+    }
+
+    fn get(&self, key: &str) -> Result<&'a JsonValue, SignDocError> {
+        self.members
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .ok_or_else(|| SignDocError::MissingKey(key.into()))
+    }
+
+    pub(crate) fn string(&self, key: &str) -> Result<&'a str, SignDocError> {
+        match self.get(key)? {
+            JsonValue::String(s) => Ok(s),
+            other => Err(wrong(key, "a string", other)),
+        }
+    }
+
+    /// A JSON number in the node's form: `0` or a digit 1–9 followed by digits, ≤ i64::MAX.
+    pub(crate) fn int(&self, key: &str) -> Result<u64, SignDocError> {
+        match self.get(key)? {
+            JsonValue::Number(text) => canonical_int(key, text),
+            other => Err(wrong(key, "a JSON integer", other)),
+        }
+    }
+
+    /// A string holding a canonical decimal integer (the sign document's int64 fields).
+    fn int_string(&self, key: &str) -> Result<u64, SignDocError> {
+        canonical_int(key, self.string(key)?)
+    }
+
+    pub(crate) fn amount(&self, key: &str) -> Result<Fixed8, SignDocError> {
+        let units = self.int(key)?;
+        // canonical_int caps at i64::MAX, so the cast is exact.
+        Fixed8::from_units(units as i64).map_err(|e| SignDocError::Invalid(e.to_string()))
+    }
+
+    pub(crate) fn address(&self, key: &str) -> Result<Address, SignDocError> {
+        Address::parse(self.string(key)?).map_err(|source| SignDocError::Address {
+            key: key.into(),
+            source,
+        })
+    }
+
+    /// An array of objects.
+    pub(crate) fn objects(&self, key: &str) -> Result<Vec<DocObject<'a>>, SignDocError> {
+        match self.get(key)? {
+            JsonValue::Array(items) => items.iter().map(|v| Self::from_value(key, v)).collect(),
+            other => Err(wrong(key, "an array", other)),
+        }
+    }
+}
+
+fn wrong(key: &str, expected: &'static str, found: &JsonValue) -> SignDocError {
+    SignDocError::WrongType {
+        key: key.into(),
+        expected,
+        found: found.type_name(),
+    }
+}
+
+fn canonical_int(key: &str, text: &str) -> Result<u64, SignDocError> {
+    let bad = || SignDocError::NonCanonicalNumber {
+        key: key.into(),
+        text: text.into(),
+    };
+    let digits_ok = !text.is_empty()
+        && text.len() <= 19
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    if !digits_ok {
+        return Err(bad());
+    }
+    text.parse::<u64>()
+        .ok()
+        .filter(|&v| v <= i64::MAX as u64)
+        .ok_or_else(bad)
+}
+
+/// Parses a sign document (the JSON object a DEX front end sends as `bnb_sign` `params[0]`)
+/// into a typed transaction. Sign its [`UnsignedTx::sign_bytes`], never the received text.
+pub fn parse_sign_doc(text: &str) -> Result<UnsignedTx, SignDocError> {
+    let v = json::parse(text).map_err(SignDocError::Json)?;
+    let doc = DocObject::from_value("sign document", &v)?;
+    doc.expect_keys(&[
+        "account_number",
+        "chain_id",
+        "data",
+        "memo",
+        "msgs",
+        "sequence",
+        "source",
+    ])?;
+    if doc.get("data")? != &JsonValue::Null {
+        return Err(SignDocError::DataNotNull);
+    }
+    let chain_id =
+        ChainId::new(doc.string("chain_id")?).map_err(|e| SignDocError::Invalid(e.to_string()))?;
+    let msgs = doc.objects("msgs")?;
+    let [msg] = msgs.as_slice() else {
+        return Err(SignDocError::MessageCount(msgs.len()));
+    };
+    let msg = Msg::from_sign_json(msg)?;
+    let tx = UnsignedTx::new(
+        chain_id,
+        doc.int_string("account_number")?,
+        doc.int_string("sequence")?,
+        msg,
+    )?
+    .with_memo(Memo::new(doc.string("memo")?)?)
+    .with_source(doc.int_string("source")?)?;
+    Ok(tx)
+}
+
+/// The wallet's answer to `bnb_sign`: hex r‖s and the 65-byte uncompressed public key
+/// (docs-site `docs/walletconnect.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BnbSignAnswer {
+    /// The signature over the canonical sign bytes.
+    pub signature: Signature,
+    /// `04 ‖ X ‖ Y`.
+    pub public_key: [u8; 65],
+}
+
+impl BnbSignAnswer {
+    /// `{"publicKey":"04…","signature":"…"}` (keys sorted, as Trust Wallet sends it). The
+    /// WalletConnect `result` is this text as a JSON string.
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\"publicKey\":\"{}\",\"signature\":\"{}\"}}",
+            hex::encode(self.public_key),
+            self.signature
+        )
+    }
+}
+
+/// Signs a parsed sign document for a `bnb_sign` request. The key must be the signer.
+pub fn bnb_sign(key: &PrivateKey, tx: &UnsignedTx) -> Result<BnbSignAnswer, TxError> {
+    let signed = tx.sign(key)?;
+    Ok(BnbSignAnswer {
+        signature: *signed.signature(),
+        public_key: signed.pub_key().to_uncompressed(),
+    })
+}

@@ -1,0 +1,280 @@
+//! The transaction API as the CLI and the DEX node use it. Expected bytes come from upstream
+//! vectors quoted in binance-chain.md §9.4 / §10.2.
+
+use dexlink::tx::{
+    Market, Memo, Msg, NewOrder, OrderId, SendEntry, Side, SignDocError, TimeInForce, TokenFreeze,
+    bnb_sign, parse_sign_doc,
+};
+use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey, SignedTx, TxError, UnsignedTx};
+
+const KEY_90335B: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
+const KEY_95949F: &str = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832";
+// §9.4 V10 (wallet-core test_binance_sign_trade_order).
+const V10_TX: &str = "dc01f0625dee0a64ce6dc0430a14ba36f0fad74d8f41045463e4774f328f4af779e5122b424133364630464144373444384634313034353436334534373734463332384634414637373945352d33361a0b4e4e422d3333385f424e422002280130b09282413880c2d72f4001126e0a26eb5ae98721029729a52e4e3c2b4a4e52aa74033eedaf8ba1df5ab6d1f518fd69e67bbd309b0e12409123cb6906bb20aeb753f4a121d4d88ff0e9750ba75b0c4e10d76caee1e7d2481290fa3b9887a6225d6997f5f939ef834ea61d596a314237c48e560da9e17b5a180c20232001";
+// §9.4 V13 sign bytes with memo "" = V14 (wallet-core WalletConnect signAmino test).
+const V14_DOC: &str = r#"{"account_number":"19","chain_id":"chain-bnb","data":null,"memo":"","msgs":[{"inputs":[{"address":"bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2","coins":[{"amount":1001000000,"denom":"BNB"}]}],"outputs":[{"address":"bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf","coins":[{"amount":1001000000,"denom":"BNB"}]}]}],"sequence":"23","source":"1"}"#;
+const V14_SIG: &str = "3c24c784c6bbf99d54ffabb153edcb6d3c4a774936df5c72a5d32897256f8e062f320fb4753302fb0a96f08c475974d20edfd1a27bbeeda73587f58ddc958975";
+// §10.2: bnb_sign params[0] captured by trustwallet/wallet-connect-swift WCEncryptorTests.swift.
+const WC_DOC: &str = r#"{"account_number":"666682","chain_id":"Binance-Chain-Nile","data":null,"memo":"","msgs":[{"id":"A9241D9CDC41DBFF587A236047D5836EDA6C7345-1","ordertype":2,"price":401180,"quantity":2500000000,"sender":"tbnb14yjpm8xug8dl7kr6ydsy04vrdmdxcu69kwrw78","side":2,"symbol":"BNB_BTC.B-918","timeinforce":1}],"sequence":"0","source":"1"}"#;
+
+fn v10_order(key: &PrivateKey) -> UnsignedTx {
+    let sender = key.address(&Hrp::mainnet());
+    let msg = NewOrder::new(
+        sender,
+        35,
+        "NNB-338_BNB",
+        Side::Buy,
+        "1.3635".parse().unwrap(),
+        Fixed8::ONE,
+        TimeInForce::Gte,
+    )
+    .unwrap();
+    UnsignedTx::new(
+        ChainId::new("chain-bnb").unwrap(),
+        12,
+        35,
+        Msg::NewOrder(msg),
+    )
+    .unwrap()
+    .with_source(1)
+    .unwrap()
+}
+
+#[test]
+fn build_sign_encode_decode_verify_new_order() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let tx = v10_order(&key);
+    let signed = tx.sign(&key).unwrap();
+    assert_eq!(signed.to_hex(), V10_TX);
+    assert_eq!(
+        signed.hash().to_string(),
+        "0A46200587F4BC8C58BEC70BDCD31D956571372EE080D4AA93C4EF99CF063A15"
+    );
+    let decoded = SignedTx::from_hex(V10_TX, &Hrp::mainnet()).unwrap();
+    assert_eq!(decoded, signed);
+    let verified = decoded.verify(&ChainId::new("chain-bnb").unwrap()).unwrap();
+    assert_eq!(
+        verified.signer.to_string(),
+        "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu"
+    );
+    assert_eq!(verified.unsigned, tx);
+    assert!(matches!(
+        decoded.verify(&ChainId::new("Binance-Chain-Tigris").unwrap()),
+        Err(TxError::BadSignature { .. })
+    ));
+    // A signature made elsewhere attaches only when it verifies.
+    assert_eq!(
+        tx.attach_signature(*signed.pub_key(), *signed.signature()),
+        Ok(signed.clone())
+    );
+    let other = PrivateKey::from_hex(KEY_95949F).unwrap();
+    assert!(matches!(tx.sign(&other), Err(TxError::KeyMismatch { .. })));
+    assert!(matches!(
+        tx.attach_signature(other.public_key(), *signed.signature()),
+        Err(TxError::PubKeyMismatch { .. })
+    ));
+}
+
+#[test]
+fn describe_says_what_is_signed() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    assert_eq!(
+        v10_order(&key).describe(),
+        "BUY 1 NNB-338 at 1.3635 BNB (total 1.3635 BNB), LIMIT GTE, order id \
+         BA36F0FAD74D8F41045463E4774F328F4AF779E5-36, from bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu; \
+         chain chain-bnb, account 12, sequence 35, source 1, memo \"\""
+    );
+    let tx = parse_sign_doc(V14_DOC).unwrap();
+    assert_eq!(
+        tx.msg().describe(),
+        "SEND 10.01 BNB to bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf, from \
+         bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2"
+    );
+    let from = key.address(&Hrp::mainnet());
+    let f = TokenFreeze::new(from, "BNB", Fixed8::ONE).unwrap();
+    assert!(Msg::Unfreeze(f).describe().starts_with("UNFREEZE 1 BNB"));
+}
+
+#[test]
+fn order_id_must_match_the_sequence() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let sender = key.address(&Hrp::mainnet());
+    let msg = NewOrder::new(
+        sender,
+        35,
+        "NNB-338_BNB",
+        Side::Buy,
+        Fixed8::ONE,
+        Fixed8::ONE,
+        TimeInForce::Ioc,
+    )
+    .unwrap();
+    let e = UnsignedTx::new(
+        ChainId::new("chain-bnb").unwrap(),
+        12,
+        36,
+        Msg::NewOrder(msg),
+    );
+    assert_eq!(
+        e,
+        Err(TxError::OrderIdMismatch {
+            expected: "BA36F0FAD74D8F41045463E4774F328F4AF779E5-37".into(),
+            got: "BA36F0FAD74D8F41045463E4774F328F4AF779E5-36".into()
+        })
+    );
+}
+
+#[test]
+fn send_rules() {
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let from = key.address(&Hrp::mainnet());
+    let to = Address::parse("bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf").unwrap();
+    let coin = |d: &str, a: &str| dexlink::tx::Coin::new(d, a.parse().unwrap());
+    // Coins are sorted by denom when an entry is built.
+    let e = SendEntry::new(to.clone(), vec![coin("BUSD-BD1", "2"), coin("BNB", "1")]);
+    assert_eq!(e.coins[0].denom, "BNB");
+    let send = dexlink::tx::Send::from_outputs(from.clone(), vec![e.clone()]).unwrap();
+    assert_eq!(send.inputs()[0].coins, e.coins);
+    let zero = SendEntry::new(to.clone(), vec![coin("BNB", "0")]);
+    assert_eq!(
+        dexlink::tx::Send::from_outputs(from.clone(), vec![zero]),
+        Err(TxError::ZeroAmount("coin amount"))
+    );
+    let big = SendEntry::new(to.clone(), vec![coin("BNB", "92233720368.54775807")]);
+    assert_eq!(
+        dexlink::tx::Send::from_outputs(from.clone(), vec![big.clone(), big]),
+        Err(TxError::SumOverflow("BNB".into()))
+    );
+    let testnet_to = to.with_hrp(Hrp::testnet());
+    let send = dexlink::tx::Send::from_outputs(
+        from,
+        vec![SendEntry::new(testnet_to, vec![coin("BNB", "1")])],
+    )
+    .unwrap();
+    assert!(matches!(
+        UnsignedTx::new(ChainId::new("chain-bnb").unwrap(), 1, 1, Msg::Send(send)),
+        Err(TxError::MixedHrp { .. })
+    ));
+}
+
+#[test]
+fn walletconnect_sign_doc_round_trips_and_signs() {
+    // The captured DEX request is already canonical: re-serialising gives the same text.
+    let tx = parse_sign_doc(WC_DOC).unwrap();
+    assert_eq!(tx.sign_json(), WC_DOC);
+    assert_eq!(
+        tx.msg().signer().to_string(),
+        "tbnb14yjpm8xug8dl7kr6ydsy04vrdmdxcu69kwrw78"
+    );
+    // Whitespace and key order do not matter; the canonical form is what gets signed.
+    let pretty = V14_DOC
+        .replace(",", ", ")
+        .replace(
+            "{\"account_number\":\"19\",",
+            "{\"source\":\"1\",\"account_number\":\"19\",",
+        )
+        .replace(", \"source\":\"1\"}", "}");
+    let tx = parse_sign_doc(&pretty).unwrap();
+    assert_eq!(tx.sign_json(), V14_DOC);
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let answer = bnb_sign(&key, &tx).unwrap();
+    assert_eq!(answer.signature.to_string(), V14_SIG);
+    assert_eq!(
+        answer.to_json(),
+        format!(
+            "{{\"publicKey\":\"{}\",\"signature\":\"{V14_SIG}\"}}",
+            hex::encode(key.public_key().to_uncompressed())
+        )
+    );
+    assert!(answer.to_json().contains(
+        "\"publicKey\":\"046a35920088d98c3888ca68c53dfc93f4564602606cbb87f0fe5ee533db38e502"
+    ));
+}
+
+#[test]
+fn sign_doc_refusals() {
+    let refuse = |doc: String| parse_sign_doc(&doc).unwrap_err();
+    // Amounts as strings (the historic js fixture form, binance-chain.md §11.1).
+    assert!(matches!(
+        refuse(V14_DOC.replace(":1001000000,", ":\"1001000000\",")),
+        SignDocError::WrongType { .. }
+    ));
+    for bad in ["1001000000.0", "1.001e9", "01001000000", "-1001000000"] {
+        let e = refuse(V14_DOC.replace(":1001000000,", &format!(":{bad},")));
+        assert!(
+            matches!(e, SignDocError::NonCanonicalNumber { .. }),
+            "{bad}: {e}"
+        );
+    }
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"sequence\":\"23\"", "\"sequence\":\"023\"")),
+        SignDocError::NonCanonicalNumber { .. }
+    ));
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"sequence\":\"23\"", "\"sequence\":23")),
+        SignDocError::WrongType { .. }
+    ));
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"data\":null,", "")),
+        SignDocError::MissingKey(_)
+    ));
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"data\":null", "\"data\":\"\"")),
+        SignDocError::DataNotNull
+    ));
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"memo\":\"\"", "\"memo\":\"\",\"fee\":{}")),
+        SignDocError::UnknownKey(_)
+    ));
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"denom\":\"BNB\"}", "\"denom\":\"BNB\",\"x\":1}")),
+        SignDocError::UnknownKey(_)
+    ));
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"memo\":\"\"", "\"memo\":\"\",\"memo\":\"x\"")),
+        SignDocError::Json(_)
+    ));
+    let two = V14_DOC.replace("\"msgs\":[{", "\"msgs\":[{\"refid\":\"A9241D9CDC41DBFF587A236047D5836EDA6C7345-1\",\"sender\":\"bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2\",\"symbol\":\"A_B\"},{");
+    assert!(matches!(refuse(two), SignDocError::MessageCount(2)));
+    let freeze = r#"{"account_number":"0","chain_id":"bnbchain-1000","data":null,"memo":"","msgs":[{"amount":100000000,"from":"bnb1r58rpphguns220pc4yx4t02ckdx405h6a3qyu9","symbol":"BNB"}],"sequence":"10","source":"0"}"#;
+    assert_eq!(parse_sign_doc(freeze), Err(SignDocError::AmbiguousFreeze));
+    let vote = r#"{"account_number":"0","chain_id":"bnbchain-1000","data":null,"memo":"","msgs":[{"option":"Yes","proposal_id":"1","voter":"bnb1r58rpphguns220pc4yx4t02ckdx405h6a3qyu9"}],"sequence":"3","source":"0"}"#;
+    assert!(matches!(
+        parse_sign_doc(vote),
+        Err(SignDocError::UnknownMessage(_))
+    ));
+    // Content rules still apply: a zero amount is refused.
+    assert!(matches!(
+        refuse(V14_DOC.replace(":1001000000,", ":0,")),
+        SignDocError::Tx(TxError::ZeroAmount(_))
+    ));
+    assert!(matches!(
+        refuse(V14_DOC.replace("\"memo\":\"\"", "\"memo\":\"a\\nb\"")),
+        SignDocError::Tx(TxError::MemoControl { .. })
+    ));
+}
+
+#[test]
+fn memo_and_market_are_checked() {
+    assert!(Memo::new(&"x".repeat(129)).is_err());
+    let m = Market {
+        base: "NNB-338".into(),
+        quote: "BNB".into(),
+        tick_size: "0.0001".parse().unwrap(),
+        lot_size: "1".parse().unwrap(),
+    };
+    assert!(
+        m.check_order("NNB-338_BNB", "1.3635".parse().unwrap(), Fixed8::ONE)
+            .is_ok()
+    );
+    assert!(
+        m.check_order("NNB-338_BNB", "1.36355".parse().unwrap(), Fixed8::ONE)
+            .is_err()
+    );
+    assert_eq!(
+        OrderId::parse("BA36F0FAD74D8F41045463E4774F328F4AF779E5-36")
+            .unwrap()
+            .number(),
+        36
+    );
+}
