@@ -1,1 +1,241 @@
-//! Local DEX node.
+//! dexlink-devnet: a local DEX node on loopback that speaks the Binance DEX API with real checks.
+//!
+//! It is the embedded default for trying dexlink and for every end-to-end test, as anvil is for
+//! Foundry: strict transaction decoding, signature, chain id, account number and sequence
+//! checks, balances, tick/lot sizes and locked funds, link proofs, and a faucet. Orders rest on
+//! the book; there is no matching engine.
+
+mod api;
+mod broadcast;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use dexlink::time::Timestamp;
+use thiserror::Error;
+use tokio::net::TcpListener;
+
+use state::{Ledger, MarketState};
+
+/// Why the devnet could not start.
+#[derive(Debug, Error)]
+pub enum DevnetError {
+    /// Binding the port failed.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for.
+        port: u16,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The state file could not be read.
+    #[error("cannot load devnet state from {path}: {source}")]
+    State {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A configuration value is invalid.
+    #[error("invalid devnet configuration: {0}")]
+    Config(String),
+}
+
+/// How to start a devnet.
+#[derive(Debug, Clone)]
+pub struct DevnetConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Chain id (default `Binance-Chain-Ganges`).
+    pub chain_id: String,
+    /// Address HRP (default `tbnb`).
+    pub hrp: String,
+    /// Markets.
+    pub markets: Vec<MarketState>,
+    /// Genesis balances: (address, asset, Fixed8 units).
+    pub genesis: Vec<(String, String, i64)>,
+    /// Persist state here (atomic writes) and reload it on start.
+    pub state: Option<PathBuf>,
+}
+
+impl Default for DevnetConfig {
+    fn default() -> Self {
+        let market = |base: &str, quote: &str, tick: i64, lot: i64, list: i64| MarketState {
+            base: base.into(),
+            quote: quote.into(),
+            tick_size: tick,
+            lot_size: lot,
+            list_price: list,
+        };
+        Self {
+            port: 0,
+            chain_id: dexlink::address::TESTNET_CHAIN_ID.into(),
+            hrp: "tbnb".into(),
+            markets: vec![
+                market("BNB", "BUSD-BD1", 10_000, 1_000_000, 30_000_000_000),
+                market("BTCB-1DE", "BNB", 1, 100_000, 5_000_000_000),
+                market("NNB-338", "BNB", 1, 100_000_000, 136_350_000),
+            ],
+            genesis: vec![],
+            state: None,
+        }
+    }
+}
+
+/// Parses a decimal amount (at most 8 decimals) into Fixed8 units.
+pub fn parse_fixed8(s: &str) -> Result<i64, String> {
+    dexlink::amount::Fixed8::parse(s)
+        .map(|f| f.units())
+        .map_err(|e| e.to_string())
+}
+
+/// A running devnet's shared state.
+#[derive(Debug)]
+pub struct Devnet {
+    ledger: Mutex<Ledger>,
+    state_path: Option<PathBuf>,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+}
+
+impl Devnet {
+    /// A read view of the ledger.
+    pub fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        self.ledger.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Applies `f` to a copy of the ledger and commits it (persisting it first when a state file
+    /// is configured) only if `f` succeeds: a failed request changes nothing.
+    pub fn mutate<T, E: From<String>>(
+        &self,
+        f: impl FnOnce(&mut Ledger) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut guard = self.ledger();
+        let mut next = guard.clone();
+        let out = f(&mut next)?;
+        if next != *guard {
+            if let Some(p) = &self.state_path {
+                next.save(p)
+                    .map_err(|e| E::from(format!("cannot save devnet state: {e}")))?;
+            }
+            *guard = next;
+        }
+        Ok(out)
+    }
+
+    /// The devnet's clock.
+    pub fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// A devnet serving in the background of the current tokio runtime.
+pub struct Running {
+    /// The shared state.
+    pub devnet: Arc<Devnet>,
+    /// The bound address.
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> &str {
+        &self.devnet.base_url
+    }
+
+    /// Stops serving and waits for the server task.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Serves until the process is interrupted (Ctrl-C) or the server fails.
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task.await.unwrap_or(Ok(()))
+    }
+}
+
+fn initial_ledger(config: &DevnetConfig) -> Result<Ledger, DevnetError> {
+    if let Some(p) = config.state.as_ref().filter(|p| p.exists()) {
+        return Ledger::load(p).map_err(|source| DevnetError::State {
+            path: p.display().to_string(),
+            source,
+        });
+    }
+    dexlink::address::ChainId::new(&config.chain_id)
+        .map_err(|e| DevnetError::Config(e.to_string()))?;
+    let hrp =
+        dexlink::address::Hrp::new(&config.hrp).map_err(|e| DevnetError::Config(e.to_string()))?;
+    let mut ledger = Ledger {
+        chain_id: config.chain_id.clone(),
+        hrp: config.hrp.clone(),
+        ..Ledger::default()
+    };
+    for m in &config.markets {
+        if m.tick_size <= 0 || m.lot_size <= 0 {
+            return Err(DevnetError::Config(format!(
+                "market {} needs positive tick and lot sizes",
+                m.symbol()
+            )));
+        }
+        ledger.markets.insert(m.symbol(), m.clone());
+    }
+    for (addr, asset, units) in &config.genesis {
+        let a = dexlink::Address::parse_for(addr, &hrp)
+            .map_err(|e| DevnetError::Config(format!("genesis address {addr}: {e}")))?;
+        ledger
+            .credit(&a.to_string(), asset, *units)
+            .map_err(|e| DevnetError::Config(format!("genesis {addr}: {e}")))?;
+    }
+    Ok(ledger)
+}
+
+/// Binds 127.0.0.1 and starts serving in the background.
+pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
+    let ledger = initial_ledger(&config)?;
+    let listener = TcpListener::bind(("127.0.0.1", config.port))
+        .await
+        .map_err(|source| DevnetError::Bind {
+            port: config.port,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| DevnetError::Bind {
+        port: config.port,
+        source,
+    })?;
+    let devnet = Arc::new(Devnet {
+        ledger: Mutex::new(ledger),
+        state_path: config.state.clone(),
+        base_url: format!("http://127.0.0.1:{}", addr.port()),
+    });
+    if let Some(p) = &config.state {
+        devnet
+            .ledger()
+            .save(p)
+            .map_err(|source| DevnetError::State {
+                path: p.display().to_string(),
+                source,
+            })?;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = api::router(devnet.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running {
+        devnet,
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}

@@ -142,11 +142,6 @@ impl PrivateKey {
         Signature::from_k256(sig.normalize_s())
     }
 
-    /// The underlying k256 key, for crate-internal arithmetic (HD derivation).
-    pub(crate) fn as_signing_key(&self) -> &SigningKey {
-        &self.inner
-    }
-
     pub(crate) fn from_signing_key(inner: SigningKey) -> Self {
         Self { inner }
     }

@@ -1,8 +1,16 @@
 //! The clap command tree. Each subcommand lives in its own module; adding one means a variant
 //! here and a module beside this file.
 
+pub mod common;
+mod devnet;
 pub mod keys;
+mod link;
+mod order;
+mod quickstart;
 mod recover;
+mod send;
+mod sign;
+mod tx;
 mod vectors;
 mod verify;
 
@@ -49,9 +57,26 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Try everything in seconds on an embedded local DEX (nothing is written to disk).
+    Quickstart(quickstart::QuickstartArgs),
     /// Manage the local key store: create, import, list, show, export, delete, passwd.
     #[command(subcommand)]
     Keys(keys::KeysCmd),
+    /// Sign a message (bnbSign) or a WalletConnect bnb_sign request.
+    #[command(subcommand)]
+    Sign(sign::SignCmd),
+    /// Link addresses to a DEX with signed ownership proofs.
+    Link(link::LinkArgs),
+    /// Place, cancel and list orders.
+    #[command(subcommand)]
+    Order(order::OrderCmd),
+    /// Send tokens (one or several recipients).
+    Send(send::SendArgs),
+    /// Decode transactions and look them up.
+    #[command(subcommand)]
+    Tx(tx::TxCmd),
+    /// Run a local DEX node (the Binance DEX API with real checks) on 127.0.0.1.
+    Devnet(devnet::DevnetArgs),
     /// Sign and verify BEP-333 token recovery requests (recover BEP2/BEP8 tokens on BSC).
     #[command(subcommand, long_about = recover::LONG_ABOUT)]
     Recover(recover::RecoverCmd),
@@ -115,7 +140,14 @@ pub type CliResult = Result<ExitCode, CliError>;
 
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
+        Command::Quickstart(a) => quickstart::run(&cli.global, a),
         Command::Keys(c) => keys::run(&cli.global, c),
+        Command::Sign(c) => sign::run(&cli.global, c),
+        Command::Link(a) => link::run(&cli.global, a),
+        Command::Order(c) => order::run(&cli.global, c),
+        Command::Send(a) => send::run(&cli.global, a),
+        Command::Tx(c) => tx::run(&cli.global, c),
+        Command::Devnet(a) => devnet::run(&cli.global, a),
         Command::Recover(c) => recover::run(&cli.global, c),
         Command::Vectors(c) => vectors::run(&cli.global, c),
         Command::Verify(a) => verify::run(&cli.global, a),

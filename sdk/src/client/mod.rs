@@ -177,7 +177,7 @@ impl DexClient {
         let base = base_url.trim_end_matches('/').to_string();
         let https = base.starts_with("https://");
         let local = is_loopback_http(&base);
-        if !https && !(local && config.allow_insecure_loopback) {
+        if !(https || (local && config.allow_insecure_loopback)) {
             return Err(ClientError::InvalidUrl(
                 base_url.into(),
                 "use https:// (plain http:// is allowed only to 127.0.0.1/localhost)".into(),

@@ -80,14 +80,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A required integer field that fits in i64.
-    pub(crate) fn i64(&self, key: &str) -> Result<i64, Failure> {
-        self.obj
-            .get(key)
-            .and_then(Value::as_i64)
-            .ok_or_else(|| Failure::Malformed(format!("missing integer field \"{key}\"")))
-    }
-
     /// A required nested object.
     pub(crate) fn object(&self, key: &str) -> Result<Fields<'a>, Failure> {
         self.obj
@@ -95,10 +87,5 @@ impl<'a> Fields<'a> {
             .and_then(Value::as_object)
             .map(Fields::new)
             .ok_or_else(|| Failure::Malformed(format!("missing object field \"{key}\"")))
-    }
-
-    /// The underlying map.
-    pub(crate) fn map(&self) -> &'a Map<String, Value> {
-        self.obj
     }
 }

@@ -1,0 +1,200 @@
+//! Pieces shared by the commands that sign transactions: choosing the key, the chain, the
+//! account number and sequence (offline) or the DEX (online), confirming, and printing.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use dexlink::PrivateKey;
+use dexlink::address::{ChainId, Hrp};
+use dexlink::client::{ClientConfig, ClientError, DexClient, submit};
+use dexlink::tx::{SignedTx, UnsignedTx};
+use serde_json::{Value, json};
+
+use super::{CliError, CliResult, Global};
+use crate::keyring::{self, KeyArgs};
+use crate::output::print_json;
+use crate::secrets::confirm;
+
+/// Where a transaction goes: signed offline with given numbers, or broadcast to a DEX.
+#[derive(Debug, Args)]
+pub struct TxArgs {
+    /// Sign without any network access; needs --chain-id, --account-number and --sequence.
+    #[arg(long, requires_all = ["chain_id", "account_number", "sequence"])]
+    pub offline: bool,
+    /// Chain id to sign for (offline).
+    #[arg(long = "chain-id", value_name = "ID")]
+    pub chain_id: Option<String>,
+    /// The account's number on the chain (offline).
+    #[arg(long = "account-number", value_name = "N")]
+    pub account_number: Option<u64>,
+    /// The account's current sequence (offline; not + 1).
+    #[arg(long, value_name = "N")]
+    pub sequence: Option<u64>,
+    /// The DEX API base URL (online), e.g. http://127.0.0.1:41234 from `dexlink devnet`.
+    #[arg(long, env = "DEXLINK_DEX", value_name = "URL")]
+    pub dex: Option<String>,
+    /// Skip the confirmation prompt (for scripts).
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// Connects to the DEX named by `--dex`.
+pub fn client(dex: Option<&str>) -> Result<DexClient, CliError> {
+    let url = dex.ok_or_else(|| {
+        CliError::usage(
+            "no DEX given: pass --dex URL (or set DEXLINK_DEX), or sign offline with --offline \
+             --chain-id ID --account-number N --sequence N; try `dexlink devnet` for a local DEX",
+        )
+    })?;
+    DexClient::new(url, &ClientConfig::default()).map_err(client_error)
+}
+
+/// A client error as a CLI error (exit 1: the operation failed; the input was fine).
+pub fn client_error(e: ClientError) -> CliError {
+    match e {
+        ClientError::InvalidUrl(..) => CliError::usage(e.to_string()),
+        other => CliError::failed(other.to_string()),
+    }
+}
+
+/// One tokio runtime per command; the CLI makes a handful of requests.
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))
+}
+
+/// The HRP a key's addresses take on `chain_id`.
+pub fn hrp_for(chain_id: &ChainId, key: &keyring::Unlocked) -> Hrp {
+    if key.network.chain_id() == chain_id {
+        key.network.hrp().clone()
+    } else {
+        chain_id.default_hrp()
+    }
+}
+
+/// Makes the unsigned transaction of an intent for a chain, signer address, account number and
+/// sequence.
+pub type BuildTx<'a> =
+    dyn Fn(&ChainId, &dexlink::Address, u64, u64) -> Result<UnsignedTx, CliError> + 'a;
+
+/// Builds, confirms, signs and prints (offline) or submits (online) one transaction.
+/// `build(chain_id, hrp-address, sequence)` makes the unsigned tx for given numbers.
+pub fn run_tx(
+    global: &Global,
+    key_args: &KeyArgs,
+    tx_args: &TxArgs,
+    build: &BuildTx<'_>,
+) -> CliResult {
+    let key = keyring::unlock(global, key_args)?;
+    if tx_args.offline {
+        let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
+            .map_err(|e| CliError::usage(format!("--chain-id: {e}")))?;
+        let address = key.key.address(&hrp_for(&chain_id, &key));
+        let tx = build(
+            &chain_id,
+            &address,
+            tx_args.account_number.unwrap_or_default(),
+            tx_args.sequence.unwrap_or_default(),
+        )?;
+        confirm_tx(global, &tx, tx_args.yes)?;
+        let signed = tx
+            .sign(&key.key)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        print_signed(global, &tx, &signed, None);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let client = client(tx_args.dex.as_deref())?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let chain = client.chain_id().await.map_err(client_error)?;
+        let chain_id = ChainId::new(&chain)
+            .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
+        let address = key.key.address(&hrp_for(&chain_id, &key));
+        let account = client.account(&address).await.map_err(client_error)?;
+        let preview = build(
+            &chain_id,
+            &address,
+            account.account_number as u64,
+            account.sequence as u64,
+        )?;
+        confirm_tx(global, &preview, tx_args.yes)?;
+        let signer: &PrivateKey = &key.key;
+        let mut last: Option<(UnsignedTx, SignedTx)> = None;
+        let mut build_err: Option<CliError> = None;
+        let submitted = submit(&client, &address, |acct: i64, seq: i64| {
+            match build(&chain_id, &address, acct as u64, seq as u64).and_then(|t| {
+                t.sign(signer)
+                    .map(|s| (t, s))
+                    .map_err(|e| CliError::usage(e.to_string()))
+            }) {
+                Ok((t, s)) => {
+                    let bytes = s.to_bytes();
+                    last = Some((t, s));
+                    bytes
+                }
+                Err(e) => {
+                    build_err = Some(e);
+                    Vec::new()
+                }
+            }
+        })
+        .await;
+        if let Some(e) = build_err {
+            return Err(e);
+        }
+        let submitted = submitted.map_err(client_error)?;
+        let (tx, signed) = last.expect("submit signs at least once");
+        print_signed(global, &tx, &signed, Some(&submitted.result));
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn confirm_tx(global: &Global, tx: &UnsignedTx, yes: bool) -> Result<(), CliError> {
+    if !yes && !global.quiet {
+        eprintln!("About to sign: {}", tx.describe());
+    }
+    confirm("Sign this transaction?", yes)
+}
+
+fn order_id(tx: &UnsignedTx) -> Option<String> {
+    match tx.msg() {
+        dexlink::tx::msg::Msg::NewOrder(o) => Some(o.id.to_string()),
+        _ => None,
+    }
+}
+
+fn print_signed(
+    global: &Global,
+    tx: &UnsignedTx,
+    signed: &SignedTx,
+    broadcast: Option<&dexlink::client::BroadcastResult>,
+) {
+    let mut out = json!({
+        "tx_hex": signed.to_hex(),
+        "tx_hash": signed.hash().to_string(),
+    });
+    if let Some(id) = order_id(tx) {
+        out["order_id"] = Value::String(id);
+    }
+    if let Some(r) = broadcast {
+        out["broadcast"] = json!({"ok": r.ok, "code": r.code, "log": r.log, "hash": r.hash});
+    }
+    if global.json {
+        print_json(&out);
+        return;
+    }
+    if global.quiet {
+        println!("{}", signed.hash());
+        return;
+    }
+    if broadcast.is_some() {
+        println!("broadcast: accepted");
+    }
+    println!("tx_hash:  {}", signed.hash());
+    if let Some(id) = order_id(tx) {
+        println!("order_id: {id}");
+    }
+    println!("tx_hex:   {}", signed.to_hex());
+}

@@ -1,0 +1,84 @@
+//! `dexlink devnet`: run the local DEX node.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use dexlink_devnet::DevnetConfig;
+
+use super::common::runtime;
+use super::{CliError, CliResult, Global};
+
+/// Run a local DEX node on 127.0.0.1 (the Binance DEX API with real checks, a faucet, and the
+/// link endpoints). The first line printed is its base URL. Stops on Ctrl-C.
+///
+/// Example: dexlink devnet --port 0 --genesis tbnb1...=1000:BNB
+#[derive(Debug, Args)]
+pub struct DevnetArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Persist accounts, orders, links and txs here (atomic writes) and reload them on start.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Chain id.
+    #[arg(long = "chain-id", default_value = dexlink::address::TESTNET_CHAIN_ID)]
+    chain_id: String,
+    /// Address prefix.
+    #[arg(long, default_value = "tbnb")]
+    hrp: String,
+    /// Genesis balance ADDRESS=AMOUNT:ASSET (repeatable), e.g. tbnb1...=1000:BNB.
+    #[arg(long, value_name = "ADDR=AMOUNT:ASSET")]
+    genesis: Vec<String>,
+}
+
+fn parse_genesis(s: &str) -> Result<(String, String, i64), CliError> {
+    let bad = || CliError::usage(format!("--genesis {s:?}: expected ADDRESS=AMOUNT:ASSET"));
+    let (addr, rest) = s.split_once('=').ok_or_else(bad)?;
+    let (amount, asset) = rest.split_once(':').ok_or_else(bad)?;
+    let units = dexlink_devnet::parse_fixed8(amount)
+        .map_err(|e| CliError::usage(format!("--genesis {s:?}: {e}")))?;
+    Ok((addr.into(), asset.into(), units))
+}
+
+pub fn run(_global: &Global, a: DevnetArgs) -> CliResult {
+    let genesis = a
+        .genesis
+        .iter()
+        .map(|g| parse_genesis(g))
+        .collect::<Result<Vec<_>, _>>()?;
+    let config = DevnetConfig {
+        port: a.port,
+        chain_id: a.chain_id,
+        hrp: a.hrp,
+        genesis,
+        state: a.state,
+        ..DevnetConfig::default()
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
+    let _ = runtime;
+    rt.block_on(async {
+        let running = dexlink_devnet::spawn(config)
+            .await
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        println!("{}", running.base_url());
+        std::io::stdout().flush().ok();
+        eprintln!(
+            "dexlink devnet: chain {} on {} (Ctrl-C to stop)",
+            running.devnet.ledger().chain_id,
+            running.base_url()
+        );
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => {
+                r.map_err(|e| CliError::failed(format!("cannot wait for Ctrl-C: {e}")))?;
+                running.stop().await;
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,135 @@
+//! `dexlink link`: prove control of addresses to a DEX (`link.md`, wallet side).
+
+use std::process::ExitCode;
+
+use clap::Args;
+use dexlink::PrivateKey;
+use dexlink::address::{ChainId, Network};
+use dexlink::client::{DexClient, LinkChallenge};
+use dexlink::link::LinkMessage;
+use serde_json::json;
+
+use super::common::{client, client_error, runtime};
+use super::{CliError, CliResult, Global};
+use crate::keyring::{self, KeyArgs};
+use crate::output::print_json;
+use crate::secrets::confirm;
+
+/// Link addresses to a DEX: ask it for a challenge, check the challenge names this DEX and its
+/// chain, sign it (ADR-036), submit the proof. The key never leaves this machine.
+///
+/// Example: dexlink link alice --count 3 --dex http://127.0.0.1:41234
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Link this many consecutive addresses starting at --index (HD entries).
+    #[arg(long, default_value_t = 1)]
+    count: u32,
+    /// The DEX API base URL.
+    #[arg(long, env = "DEXLINK_DEX", value_name = "URL")]
+    dex: Option<String>,
+    /// Skip the confirmation prompt (for scripts).
+    #[arg(short, long)]
+    yes: bool,
+}
+
+/// Refuses a challenge that is not for the DEX being talked to or its chain: a phishing DEX
+/// must not obtain a proof usable elsewhere.
+pub fn check_challenge(
+    client: &DexClient,
+    network: &Network,
+    ch: &LinkChallenge,
+) -> Result<LinkMessage, CliError> {
+    let msg = LinkMessage::parse(&ch.message)
+        .map_err(|e| CliError::failed(format!("the DEX sent an invalid challenge: {e}")))?;
+    let base = client.base_url();
+    let host = base
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    if msg.uri.trim_end_matches('/') != base || msg.domain != host {
+        return Err(CliError::failed(format!(
+            "refusing to sign: the challenge is for {} ({}), but you are talking to {base}",
+            msg.domain, msg.uri
+        )));
+    }
+    if &msg.chain_id != network.chain_id() {
+        return Err(CliError::failed(format!(
+            "refusing to sign: the challenge is for chain {}, the DEX reports {}",
+            msg.chain_id,
+            network.chain_id()
+        )));
+    }
+    Ok(msg)
+}
+
+/// Links one key's address; returns the DEX's answer as JSON.
+pub async fn link_one(
+    client: &DexClient,
+    network: &Network,
+    key: &PrivateKey,
+    confirm_each: &dyn Fn(&str) -> Result<(), CliError>,
+) -> Result<serde_json::Value, CliError> {
+    let address = key.address(network.hrp());
+    let ch = client
+        .link_challenge(&address)
+        .await
+        .map_err(client_error)?;
+    let msg = check_challenge(client, network, &ch)?;
+    if msg.address != address {
+        return Err(CliError::failed(format!(
+            "refusing to sign: the challenge names {}, not {address}",
+            msg.address
+        )));
+    }
+    confirm_each(&ch.message)?;
+    let proof = msg.sign(key).map_err(|e| CliError::failed(e.to_string()))?;
+    let accepted = client
+        .link_submit(&ch.message, &proof.to_json())
+        .await
+        .map_err(client_error)?;
+    Ok(json!({
+        "address": accepted.address,
+        "linked_at": accepted.linked_at,
+        "expires_at": accepted.expires_at,
+    }))
+}
+
+pub fn run(global: &Global, a: LinkArgs) -> CliResult {
+    let client = client(a.dex.as_deref())?;
+    let rt = runtime()?;
+    let chain = rt.block_on(client.chain_id()).map_err(client_error)?;
+    let chain_id = ChainId::new(&chain)
+        .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
+    let keys = keyring::unlock_many(global, &a.key, a.count)?;
+    let mut results = Vec::new();
+    for k in &keys {
+        let network = Network::custom(chain_id.clone(), super::common::hrp_for(&chain_id, k));
+        if k.network.chain_id() != &chain_id && k.network.hrp() != network.hrp() {
+            return Err(CliError::usage(format!(
+                "this key is for {} but the DEX is on {chain_id}; use a key of that network",
+                k.network.chain_id()
+            )));
+        }
+        let yes = a.yes;
+        let quiet = global.quiet;
+        let r = rt.block_on(link_one(&client, &network, &k.key, &|m: &str| {
+            if !yes && !quiet {
+                eprintln!("The DEX asks you to sign:\n---\n{m}\n---");
+            }
+            confirm("Sign this link request?", yes)
+        }))?;
+        if !global.json && !global.quiet {
+            println!(
+                "linked {} (until {})",
+                r["address"].as_str().unwrap_or(""),
+                r["expires_at"].as_str().unwrap_or("-")
+            );
+        }
+        results.push(r);
+    }
+    if global.json {
+        print_json(&json!({"dex": client.base_url(), "chain_id": chain, "links": results}));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,144 @@
+//! `dexlink sign message|doc`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use dexlink::tx::{bnb_sign, parse_sign_doc};
+
+use super::{CliError, CliResult, Global};
+use crate::keyring::{self, KeyArgs};
+use crate::output::print_json;
+use crate::secrets::{confirm, read_input};
+
+#[derive(Debug, Subcommand)]
+pub enum SignCmd {
+    /// Sign a message with the Binance Chain Wallet `bnbSign` convention (SHA-256 of the bytes).
+    ///
+    /// Refuses a message that is a transaction sign document: signing one blindly would
+    /// authorise a transaction. Use `dexlink sign doc` for those.
+    ///
+    /// Example: dexlink sign message alice --message "hello world"
+    Message {
+        #[command(flatten)]
+        key: KeyArgs,
+        /// The message text.
+        #[arg(long, conflicts_with_all = ["file", "stdin"])]
+        message: Option<String>,
+        /// Read the message bytes from a file.
+        #[arg(long, conflicts_with = "stdin")]
+        file: Option<PathBuf>,
+        /// Read the message bytes from stdin.
+        #[arg(value_name = "-", value_parser = super::parse_dash)]
+        stdin: Option<bool>,
+    },
+    /// Answer a WalletConnect `bnb_sign` request: show what it does, confirm, sign.
+    ///
+    /// Input is the sign document (`params[0]`) or the whole JSON-RPC request. Output is the
+    /// answer {"signature","publicKey"}.
+    ///
+    /// Example: dexlink sign doc alice request.json
+    Doc {
+        #[command(flatten)]
+        key: KeyArgs,
+        /// The request file, or - for stdin.
+        #[arg(value_name = "FILE|-")]
+        input: String,
+        /// Skip the confirmation prompt (for scripts).
+        #[arg(short, long)]
+        yes: bool,
+    },
+}
+
+/// Extracts `params[0]` from a JSON-RPC `bnb_sign` request, or takes the text as the document.
+fn sign_doc_text(text: &str) -> Result<String, CliError> {
+    let v: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| CliError::usage(format!("the input is not JSON: {e}")))?;
+    if v.get("method").is_some() {
+        if v.get("method").and_then(|m| m.as_str()) != Some("bnb_sign") {
+            return Err(CliError::usage("the request is not a bnb_sign request"));
+        }
+        let doc = v
+            .get("params")
+            .and_then(|p| p.get(0))
+            .ok_or_else(|| CliError::usage("the bnb_sign request has no params[0]"))?;
+        return Ok(doc.to_string());
+    }
+    Ok(text.to_string())
+}
+
+fn looks_like_sign_doc(bytes: &[u8]) -> bool {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return false;
+    };
+    let obj = v.get("params").and_then(|p| p.get(0)).unwrap_or(&v);
+    obj.get("chain_id").is_some() || obj.get("msgs").is_some()
+}
+
+pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
+    match cmd {
+        SignCmd::Message {
+            key,
+            message,
+            file,
+            stdin,
+        } => {
+            let msg = read_input(message.as_deref(), file.as_deref(), stdin.unwrap_or(false))?;
+            if looks_like_sign_doc(&msg) {
+                return Err(CliError::usage(
+                    "this message is a transaction sign document; signing it would authorise a \
+                     transaction. Use `dexlink sign doc` to review and sign transactions",
+                ));
+            }
+            let unlocked = keyring::unlock(global, &key)?;
+            let sig = unlocked.key.sign(&msg);
+            let pk = unlocked.key.public_key();
+            let address = pk.address(unlocked.network.hrp());
+            if global.json {
+                print_json(&serde_json::json!({
+                    "address": address.to_string(),
+                    "path": unlocked.path,
+                    "publicKey": format!("0x{pk}"),
+                    "signature": format!("0x{sig}"),
+                }));
+            } else {
+                println!("address:   {address}");
+                println!("publicKey: 0x{pk}");
+                println!("signature: 0x{sig}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SignCmd::Doc { key, input, yes } => {
+            let bytes = if input == "-" {
+                read_input(None, None, true)?
+            } else {
+                read_input(None, Some(std::path::Path::new(&input)), false)?
+            };
+            let text = String::from_utf8(bytes)
+                .map_err(|_| CliError::usage("the sign document is not UTF-8"))?;
+            let doc = sign_doc_text(&text)?;
+            let tx = parse_sign_doc(&doc)
+                .map_err(|e| CliError::usage(format!("refusing to sign: {e}")))?;
+            let unlocked = keyring::unlock(global, &key)?;
+            let signer = tx.msg().signer().clone();
+            let own = unlocked.key.address(signer.hrp());
+            if own != signer {
+                return Err(CliError::usage(format!(
+                    "the document is for {signer}, but this key is {own}; choose the matching key or --index"
+                )));
+            }
+            if !global.quiet {
+                eprintln!("About to sign: {}", tx.describe());
+            }
+            confirm("Sign this transaction?", yes)?;
+            let answer =
+                bnb_sign(&unlocked.key, &tx).map_err(|e| CliError::usage(e.to_string()))?;
+            if global.json {
+                print_json(&serde_json::from_str(&answer.to_json()).expect("valid JSON"));
+            } else {
+                println!("{}", answer.to_json());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

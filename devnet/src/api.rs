@@ -1,0 +1,403 @@
+//! The HTTP API: the dex API v1 subset a wallet uses, the link endpoints, and the faucet.
+//!
+//! Every handler takes its input as raw text and parses it itself, so that malformed input always
+//! gets a 400 with a reason in the API's error shape `{"code", "message"}`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use dexlink::address::{Address, Hrp, Network};
+use dexlink::link::{self, Expectations, LinkMessage, Nonce};
+use dexlink::time::Timestamp;
+use serde_json::{Value, json};
+
+use crate::Devnet;
+use crate::state::{IssuedNonce, LinkRecord, fixed8};
+
+/// How long a link challenge stays valid.
+const CHALLENGE_SECS: i64 = 600;
+/// How long a link lasts.
+const LINK_SECS: i64 = 30 * 24 * 3600;
+
+/// A request failure: status and message, answered in the API's error shape.
+pub(crate) struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error(self.0, self.1)
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message.into())
+}
+
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    let body = json!({"code": status.as_u16(), "message": message.into()});
+    (status, axum::Json(body)).into_response()
+}
+
+fn ok(v: Value) -> Response {
+    (StatusCode::OK, axum::Json(v)).into_response()
+}
+
+pub(crate) fn router(dev: Arc<Devnet>) -> Router {
+    Router::new()
+        .route("/api/v1/node-info", get(node_info))
+        .route("/api/v1/account/{addr}", get(account))
+        .route("/api/v1/account/{addr}/sequence", get(sequence))
+        .route("/api/v1/markets", get(markets))
+        .route("/api/v1/tx/{hash}", get(tx))
+        .route("/api/v1/orders/open", get(open_orders))
+        .route("/api/v1/broadcast", post(crate::broadcast::handle))
+        .route("/api/v1/link/challenge", post(link_challenge))
+        .route("/api/v1/link", post(link_submit))
+        .route("/api/v1/link/{addr}", get(link_status))
+        .route("/devnet/faucet", post(faucet))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such endpoint") })
+        .with_state(dev)
+}
+
+impl Devnet {
+    fn parse_address(&self, s: &str) -> Result<Address, ApiError> {
+        let hrp = Hrp::new(&self.ledger().hrp).expect("configured HRP is valid");
+        Address::parse_for(s, &hrp).map_err(|e| bad_request(e.to_string()))
+    }
+}
+
+async fn node_info(State(dev): State<Arc<Devnet>>) -> Response {
+    let l = dev.ledger();
+    ok(json!({
+        "node_info": {
+            "protocol_version": {"p2p": 7, "block": 10, "app": 0},
+            "id": "dexlink-devnet",
+            "listen_addr": dev.base_url,
+            "network": l.chain_id,
+            "version": concat!("dexlink-devnet ", env!("CARGO_PKG_VERSION")),
+            "channels": "",
+            "moniker": "dexlink-devnet",
+            "other": {},
+        },
+        "sync_info": {
+            "latest_block_height": l.height,
+            "catching_up": false,
+        },
+        "validator_info": {},
+    }))
+}
+
+async fn account(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Response {
+    let a = match dev.parse_address(&addr) {
+        Ok(a) => a,
+        Err(r) => return r.into_response(),
+    };
+    let l = dev.ledger();
+    let Some(acct) = l.accounts.get(&a.to_string()) else {
+        return error(StatusCode::NOT_FOUND, "account not found");
+    };
+    let balances: Vec<Value> = acct
+        .balances
+        .iter()
+        .map(|(sym, h)| {
+            json!({"symbol": sym, "free": fixed8(h.free), "locked": fixed8(h.locked), "frozen": fixed8(h.frozen)})
+        })
+        .collect();
+    ok(json!({
+        "account_number": acct.account_number,
+        "address": a.to_string(),
+        "balances": balances,
+        "public_key": acct.public_key,
+        "sequence": acct.sequence,
+        "flags": 0,
+    }))
+}
+
+async fn sequence(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Response {
+    let a = match dev.parse_address(&addr) {
+        Ok(a) => a,
+        Err(r) => return r.into_response(),
+    };
+    match dev.ledger().accounts.get(&a.to_string()) {
+        Some(acct) => ok(json!({"sequence": acct.sequence})),
+        None => error(StatusCode::NOT_FOUND, "account not found"),
+    }
+}
+
+async fn markets(State(dev): State<Arc<Devnet>>) -> Response {
+    let l = dev.ledger();
+    let list: Vec<Value> = l
+        .markets
+        .values()
+        .map(|m| {
+            json!({
+                "base_asset_symbol": m.base,
+                "quote_asset_symbol": m.quote,
+                "list_price": fixed8(m.list_price),
+                "tick_size": fixed8(m.tick_size),
+                "lot_size": fixed8(m.lot_size),
+            })
+        })
+        .collect();
+    ok(Value::Array(list))
+}
+
+async fn tx(State(dev): State<Arc<Devnet>>, Path(hash): Path<String>) -> Response {
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return error(StatusCode::BAD_REQUEST, "tx hash must be 64 hex characters");
+    }
+    match dev.ledger().txs.get(&hash.to_ascii_uppercase()) {
+        Some(t) => ok(json!({
+            "code": t.code,
+            "hash": t.hash,
+            "height": t.height.to_string(),
+            "log": t.log,
+            "ok": t.code == 0,
+            "tx": t.tx,
+        })),
+        None => error(StatusCode::NOT_FOUND, "tx not found"),
+    }
+}
+
+async fn open_orders(
+    State(dev): State<Arc<Devnet>>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let Some(addr) = q.get("address") else {
+        return error(StatusCode::BAD_REQUEST, "missing query parameter address");
+    };
+    let a = match dev.parse_address(addr) {
+        Ok(a) => a,
+        Err(r) => return r.into_response(),
+    };
+    let owner = a.to_string();
+    let symbol = q.get("symbol");
+    let l = dev.ledger();
+    let order: Vec<Value> = l
+        .orders
+        .values()
+        .filter(|o| o.owner == owner && symbol.is_none_or(|s| &o.symbol == s))
+        .map(|o| {
+            json!({
+                "orderId": o.order_id,
+                "symbol": o.symbol,
+                "owner": o.owner,
+                "side": o.side,
+                "price": fixed8(o.price),
+                "quantity": fixed8(o.quantity),
+                "cumulateQuantity": fixed8(0),
+                "timeInForce": o.time_in_force,
+                "status": "Ack",
+                "transactionHash": o.tx_hash,
+                "orderCreateTime": "",
+                "fee": "",
+                "tradeId": "",
+                "lastExecutedPrice": fixed8(0),
+                "lastExecutedQuantity": fixed8(0),
+            })
+        })
+        .collect();
+    let total = order.len();
+    ok(json!({"order": order, "total": total}))
+}
+
+fn parse_body(body: &str) -> Result<serde_json::Map<String, Value>, ApiError> {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(bad_request("body must be a JSON object")),
+        Err(e) => Err(bad_request(format!("body is not JSON: {e}"))),
+    }
+}
+
+fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a str, ApiError> {
+    m.get(k)
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad_request(format!("missing string field {k:?}")))
+}
+
+async fn faucet(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+    let m = match parse_body(&body) {
+        Ok(m) => m,
+        Err(r) => return r.into_response(),
+    };
+    let (addr, asset, amount) = match (
+        str_field(&m, "address"),
+        str_field(&m, "asset"),
+        str_field(&m, "amount"),
+    ) {
+        (Ok(a), Ok(s), Ok(n)) => (a, s, n),
+        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r.into_response(),
+    };
+    let a = match dev.parse_address(addr) {
+        Ok(a) => a,
+        Err(r) => return r.into_response(),
+    };
+    if asset.is_empty()
+        || asset.len() > 20
+        || !asset
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("invalid asset symbol {asset:?}"),
+        );
+    }
+    let units = match crate::parse_fixed8(amount) {
+        Ok(u) if u > 0 => u,
+        Ok(_) => return error(StatusCode::BAD_REQUEST, "amount must be greater than zero"),
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let result = dev.mutate(|l| l.credit(&a.to_string(), asset, units));
+    match result {
+        Ok(()) => {
+            let l = dev.ledger();
+            let acct = &l.accounts[&a.to_string()];
+            ok(json!({
+                "address": a.to_string(),
+                "asset": asset,
+                "amount": fixed8(units),
+                "free": fixed8(acct.balances[asset].free),
+                "account_number": acct.account_number,
+            }))
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+impl Devnet {
+    fn expectations(&self) -> Expectations {
+        let l = self.ledger();
+        Expectations {
+            domain: self.domain(),
+            uri: self.base_url.clone(),
+            network: Network::custom(
+                l.chain_id.parse().expect("configured chain id is valid"),
+                Hrp::new(&l.hrp).expect("configured HRP is valid"),
+            ),
+        }
+    }
+
+    fn domain(&self) -> String {
+        self.base_url
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+            .trim_end_matches('/')
+            .to_string()
+    }
+}
+
+async fn link_challenge(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+    let m = match parse_body(&body) {
+        Ok(m) => m,
+        Err(r) => return r.into_response(),
+    };
+    let addr = match str_field(&m, "address").and_then(|a| dev.parse_address(a)) {
+        Ok(a) => a,
+        Err(r) => return r.into_response(),
+    };
+    let exp = dev.expectations();
+    let now = dev.now();
+    let msg = LinkMessage {
+        domain: exp.domain.clone(),
+        address: addr.clone(),
+        statement: Some("Link this address to the dexlink devnet.".into()),
+        uri: exp.uri.clone(),
+        chain_id: exp.network.chain_id().clone(),
+        nonce: Nonce::random(),
+        issued_at: now,
+        expiration_time: now.plus(CHALLENGE_SECS),
+    };
+    let nonce = msg.nonce.to_string();
+    let stored = dev.mutate(|l| {
+        // Expired nonces are dropped whenever a new one is issued, so the table stays small.
+        l.nonces.retain(|_, n| n.expires >= now.unix());
+        l.nonces.insert(
+            nonce.clone(),
+            IssuedNonce {
+                address: addr.to_string(),
+                expires: msg.expiration_time.unix(),
+            },
+        );
+        Ok::<(), String>(())
+    });
+    if let Err(e) = stored {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, e);
+    }
+    ok(json!({
+        "domain": msg.domain,
+        "uri": msg.uri,
+        "chain_id": msg.chain_id.to_string(),
+        "address": addr.to_string(),
+        "nonce": nonce,
+        "issued_at": msg.issued_at.to_string(),
+        "expiration_time": msg.expiration_time.to_string(),
+        "statement": msg.statement,
+        "message": msg.to_text(),
+    }))
+}
+
+async fn link_submit(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+    let m = match parse_body(&body) {
+        Ok(m) => m,
+        Err(r) => return r.into_response(),
+    };
+    let message = match str_field(&m, "message") {
+        Ok(s) => s.to_string(),
+        Err(r) => return r.into_response(),
+    };
+    let Some(proof) = m.get("signature").cloned() else {
+        return error(StatusCode::BAD_REQUEST, "missing field \"signature\"");
+    };
+    let exp = dev.expectations();
+    let now = dev.now();
+    let result = dev.mutate(|l| {
+        let verified = link::verify(&message, &proof, &exp, now, |addr, nonce| {
+            // Consumed whether or not the remaining checks pass.
+            match l.nonces.remove(nonce.as_str()) {
+                Some(n) => n.address == addr.to_string() && n.expires >= now.unix(),
+                None => false,
+            }
+        });
+        if let Ok(msg) = &verified {
+            l.links.insert(
+                msg.address.to_string(),
+                LinkRecord {
+                    linked_at: now.to_string(),
+                    expires_at: now.plus(LINK_SECS).to_string(),
+                },
+            );
+        }
+        Ok::<_, String>(verified)
+    });
+    match result {
+        Ok(Ok(msg)) => {
+            let addr = msg.address.to_string();
+            let l = dev.ledger();
+            let rec = &l.links[&addr];
+            ok(json!({"address": addr, "linked_at": rec.linked_at, "expires_at": rec.expires_at}))
+        }
+        Ok(Err(e @ (link::LinkError::Malformed(_) | link::LinkError::MalformedProof(_)))) => {
+            error(StatusCode::BAD_REQUEST, format!("{}: {e}", e.code()))
+        }
+        Ok(Err(e)) => error(StatusCode::UNAUTHORIZED, format!("{}: {e}", e.code())),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
+}
+
+async fn link_status(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Response {
+    let a = match dev.parse_address(&addr) {
+        Ok(a) => a,
+        Err(r) => return r.into_response(),
+    };
+    let now = Timestamp::now();
+    match dev.ledger().links.get(&a.to_string()) {
+        Some(rec) if Timestamp::parse(&rec.expires_at).is_ok_and(|t| t >= now) => {
+            ok(json!({"address": a.to_string(), "linked": true, "linked_at": rec.linked_at}))
+        }
+        _ => error(StatusCode::NOT_FOUND, "address is not linked"),
+    }
+}
