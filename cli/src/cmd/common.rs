@@ -33,6 +33,13 @@ pub struct TxArgs {
     /// The DEX API base URL (online), e.g. http://127.0.0.1:41234 from `dexlink devnet`.
     #[arg(long, env = "DEXLINK_DEX", value_name = "URL")]
     pub dex: Option<String>,
+    /// Address prefix the chain uses in sign documents (offline; default: the key's network when
+    /// the chain ids match, else bnb for Binance-Chain-Tigris and tbnb otherwise).
+    #[arg(long, value_name = "HRP")]
+    pub hrp: Option<String>,
+    /// BEP-10 source id written into the transaction (0 = SDK/CLI, 1 = DEX web wallet).
+    #[arg(long, default_value_t = 0)]
+    pub source: u64,
     /// Skip the confirmation prompt (for scripts).
     #[arg(short, long)]
     pub yes: bool,
@@ -91,12 +98,19 @@ pub fn run_tx(
     if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
             .map_err(|e| CliError::usage(format!("--chain-id: {e}")))?;
-        let address = key.key.address(&hrp_for(&chain_id, &key));
-        let tx = build(
-            &chain_id,
-            &address,
-            tx_args.account_number.unwrap_or_default(),
-            tx_args.sequence.unwrap_or_default(),
+        let hrp = match &tx_args.hrp {
+            Some(h) => Hrp::new(h).map_err(|e| CliError::usage(format!("--hrp: {e}")))?,
+            None => hrp_for(&chain_id, &key),
+        };
+        let address = key.key.address(&hrp);
+        let tx = with_source(
+            build(
+                &chain_id,
+                &address,
+                tx_args.account_number.unwrap_or_default(),
+                tx_args.sequence.unwrap_or_default(),
+            )?,
+            tx_args.source,
         )?;
         confirm_tx(global, &tx, tx_args.yes)?;
         let signed = tx
@@ -113,18 +127,22 @@ pub fn run_tx(
             .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
         let address = key.key.address(&hrp_for(&chain_id, &key));
         let account = client.account(&address).await.map_err(client_error)?;
-        let preview = build(
-            &chain_id,
-            &address,
-            account.account_number as u64,
-            account.sequence as u64,
+        let preview = with_source(
+            build(
+                &chain_id,
+                &address,
+                account.account_number as u64,
+                account.sequence as u64,
+            )?,
+            tx_args.source,
         )?;
         confirm_tx(global, &preview, tx_args.yes)?;
         let signer: &PrivateKey = &key.key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
         let mut build_err: Option<CliError> = None;
         let submitted = submit(&client, &address, |acct: i64, seq: i64| {
-            match build(&chain_id, &address, acct as u64, seq as u64).and_then(|t| {
+            match build(&chain_id, &address, acct as u64, seq as u64)
+                .and_then(|t| with_source(t, tx_args.source)).and_then(|t| {
                 t.sign(signer)
                     .map(|s| (t, s))
                     .map_err(|e| CliError::usage(e.to_string()))
@@ -149,6 +167,11 @@ pub fn run_tx(
         print_signed(global, &tx, &signed, Some(&submitted.result));
         Ok(ExitCode::SUCCESS)
     })
+}
+
+fn with_source(tx: UnsignedTx, source: u64) -> Result<UnsignedTx, CliError> {
+    tx.with_source(source)
+        .map_err(|e| CliError::usage(format!("--source: {e}")))
 }
 
 fn confirm_tx(global: &Global, tx: &UnsignedTx, yes: bool) -> Result<(), CliError> {

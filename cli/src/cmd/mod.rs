@@ -75,6 +75,14 @@ pub enum Command {
     /// Decode transactions and look them up.
     #[command(subcommand)]
     Tx(tx::TxCmd),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// Example: dexlink completions bash > ~/.local/share/bash-completion/completions/dexlink
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Run a local DEX node (the Binance DEX API with real checks) on 127.0.0.1.
     Devnet(devnet::DevnetArgs),
     /// Sign and verify BEP-333 token recovery requests (recover BEP2/BEP8 tokens on BSC).
@@ -148,6 +156,11 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Send(a) => send::run(&cli.global, a),
         Command::Tx(c) => tx::run(&cli.global, c),
         Command::Devnet(a) => devnet::run(&cli.global, a),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "dexlink", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Recover(c) => recover::run(&cli.global, c),
         Command::Vectors(c) => vectors::run(&cli.global, c),
         Command::Verify(a) => verify::run(&cli.global, a),

@@ -4,11 +4,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use dexlink::recover::{RecoverError, SignedRecoverRequest};
+use dexlink::recover::{
+    EvmAddress, RecoverAmount, RecoverChain, RecoverError, RecoverRequest, SignedRecoverRequest,
+    TokenSymbol,
+};
 
 use super::{CliError, CliResult, Global};
 use crate::output::print_json;
-use crate::secrets::read_input;
+use crate::keyring::{self, KeyArgs};
+use crate::secrets::{confirm, read_input};
 
 pub const LONG_ABOUT: &str = "\
 Sign and verify BEP-333 token recovery requests, offline.
@@ -27,6 +31,31 @@ Anyone can check a request with `dexlink recover verify`.";
 
 #[derive(Debug, Subcommand)]
 pub enum RecoverCmd {
+    /// Sign a recovery request with a key from the store (step 2 of 4), offline.
+    ///
+    /// Shows what is being signed and asks for confirmation, then prints the message, its
+    /// SHA-256, signature and publicKey (0x-prefixed) and the contract payload pieces.
+    ///
+    /// Example: dexlink recover sign alice --symbol CAKE-435 --amount 0.00001 --recipient 0x441DE55A37F6C381b00Db8B52DF8f57794784a1A
+    Sign {
+        #[command(flatten)]
+        key: KeyArgs,
+        /// The BEP2/BEP8 token symbol, e.g. CAKE-435.
+        #[arg(long)]
+        symbol: String,
+        /// The amount to recover (decimal, at most 8 decimals), e.g. 0.00001.
+        #[arg(long)]
+        amount: String,
+        /// The BSC address that receives the tokens (0x…, EIP-55 checked when mixed case).
+        #[arg(long)]
+        recipient: String,
+        /// Sign for the testnet approval service (Binance-Chain-Ganges).
+        #[arg(long)]
+        testnet: bool,
+        /// Skip the confirmation prompt (for scripts).
+        #[arg(short, long)]
+        yes: bool,
+    },
     /// Verify a recovery request and show the address it proves and what it authorises.
     ///
     /// Example: dexlink recover verify --file request.txt --public-key 0x03... --signature 0xe483...
@@ -51,6 +80,42 @@ pub enum RecoverCmd {
 
 pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
     match cmd {
+        RecoverCmd::Sign {
+            key,
+            symbol,
+            amount,
+            recipient,
+            testnet,
+            yes,
+        } => {
+            let usage = |e: RecoverError| CliError::usage(e.to_string());
+            let chain = if testnet {
+                RecoverChain::Testnet
+            } else {
+                RecoverChain::Mainnet
+            };
+            let request = RecoverRequest {
+                chain,
+                symbol: TokenSymbol::new(&symbol).map_err(usage)?,
+                amount: RecoverAmount::parse_decimal(&amount).map_err(usage)?,
+                recipient: EvmAddress::parse(&recipient).map_err(usage)?,
+            };
+            let unlocked = keyring::unlock(global, &key)?;
+            let address = unlocked.key.address(&chain.hrp());
+            if !global.quiet {
+                eprintln!(
+                    "About to sign a token recovery request:\n  address:   {address}\n  symbol:    {}\n  amount:    {}\n  recipient: {}\n  chain:     {}",
+                    request.symbol,
+                    request.amount,
+                    request.recipient.to_checksummed(),
+                    chain.chain_id()
+                );
+            }
+            confirm("Sign this recovery request?", yes)?;
+            let signed = request.sign(&unlocked.key);
+            print_verified(global, &signed);
+            Ok(ExitCode::SUCCESS)
+        }
         RecoverCmd::Verify {
             message,
             file,
