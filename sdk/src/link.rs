@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::address::{Address, ChainId, Network};
+use crate::address::{Address, ChainId, Hrp, MAINNET_CHAIN_ID, Network};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::signature::Signature;
 use crate::time::Timestamp;
@@ -211,6 +211,14 @@ impl LinkMessage {
     pub fn validate(&self) -> Result<(), LinkError> {
         check_domain(&self.domain)?;
         check_uri(&self.uri)?;
+        // link.md: the address must match the chain, `Binance-Chain-Tigris` ⇒ `bnb`. Checked here
+        // too, not only against the DEX's network in `verify`, so no message can pair them wrongly.
+        if self.chain_id.as_str() == MAINNET_CHAIN_ID && *self.address.hrp() != Hrp::mainnet() {
+            return Err(LinkError::InvalidField(format!(
+                "address {} is not a bnb address, but chain {MAINNET_CHAIN_ID} is mainnet; use the bnb address of the key",
+                self.address
+            )));
+        }
         if let Some(s) = &self.statement {
             check_statement(s)?;
         }
@@ -446,7 +454,6 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::address::Hrp;
 
     fn key() -> PrivateKey {
         PrivateKey::from_hex("95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832")
@@ -574,6 +581,19 @@ mod tests {
             verify(&long.to_text(), &p, &expect(), now, |_, _| true),
             Err(LinkError::Window)
         );
+    }
+
+    #[test]
+    fn mainnet_chain_requires_a_bnb_address() {
+        let mut m = message(None);
+        m.chain_id = ChainId::new(MAINNET_CHAIN_ID).unwrap();
+        assert!(matches!(m.validate(), Err(LinkError::InvalidField(_))));
+        assert!(matches!(
+            LinkMessage::parse(&m.to_text()),
+            Err(LinkError::Malformed(_))
+        ));
+        m.address = key().address(&Hrp::mainnet());
+        assert_eq!(m.validate(), Ok(()));
     }
 
     #[test]

@@ -25,6 +25,8 @@ const EXPECTED_COUNTS: &[(&str, usize)] = &[
     ("js-sdk-tx.json", 300),
     ("keystore-binance.json", 19),
     ("keystore-web3.json", 14),
+    ("link-proof-cosmjs.json", 100),
+    ("link-proof-invalid.json", 39),
     ("rfc6979-secp256k1.json", 6),
     ("token-recover.json", 23),
     ("wycheproof-secp256k1-bitcoin.json", 463),
