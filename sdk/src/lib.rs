@@ -18,5 +18,5 @@ pub use address::{Address, AddressError, ChainId, Hrp, Network};
 pub use amount::{AmountError, Fixed8};
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use signature::{Signature, SignatureError};
-pub use tx::{DecodeError, Msg, SignedTx, TxError, TxHash, UnsignedTx};
+pub use tx::{DecodeError, Memo, Msg, SignedTx, TxError, TxHash, UnsignedTx};
 pub mod vectors;

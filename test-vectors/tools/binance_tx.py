@@ -583,7 +583,27 @@ INVALID_WITH_CHAIN = [
      "invalid-tx", "V10 (order id ...-36) with sequence 34: the id the chain expects is ...-35"),
 ]
 
+# Messages the node's ValidateBasic refuses (node plugins/dex/order/msg.go "Zero/Negative Number",
+# plugins/tokens/freeze/msg.go, bnc-cosmos-sdk types/coin.go Coins.IsValid / int64 coin arithmetic).
+ORDER_BASE = dict(ORDER_10)
+INVALID_AMOUNTS = [
+    ("order-price-zero", dict(ORDER_BASE, price=0), "price 0"),
+    ("order-quantity-negative", dict(ORDER_BASE, quantity=-100000000), "quantity -1"),
+    ("order-price-overflow", dict(ORDER_BASE, price=2**63), "price 2^63 does not fit int64"),
+    ("send-amount-zero", send_to(TO_13, 0), "send of 0 BNB"),
+    ("send-amount-negative", send_to(TO_13, -1), "send of -0.00000001 BNB"),
+    ("send-total-overflow", {"kind": "send", "outputs": [
+        {"address": TO_13, "coins": [{"denom": "BNB", "amount": 2**63 - 1}]},
+        {"address": TO_15, "coins": [{"denom": "BNB", "amount": 1}]}]},
+     "two outputs whose BNB total exceeds int64"),
+    ("freeze-amount-zero", {"kind": "freeze", "symbol": "BNB", "amount": 0}, "freeze of 0 BNB"),
+]
+
 vectors = []
+for vid, msg, note in INVALID_AMOUNTS:
+    vectors.append({"id": vid, "type": "tx", "private_key": KEY_95949F if msg["kind"] == "send" else KEY_90335B,
+                    "chain_id": "Binance-Chain-Tigris", "account_number": 12, "sequence": 35, "source": 0,
+                    "memo": "", "msg": msg, "expect_error": "invalid-amount", "note": note})
 for vid, b, note in INVALID:
     vectors.append({"id": vid, "type": "tx", "tx_hex": b.hex(), "expect_error": "invalid-tx", "note": note})
 for vid, b, chain, hrp, kind, note in INVALID_WITH_CHAIN:
@@ -595,12 +615,13 @@ INVALID_FILE = {
     "description": (
         "Broadcast bytes a strict decoder must refuse: truncation, trailing bytes, non-minimal or overlong varints, "
         "unknown prefixes and fields, duplicate or out-of-order fields, default values written out, wrong lengths, "
-        "content the chain refuses; and, with chain_id, transactions that decode but must not verify. Only the "
-        "error kind is expected."),
+        "content the chain refuses; with chain_id, transactions that decode but must not verify; and messages with "
+        "amounts the chain refuses (zero, negative, beyond int64). Only the error kind is expected."),
     "source": (
         "Mutations of upstream tx bytes (binance-chain.md §9.4 V10, V13, V15, V18 from trustwallet/wallet-core; V23b "
         "from bnb-chain/go-sdk; the js-sdk placeOrder fixture) made by test-vectors/tools/binance_tx.py; each "
-        "vector's note says what was changed."),
+        "vector's note says what was changed. Amount cases follow the node's ValidateBasic rules (bnb-chain/node "
+        "plugins/dex/order/msg.go, plugins/tokens/freeze/msg.go; bnb-chain/bnc-cosmos-sdk types/coin.go)."),
     "vectors": vectors,
 }
 
