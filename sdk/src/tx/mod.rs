@@ -124,6 +124,9 @@ pub enum TxError {
         /// The message's signer.
         signer: String,
     },
+    /// The broadcast bytes did not decode (see [`DecodeError`]).
+    #[error("cannot decode the transaction: {0}")]
+    Decode(#[from] DecodeError),
     /// The signature does not verify (or is high-S, which the chain refuses).
     #[error(
         "the signature does not verify over the sign document for chain {chain_id} (wrong chain id, altered fields, or a high-S signature)"
