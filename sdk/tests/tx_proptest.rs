@@ -16,6 +16,9 @@ const VALID: [&str; 5] = [
     "9801f0625dee0a24e774b32d0a141d0e3086e8e4e0a53c38a90d55bd58b34d57d2fa1203424e421880c2d72f126c0a26eb5ae98721027e69d96640300433654e016d218a8d7ffed751023d8efe81e55dedbd6754c971124013142dc274677af4f09d4be295f1855709b7608e1a9d4cc76aa23103c092ce1915c0ed51fc3c8a8510b57a7a8e8d532c6f5d1159cdb0e7333dda0d0a9e55cac4200a",
 ];
 
+// binance-chain.md §10.2: a captured bnb_sign request's sign document.
+const WC_DOC: &str = r#"{"account_number":"666682","chain_id":"Binance-Chain-Nile","data":null,"memo":"","msgs":[{"id":"A9241D9CDC41DBFF587A236047D5836EDA6C7345-1","ordertype":2,"price":401180,"quantity":2500000000,"sender":"tbnb14yjpm8xug8dl7kr6ydsy04vrdmdxcu69kwrw78","side":2,"symbol":"BNB_BTC.B-918","timeinforce":1}],"sequence":"0","source":"1"}"#;
+
 /// Decoding either fails or yields a transaction that encodes to exactly the input.
 fn decode_is_strict(bytes: &[u8]) {
     if let Ok(tx) = SignedTx::decode(bytes, &Hrp::mainnet()) {
@@ -137,6 +140,28 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         decode_is_strict(&bytes);
+    }
+
+    #[test]
+    fn sign_doc_parser_never_panics(text in "\\PC{0,200}") {
+        let _ = dexlink::tx::parse_sign_doc(&text);
+    }
+
+    #[test]
+    fn mutated_sign_docs_never_panic_and_reparse_canonically(
+        edits in prop::collection::vec((any::<usize>(), "[\\[\\]{}\":,0-9a-z\\\\ .eE+-]"), 1..4),
+    ) {
+        let mut doc: Vec<char> = WC_DOC.chars().collect();
+        for (i, c) in edits {
+            let at = i % doc.len();
+            doc[at] = c.chars().next().unwrap();
+        }
+        let text: String = doc.into_iter().collect();
+        if let Ok(tx) = dexlink::tx::parse_sign_doc(&text) {
+            // Whatever is accepted re-serialises to a document that parses to the same tx.
+            let again = dexlink::tx::parse_sign_doc(&tx.sign_json()).unwrap();
+            prop_assert_eq!(again, tx);
+        }
     }
 
     #[test]
