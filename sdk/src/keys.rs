@@ -21,10 +21,14 @@ pub enum KeyError {
     #[error("private key must be exactly 32 bytes, got {0}")]
     PrivateKeyLength(usize),
     /// The 32 bytes are zero or not below the curve order.
-    #[error("private key is out of range (it must be greater than 0 and less than the secp256k1 order)")]
+    #[error(
+        "private key is out of range (it must be greater than 0 and less than the secp256k1 order)"
+    )]
     PrivateKeyRange,
     /// The private key text is not hex.
-    #[error("private key is not valid hex (expected 64 hex characters, optionally prefixed with 0x)")]
+    #[error(
+        "private key is not valid hex (expected 64 hex characters, optionally prefixed with 0x)"
+    )]
     PrivateKeyHex,
     /// A public key must be 33 (compressed) or 65 (uncompressed) SEC1 bytes.
     #[error("public key must be 33 (compressed) or 65 (uncompressed) bytes, got {0}")]
@@ -261,10 +265,22 @@ mod tests {
 
     #[test]
     fn wrong_lengths_are_not_padded() {
-        assert_eq!(PrivateKey::from_bytes(&[1u8; 31]), Err(KeyError::PrivateKeyLength(31)));
-        assert_eq!(PrivateKey::from_bytes(&[1u8; 33]), Err(KeyError::PrivateKeyLength(33)));
-        assert_eq!(PrivateKey::from_bytes(&[0u8; 32]), Err(KeyError::PrivateKeyRange));
-        assert_eq!(PrivateKey::from_bytes(&[0xff; 32]), Err(KeyError::PrivateKeyRange));
+        assert_eq!(
+            PrivateKey::from_bytes(&[1u8; 31]),
+            Err(KeyError::PrivateKeyLength(31))
+        );
+        assert_eq!(
+            PrivateKey::from_bytes(&[1u8; 33]),
+            Err(KeyError::PrivateKeyLength(33))
+        );
+        assert_eq!(
+            PrivateKey::from_bytes(&[0u8; 32]),
+            Err(KeyError::PrivateKeyRange)
+        );
+        assert_eq!(
+            PrivateKey::from_bytes(&[0xff; 32]),
+            Err(KeyError::PrivateKeyRange)
+        );
     }
 
     #[test]

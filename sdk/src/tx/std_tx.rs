@@ -268,9 +268,7 @@ impl SignedTx {
             unsigned,
         })
     }
-}
 
-impl SignedTx {
     /// Decodes broadcast bytes and verifies them for `network` in one call (what a node or
     /// `tx decode --verify` needs): [`SignedTx::decode`] with the network's HRP, then
     /// [`SignedTx::verify`] with its chain id.

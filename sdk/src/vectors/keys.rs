@@ -32,7 +32,11 @@ pub(super) fn check_address(f: &Fields<'_>) -> Result<(), Failure> {
     }
     .map_err(|e| Failure::op(ErrorKind::InvalidAddress, e))?;
     if let Some(bytes) = f.opt_hex("address_hex")? {
-        expect_eq("address bytes", hex::encode(bytes), hex::encode(parsed.as_bytes()))?;
+        expect_eq(
+            "address bytes",
+            hex::encode(bytes),
+            hex::encode(parsed.as_bytes()),
+        )?;
     }
     let pk = if f.has("private_key") {
         let sk = private_key(f)?;
@@ -48,7 +52,11 @@ pub(super) fn check_address(f: &Fields<'_>) -> Result<(), Failure> {
         None
     };
     if let Some(pk) = pk {
-        expect_eq("address", want.to_string(), pk.address(parsed.hrp()).to_string())?;
+        expect_eq(
+            "address",
+            want.to_string(),
+            pk.address(parsed.hrp()).to_string(),
+        )?;
     }
     expect_eq("canonical form", want.to_string(), parsed.to_string())
 }
@@ -99,7 +107,11 @@ pub(super) fn check_bech32(f: &Fields<'_>) -> Result<(), Failure> {
         expect_eq("data", hex::encode(want), hex::encode(got))?;
     }
     if f.has("data_u5_hex") {
-        expect_eq("data", hex::encode(f.hex("data_u5_hex")?), hex::encode(&decoded.data))?;
+        expect_eq(
+            "data",
+            hex::encode(f.hex("data_u5_hex")?),
+            hex::encode(&decoded.data),
+        )?;
     }
     let re = bech32::encode_u5(&decoded.hrp, &decoded.data);
     expect_eq("re-encoding", s.to_ascii_lowercase(), re)
