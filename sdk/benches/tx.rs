@@ -63,6 +63,24 @@ fn new_order(c: &mut Criterion) {
         b.iter(|| black_box(sender.to_string()))
     });
     group.bench_function("public_key", |b| b.iter(|| black_box(key.public_key())));
+    let pk = key.public_key();
+    group.bench_function("pubkey_hash160", |b| b.iter(|| black_box(pk.hash160())));
+    group.bench_function("build_only", |b| {
+        b.iter(|| {
+            let msg = NewOrder::new(
+                sender.clone(),
+                35,
+                "NNB-338_BNB",
+                Side::Buy,
+                price,
+                Fixed8::ONE,
+                TimeInForce::Gte,
+            )
+            .unwrap();
+            black_box(UnsignedTx::new(chain.clone(), 12, 35, Msg::NewOrder(msg)).unwrap())
+        })
+    });
+    group.bench_function("tx_sign", |b| b.iter(|| black_box(tx.sign(&key).unwrap())));
     group.finish();
 }
 
