@@ -50,6 +50,7 @@ KEY_90335B = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9"
 KEY_95949F = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832"
 KEY_F947B3 = "f947b3554a1c2fa70e1caa9de53fbda353348d1e856c593848f3a29737d31f11"
 KEY_SWIFT = "01a8d11703efbd8cd8653174216efd9b7901e081db96215b949739727b9047ba"
+KEY_BOTTOM = "5cc80a4fee8b51afbbe71f2ae079c682f474b6f67e116b0e6c230506a6a695aa"
 KEY_PY_V4 = "3dcc267e1f7edca86e03f0963b2d0b7804552d3014caddcfc435a4d7bc240cf5"
 MNEMONIC_SLOT = ("slot live best metal mandate page hover tank bronze code salad hill hen salad "
                  "train inmate autumn nut home city shield level board measure")
@@ -113,6 +114,7 @@ KEY_SLOT = derive_714(MNEMONIC_SLOT)
 KEY_TRIAL = derive_714(MNEMONIC_TRIAL)
 assert pub33(int(KEY_SLOT, 16)).hex() == PUB_SLOT, "java 'slot live' key derivation"
 assert pub33(int(KEY_TRIAL, 16)).hex() == PUB_TRIAL, "java 'trial raw' key derivation"
+assert pub33(int(KEY_BOTTOM, 16)).hex() == "03d8f33449356d58b699f6b16a498bd391aa5e051085415d0fe1873939bc1d2e3a"
 assert pub33(int(KEY_SWIFT, 16)).hex() == "027e69d96640300433654e016d218a8d7ffed751023d8efe81e55dedbd6754c971"
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +193,9 @@ def sha256_hex(b):
 def tx_hash(tx_hex):
     return sha256_hex(bytes.fromhex(tx_hex)).upper()
 
+
+# V16 prints only the hash of its sign bytes: V15's document with the mainnet chain id.
+assert sha256_hex(UPSTREAM["V15"]["sb"].replace("Binance-Chain-Nile", "Binance-Chain-Tigris").encode()) == UPSTREAM["V16"]["H"]
 
 # Every sign-bytes hash the spec prints must match the sign bytes it prints.
 for name, d in UPSTREAM.items():
@@ -344,6 +349,8 @@ SIGS = [
      KEY_PY_V4, U["V26"]["sb"].encode(), signature_of(U["V26"]["tx"]), "sign bytes with \"chain_id\":null"),
     ("V23b-vote-signature", GO + " (vote)", KEY_SWIFT, U["V23b"]["sb"].encode(), signature_of(U["V23b"]["tx"]),
      "gov vote: a message kind the tx type does not have; signature over its sign bytes only"),
+    ("V23c-issue-signature", GO + " (issue)", KEY_BOTTOM, U["V23c"]["sb"].encode(), signature_of(U["V23c"]["tx"]),
+     "token issue: a message kind the tx type does not have; signature over its sign bytes only"),
 ]
 for name in ("placeOrder", "cancelOrder", "transfer"):
     fx = JS_FIXTURES[name]
@@ -363,8 +370,8 @@ TX_FILE = {
         "Full Binance Chain transactions (binance-chain.md §9.4): sign bytes, signature, broadcast bytes and tx hash "
         "for NewOrder, CancelOrder, Send, Freeze and Unfreeze from wallet-core, go-sdk and java-sdk tests, plus "
         "decode-only and signature-only vectors for the cases the tx type cannot express. Left out: V23c/V23d/V23e "
-        "(issue, burn, mint) and V27 (side-chain stake migration): message kinds the tx type does not have; "
-        "V23b (vote) appears as a signature vector only. Each vector's 'upstream' names its test; 'note' says "
+        "(issue, burn, mint) and V27 (side-chain stake migration) as transactions: message kinds the tx type does "
+        "not have; V23b (vote) and V23c (issue) appear as signature vectors only. Each vector's 'upstream' names its test; 'note' says "
         "what this file's generator added."),
     "source": (
         "Upstream SDK tests as quoted in binance-chain.md §9.4: trustwallet/wallet-core "
