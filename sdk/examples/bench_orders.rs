@@ -14,7 +14,11 @@ const KEY: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a0
 
 fn order_bytes(key: &PrivateKey, chain: &ChainId, i: u64) -> Vec<u8> {
     let sender = key.address(&Hrp::mainnet());
-    let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
+    let side = if i.is_multiple_of(2) {
+        Side::Buy
+    } else {
+        Side::Sell
+    };
     let tif = if i % 2 == 1 {
         TimeInForce::Ioc
     } else {

@@ -32,4 +32,4 @@ pub use hd::{
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use mnemonic::{Language, Mnemonic, MnemonicError, Passphrase, Seed, WordCount};
 pub use signature::{Signature, SignatureError};
-pub use tx::{DecodeError, Msg, SignedTx, TxError, TxHash, UnsignedTx};
+pub use tx::{DecodeError, Memo, Msg, SignedTx, TxError, TxHash, UnsignedTx};

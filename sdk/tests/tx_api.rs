@@ -249,7 +249,7 @@ fn sign_doc_refusals() {
         SignDocError::Tx(TxError::ZeroAmount(_))
     ));
     assert!(matches!(
-        refuse(V14_DOC.replace("\"memo\":\"\"", "\"memo\":\"a\\nb\"")),
+        refuse(V14_DOC.replace("\"memo\":\"\"", "\"memo\":\"a\\u0008b\"")),
         SignDocError::Tx(TxError::MemoControl { .. })
     ));
 }
@@ -277,4 +277,27 @@ fn memo_and_market_are_checked() {
             .number(),
         36
     );
+}
+
+#[test]
+fn decode_and_verify_in_one_call() {
+    use dexlink::Network;
+    let bytes = hex::decode(V10_TX).unwrap();
+    let chain = ChainId::new("chain-bnb").unwrap();
+    let v = SignedTx::decode_and_verify(&bytes, &Network::custom(chain.clone(), Hrp::mainnet()))
+        .unwrap();
+    assert_eq!(v.signed.to_bytes(), bytes);
+    assert_eq!(
+        v.hash.to_string(),
+        "0A46200587F4BC8C58BEC70BDCD31D956571372EE080D4AA93C4EF99CF063A15"
+    );
+    // The default HRP for a non-mainnet chain id is tbnb, under which these sign bytes differ.
+    assert!(matches!(
+        SignedTx::decode_and_verify(&bytes, &Network::from_chain_id(chain.clone())),
+        Err(TxError::BadSignature { .. })
+    ));
+    assert!(matches!(
+        SignedTx::decode_and_verify(&bytes[1..], &Network::custom(chain, Hrp::mainnet())),
+        Err(TxError::Decode(_))
+    ));
 }

@@ -50,6 +50,7 @@ KEY_90335B = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9"
 KEY_95949F = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832"
 KEY_F947B3 = "f947b3554a1c2fa70e1caa9de53fbda353348d1e856c593848f3a29737d31f11"
 KEY_SWIFT = "01a8d11703efbd8cd8653174216efd9b7901e081db96215b949739727b9047ba"
+KEY_BOTTOM = "5cc80a4fee8b51afbbe71f2ae079c682f474b6f67e116b0e6c230506a6a695aa"
 KEY_PY_V4 = "3dcc267e1f7edca86e03f0963b2d0b7804552d3014caddcfc435a4d7bc240cf5"
 MNEMONIC_SLOT = ("slot live best metal mandate page hover tank bronze code salad hill hen salad "
                  "train inmate autumn nut home city shield level board measure")
@@ -113,6 +114,7 @@ KEY_SLOT = derive_714(MNEMONIC_SLOT)
 KEY_TRIAL = derive_714(MNEMONIC_TRIAL)
 assert pub33(int(KEY_SLOT, 16)).hex() == PUB_SLOT, "java 'slot live' key derivation"
 assert pub33(int(KEY_TRIAL, 16)).hex() == PUB_TRIAL, "java 'trial raw' key derivation"
+assert pub33(int(KEY_BOTTOM, 16)).hex() == "03d8f33449356d58b699f6b16a498bd391aa5e051085415d0fe1873939bc1d2e3a"
 assert pub33(int(KEY_SWIFT, 16)).hex() == "027e69d96640300433654e016d218a8d7ffed751023d8efe81e55dedbd6754c971"
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +193,9 @@ def sha256_hex(b):
 def tx_hash(tx_hex):
     return sha256_hex(bytes.fromhex(tx_hex)).upper()
 
+
+# V16 prints only the hash of its sign bytes: V15's document with the mainnet chain id.
+assert sha256_hex(UPSTREAM["V15"]["sb"].replace("Binance-Chain-Nile", "Binance-Chain-Tigris").encode()) == UPSTREAM["V16"]["H"]
 
 # Every sign-bytes hash the spec prints must match the sign bytes it prints.
 for name, d in UPSTREAM.items():
@@ -344,6 +349,8 @@ SIGS = [
      KEY_PY_V4, U["V26"]["sb"].encode(), signature_of(U["V26"]["tx"]), "sign bytes with \"chain_id\":null"),
     ("V23b-vote-signature", GO + " (vote)", KEY_SWIFT, U["V23b"]["sb"].encode(), signature_of(U["V23b"]["tx"]),
      "gov vote: a message kind the tx type does not have; signature over its sign bytes only"),
+    ("V23c-issue-signature", GO + " (issue)", KEY_BOTTOM, U["V23c"]["sb"].encode(), signature_of(U["V23c"]["tx"]),
+     "token issue: a message kind the tx type does not have; signature over its sign bytes only"),
 ]
 for name in ("placeOrder", "cancelOrder", "transfer"):
     fx = JS_FIXTURES[name]
@@ -363,8 +370,8 @@ TX_FILE = {
         "Full Binance Chain transactions (binance-chain.md §9.4): sign bytes, signature, broadcast bytes and tx hash "
         "for NewOrder, CancelOrder, Send, Freeze and Unfreeze from wallet-core, go-sdk and java-sdk tests, plus "
         "decode-only and signature-only vectors for the cases the tx type cannot express. Left out: V23c/V23d/V23e "
-        "(issue, burn, mint) and V27 (side-chain stake migration): message kinds the tx type does not have; "
-        "V23b (vote) appears as a signature vector only. Each vector's 'upstream' names its test; 'note' says "
+        "(issue, burn, mint) and V27 (side-chain stake migration) as transactions: message kinds the tx type does "
+        "not have; V23b (vote) and V23c (issue) appear as signature vectors only. Each vector's 'upstream' names its test; 'note' says "
         "what this file's generator added."),
     "source": (
         "Upstream SDK tests as quoted in binance-chain.md §9.4: trustwallet/wallet-core "
@@ -534,8 +541,8 @@ INVALID = [
     ("memo-wrong-wire-type", mutate(V13, lambda p, f: (p, [x if x[0] != 3 else [3, 0, 5] for x in f])),
      "memo as a varint"),
     ("memo-invalid-utf8", mutate(V13, lambda p, f: (p, set_field(f, 3, b"\xff\xfe"))), "memo bytes ff fe"),
-    ("memo-control-char", mutate(V13, lambda p, f: (p, set_field(f, 3, b"a\nb"))),
-     "memo with a newline (the SDK refuses control characters)"),
+    ("memo-control-char", mutate(V13, lambda p, f: (p, set_field(f, 3, b"a\x08b"))),
+     "memo with a backspace: Go < 1.22 and >= 1.22 escape it differently, so the SDK refuses it"),
     ("memo-129-bytes", mutate(V13, lambda p, f: (p, set_field(f, 3, b"x" * 129))), "memo over the node's 128 bytes"),
     ("non-minimal-account-number",
      mutate(V13, lambda p, f: (p, set_field(f, 2, field(f, 2)[2].replace(b"\x18\x13", b"\x18\x93\x00")))),
@@ -583,7 +590,27 @@ INVALID_WITH_CHAIN = [
      "invalid-tx", "V10 (order id ...-36) with sequence 34: the id the chain expects is ...-35"),
 ]
 
+# Messages the node's ValidateBasic refuses (node plugins/dex/order/msg.go "Zero/Negative Number",
+# plugins/tokens/freeze/msg.go, bnc-cosmos-sdk types/coin.go Coins.IsValid / int64 coin arithmetic).
+ORDER_BASE = dict(ORDER_10)
+INVALID_AMOUNTS = [
+    ("order-price-zero", dict(ORDER_BASE, price=0), "price 0"),
+    ("order-quantity-negative", dict(ORDER_BASE, quantity=-100000000), "quantity -1"),
+    ("order-price-overflow", dict(ORDER_BASE, price=2**63), "price 2^63 does not fit int64"),
+    ("send-amount-zero", send_to(TO_13, 0), "send of 0 BNB"),
+    ("send-amount-negative", send_to(TO_13, -1), "send of -0.00000001 BNB"),
+    ("send-total-overflow", {"kind": "send", "outputs": [
+        {"address": TO_13, "coins": [{"denom": "BNB", "amount": 2**63 - 1}]},
+        {"address": TO_15, "coins": [{"denom": "BNB", "amount": 1}]}]},
+     "two outputs whose BNB total exceeds int64"),
+    ("freeze-amount-zero", {"kind": "freeze", "symbol": "BNB", "amount": 0}, "freeze of 0 BNB"),
+]
+
 vectors = []
+for vid, msg, note in INVALID_AMOUNTS:
+    vectors.append({"id": vid, "type": "tx", "private_key": KEY_95949F if msg["kind"] == "send" else KEY_90335B,
+                    "chain_id": "Binance-Chain-Tigris", "account_number": 12, "sequence": 35, "source": 0,
+                    "memo": "", "msg": msg, "expect_error": "invalid-amount", "note": note})
 for vid, b, note in INVALID:
     vectors.append({"id": vid, "type": "tx", "tx_hex": b.hex(), "expect_error": "invalid-tx", "note": note})
 for vid, b, chain, hrp, kind, note in INVALID_WITH_CHAIN:
@@ -595,12 +622,13 @@ INVALID_FILE = {
     "description": (
         "Broadcast bytes a strict decoder must refuse: truncation, trailing bytes, non-minimal or overlong varints, "
         "unknown prefixes and fields, duplicate or out-of-order fields, default values written out, wrong lengths, "
-        "content the chain refuses; and, with chain_id, transactions that decode but must not verify. Only the "
-        "error kind is expected."),
+        "content the chain refuses; with chain_id, transactions that decode but must not verify; and messages with "
+        "amounts the chain refuses (zero, negative, beyond int64). Only the error kind is expected."),
     "source": (
         "Mutations of upstream tx bytes (binance-chain.md §9.4 V10, V13, V15, V18 from trustwallet/wallet-core; V23b "
         "from bnb-chain/go-sdk; the js-sdk placeOrder fixture) made by test-vectors/tools/binance_tx.py; each "
-        "vector's note says what was changed."),
+        "vector's note says what was changed. Amount cases follow the node's ValidateBasic rules (bnb-chain/node "
+        "plugins/dex/order/msg.go, plugins/tokens/freeze/msg.go; bnb-chain/bnc-cosmos-sdk types/coin.go)."),
     "vectors": vectors,
 }
 

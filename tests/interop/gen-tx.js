@@ -370,7 +370,12 @@ function randomCase(rng, stats) {
     case "new_order":
       msg = { kind, symbol: randomPair(rng), side: rng.pick([1, 2]), order_type: 2,
         price: randomFixed8(rng, stats), quantity: randomFixed8(rng, stats), time_in_force: rng.pick([1, 3]) };
-      if (path === "msg" && rng.chance(0.3)) msg.id = randomRefid(rng, self); // an explicit, non-default id
+      if (path === "msg" && rng.chance(0.3)) {
+        // An explicit id. The JS SDK signs any id it is given, but the chain refuses an order
+        // whose id is not HEX(sender)-(sequence+1), and so does dexlink: give the one it expects.
+        randomRefid(rng, self); // keeps the random stream of the other vectors unchanged
+        msg.id = `${spec_addrHex(self)}-${BigInt(sequence) + 1n}`;
+      }
       break;
     case "cancel_order":
       msg = { kind, symbol: randomPair(rng), refid: randomRefid(rng, self) };
@@ -441,7 +446,9 @@ async function main() {
     "rounds for n = 2^49 (and doubles in [2^56, 2^56+176]): the last varint byte is silently dropped, producing an",
     "undecodable tx (2^49 = 5629499.53421312 units is a plausible amount); (4) multiSend sums the single input's coins in first-encounter order across outputs (not sorted by",
     "denom) and sorts each output's coins with String.localeCompare, not bytewise; (5) BncClient treats account_number 0",
-    "as unknown and fetches it over HTTP, and placeOrder/cancelOrder always sign an empty memo.",
+    "as unknown and fetches it over HTTP, and placeOrder/cancelOrder always sign an empty memo; (6) NewOrderMsg signs any",
+    "caller-given order id, while the chain (and dexlink) refuse an id that is not HEX(sender)-(sequence+1), so explicit ids",
+    "here are always the expected one.",
   ].join(" ");
   writeVectorFile(opts.positional[0], {
     name: "js-sdk-tx",

@@ -54,7 +54,7 @@ pub enum TxError {
     MemoTooLong(usize),
     /// Memo with a control character.
     #[error(
-        "memo contains control character U+{code:04X} at byte {at}; use printable text on one line (tabs and line breaks are refused too)"
+        "memo contains control character U+{code:04X} at byte {at}; use printable text (tab, line feed and carriage return are the only controls allowed)"
     )]
     MemoControl {
         /// The code point.
@@ -124,6 +124,9 @@ pub enum TxError {
         /// The message's signer.
         signer: String,
     },
+    /// The broadcast bytes did not decode (see [`DecodeError`]).
+    #[error("cannot decode the transaction: {0}")]
+    Decode(#[from] DecodeError),
     /// The signature does not verify (or is high-S, which the chain refuses).
     #[error(
         "the signature does not verify over the sign document for chain {chain_id} (wrong chain id, altered fields, or a high-S signature)"

@@ -40,7 +40,9 @@ pub enum SignDocError {
         found: &'static str,
     },
     /// A number not in the node's plain-integer form.
-    #[error("{key:?} is {text}, not a plain non-negative integer as the node writes it")]
+    #[error(
+        "{key:?} is {text}, not a plain non-negative integer within int64 as the node writes it"
+    )]
     NonCanonicalNumber {
         /// The key.
         key: String,

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use super::amino::{self, DecodeError, Reader};
 use super::{Memo, Msg, TxError, UnsignedTx};
-use crate::address::{Address, ChainId, Hrp};
+use crate::address::{Address, ChainId, Hrp, Network};
 use crate::hash::sha256;
 use crate::keys::PublicKey;
 use crate::signature::Signature;
@@ -67,6 +67,8 @@ pub struct SignedTx {
 /// A transaction whose signature verified for a chain id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedTx {
+    /// The transaction as broadcast.
+    pub signed: SignedTx,
     /// The signer (the message's signer, which the public key hashes to).
     pub signer: Address,
     /// The transaction hash.
@@ -253,14 +255,25 @@ impl SignedTx {
 
     /// Rebuilds the sign bytes for `chain_id` and checks that the public key hashes to the
     /// message's signer and that the signature verifies (low-S only, as the node requires).
+    ///
+    /// The sign bytes spell addresses in bech32, so the HRP the transaction was decoded with
+    /// must be the network's (`bnb` on mainnet, `tbnb` on testnet).
     pub fn verify(&self, chain_id: &ChainId) -> Result<VerifiedTx, TxError> {
         let unsigned = self.unsigned(chain_id)?;
         unsigned.attach_signature(self.pub_key, self.signature)?;
         Ok(VerifiedTx {
+            signed: self.clone(),
             signer: unsigned.msg().signer().clone(),
             hash: self.hash(),
             unsigned,
         })
+    }
+
+    /// Decodes broadcast bytes and verifies them for `network` in one call (what a node or
+    /// `tx decode --verify` needs): [`SignedTx::decode`] with the network's HRP, then
+    /// [`SignedTx::verify`] with its chain id.
+    pub fn decode_and_verify(bytes: &[u8], network: &Network) -> Result<VerifiedTx, TxError> {
+        Self::decode(bytes, network.hrp())?.verify(network.chain_id())
     }
 }
 

@@ -21,6 +21,7 @@ fn tx_failure(e: TxError) -> Failure {
             ErrorKind::InvalidAmount
         }
         TxError::MixedHrp { .. } => ErrorKind::InvalidAddress,
+        TxError::Decode(_) => ErrorKind::InvalidTx,
         TxError::BadSignature { .. } | TxError::PubKeyMismatch { .. } => {
             ErrorKind::InvalidSignature
         }

@@ -78,6 +78,6 @@ impl TokenFreeze {
     }
 
     pub(super) fn describe(&self, verb: &str) -> String {
-        format!("{verb} {} {}, of {}", self.amount, self.symbol, self.from)
+        format!("{verb} {} {}, from {}", self.amount, self.symbol, self.from)
     }
 }

@@ -1,0 +1,88 @@
+//! Building, signing and encoding one NewOrder (target: ≥ 40,000 signed orders/s on one core).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use dexlink::tx::{NewOrder, Side, TimeInForce};
+use dexlink::{ChainId, Fixed8, Hrp, Msg, PrivateKey, UnsignedTx};
+
+fn new_order(c: &mut Criterion) {
+    // Key and values of binance-chain.md §9.4 V10.
+    let key =
+        PrivateKey::from_hex("90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9")
+            .unwrap();
+    let sender = key.address(&Hrp::mainnet());
+    let chain = ChainId::new("Binance-Chain-Tigris").unwrap();
+    let price = Fixed8::parse("1.3635").unwrap();
+    let mut group = c.benchmark_group("tx");
+    group.throughput(Throughput::Elements(1));
+    let mut sequence = 35u64;
+    group.bench_function("new_order_build_sign_encode", |b| {
+        b.iter(|| {
+            sequence += 1;
+            let msg = NewOrder::new(
+                sender.clone(),
+                sequence,
+                "NNB-338_BNB",
+                Side::Buy,
+                price,
+                Fixed8::ONE,
+                TimeInForce::Gte,
+            )
+            .unwrap();
+            let tx = UnsignedTx::new(chain.clone(), 12, sequence, Msg::NewOrder(msg)).unwrap();
+            black_box(tx.sign(&key).unwrap().to_bytes())
+        })
+    });
+    let tx = UnsignedTx::new(
+        chain.clone(),
+        12,
+        35,
+        Msg::NewOrder(
+            NewOrder::new(
+                sender.clone(),
+                35,
+                "NNB-338_BNB",
+                Side::Buy,
+                price,
+                Fixed8::ONE,
+                TimeInForce::Gte,
+            )
+            .unwrap(),
+        ),
+    )
+    .unwrap();
+    let sb = tx.sign_bytes();
+    group.bench_function("sign_only", |b| {
+        b.iter(|| black_box(key.sign(black_box(&sb))))
+    });
+    let signed = tx.sign(&key).unwrap();
+    group.bench_function("sign_bytes_only", |b| b.iter(|| black_box(tx.sign_bytes())));
+    group.bench_function("encode_only", |b| b.iter(|| black_box(signed.to_bytes())));
+    group.bench_function("address_to_string", |b| {
+        b.iter(|| black_box(sender.to_string()))
+    });
+    group.bench_function("public_key", |b| b.iter(|| black_box(key.public_key())));
+    let pk = key.public_key();
+    group.bench_function("pubkey_hash160", |b| b.iter(|| black_box(pk.hash160())));
+    group.bench_function("build_only", |b| {
+        b.iter(|| {
+            let msg = NewOrder::new(
+                sender.clone(),
+                35,
+                "NNB-338_BNB",
+                Side::Buy,
+                price,
+                Fixed8::ONE,
+                TimeInForce::Gte,
+            )
+            .unwrap();
+            black_box(UnsignedTx::new(chain.clone(), 12, 35, Msg::NewOrder(msg)).unwrap())
+        })
+    });
+    group.bench_function("tx_sign", |b| b.iter(|| black_box(tx.sign(&key).unwrap())));
+    group.finish();
+}
+
+criterion_group!(benches, new_order);
+criterion_main!(benches);
