@@ -7,7 +7,7 @@
 # Env: INTEROP_SEED (default: new each run, printed so a failure can be reproduced),
 #      INTEROP_TX_COUNT (default 300),
 #      INTEROP_KEEP=DIR (copy the generated files there),
-#      DEXLINK_KEYSTORE_EXPORT_CMD (optional: a command, run from the repository root, that writes a
+#      DEXLINK_KEYSTORE_EXPORT_CMD (default tests/interop/export-keystores.sh; empty to skip: a command, run from the repository root, that writes a
 #        vector file of `keystore` vectors exported by dexlink to the path in $1; those keystores
 #        are then opened with the JS SDK by check-keystore.js).
 # Also checks that test-vectors/js-sdk-{tx,sign}.json are what the generators write for the default
@@ -49,7 +49,8 @@ if [ -n "${INTEROP_KEEP:-}" ]; then
   mkdir -p "$INTEROP_KEEP" && cp "$out"/*.json "$INTEROP_KEEP"/
 fi
 
-if [ -n "${DEXLINK_KEYSTORE_EXPORT_CMD:-}" ]; then
+DEXLINK_KEYSTORE_EXPORT_CMD=${DEXLINK_KEYSTORE_EXPORT_CMD-'bash tests/interop/export-keystores.sh "$1"'}
+if [ -n "$DEXLINK_KEYSTORE_EXPORT_CMD" ]; then
   echo "-- dexlink keystores opened by the JS SDK"
   (cd "$root" && bash -c "$DEXLINK_KEYSTORE_EXPORT_CMD" _ "$out/dexlink-keystores.json")
   (cd "$here" && node check-keystore.js "$out/dexlink-keystores.json")

@@ -54,7 +54,7 @@ pub enum TxError {
     MemoTooLong(usize),
     /// Memo with a control character.
     #[error(
-        "memo contains control character U+{code:04X} at byte {at}; use printable text (tab, line feed and carriage return are the only controls allowed)"
+        "memo contains U+{code:04X} at byte {at}: backspace and form feed are refused because Go versions sign them differently; remove it"
     )]
     MemoControl {
         /// The code point.
