@@ -38,12 +38,15 @@ pub struct Unlocked {
     pub path: Option<String>,
 }
 
-/// A key-directory error at the CLI edge: bad names and wrong passwords are the user's to fix
-/// (exit 2); I/O failures are exit 1.
+/// A key-directory error at the CLI edge: invalid names, name clashes and invalid secrets are
+/// bad input (exit 2); a wrong password, a missing entry and file problems are failures (exit 1).
 pub fn dir_error(e: KeyDirError) -> CliError {
     match e {
-        KeyDirError::Io { .. } => CliError::failed(e.to_string()),
-        other => CliError::usage(other.to_string()),
+        KeyDirError::InvalidName(..)
+        | KeyDirError::NameTaken(..)
+        | KeyDirError::InvalidSecret(..)
+        | KeyDirError::InvalidMetadata(..) => CliError::usage(e.to_string()),
+        other => CliError::failed(other.to_string()),
     }
 }
 
@@ -56,6 +59,7 @@ pub fn open_dir(global: &Global) -> Result<KeyDir, CliError> {
 pub fn passwords(global: &Global) -> PasswordSource<'_> {
     PasswordSource {
         file: global.password_file.as_deref(),
+        allow_weak: global.allow_weak_password,
     }
 }
 

@@ -76,10 +76,30 @@ pub fn read_password_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
     Ok(s)
 }
 
+/// Shortest password accepted for new entries unless `--allow-weak-password`.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Refuses a new password shorter than [`MIN_PASSWORD_CHARS`] unless weak ones are allowed.
+pub fn check_new_password(pw: &str, allow_weak: bool) -> Result<(), CliError> {
+    if pw.is_empty() {
+        return Err(CliError::usage(
+            "the password is empty; choose a password (keys are encrypted with it)",
+        ));
+    }
+    if !allow_weak && pw.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(CliError::usage(format!(
+            "the password is shorter than {MIN_PASSWORD_CHARS} characters; choose a longer one (or pass --allow-weak-password)"
+        )));
+    }
+    Ok(())
+}
+
 /// Where a password comes from, resolved once per command.
 pub struct PasswordSource<'a> {
     /// `--password-file`.
     pub file: Option<&'a Path>,
+    /// `--allow-weak-password`.
+    pub allow_weak: bool,
 }
 
 impl PasswordSource<'_> {
@@ -109,11 +129,7 @@ impl PasswordSource<'_> {
                 ));
             }
         }
-        if pw.is_empty() {
-            return Err(CliError::usage(
-                "the password is empty; choose a password (keys are encrypted with it)",
-            ));
-        }
+        check_new_password(&pw, self.allow_weak)?;
         Ok(pw)
     }
 }

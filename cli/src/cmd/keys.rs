@@ -527,9 +527,7 @@ fn export(
                     crate::secrets::prompt_new_password("Password for the exported keystore: ")?
                 }
             };
-            if pw.is_empty() {
-                return Err(CliError::usage("the keystore password is empty"));
-            }
+            crate::secrets::check_new_password(&pw, global.allow_weak_password)?;
             let pw = Password::from_zeroizing(pw);
             let json = match format {
                 ExportFormat::KeystoreBinance => {
@@ -608,9 +606,7 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
                 Some(p) => crate::secrets::read_password_file(p)?,
                 None => crate::secrets::prompt_new_password(&format!("New password for {name}: "))?,
             };
-            if new.is_empty() {
-                return Err(CliError::usage("the new password is empty"));
-            }
+            crate::secrets::check_new_password(&new, global.allow_weak_password)?;
             dir.change_password(&ename, &old, &Password::from_zeroizing(new), kdf(global)?)
                 .map_err(dir_error)?;
             if !global.quiet && !global.json {

@@ -45,6 +45,9 @@ pub struct Global {
     /// Read key-store passwords from this file (mode 0600; one trailing newline is ignored).
     #[arg(long = "password-file", global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
+    /// Accept new passwords shorter than 8 characters.
+    #[arg(long = "allow-weak-password", global = true)]
+    pub allow_weak_password: bool,
     /// Tests only: scrypt cost 2^N for new entries instead of 2^18. Weakens the encryption.
     #[arg(
         long = "insecure-kdf-log-n",
@@ -57,7 +60,6 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Try everything in seconds on an embedded local DEX (nothing is written to disk).
     Quickstart(quickstart::QuickstartArgs),
     /// Manage the local key store: create, import, list, show, export, delete, passwd.
     #[command(subcommand)]
@@ -65,12 +67,10 @@ pub enum Command {
     /// Sign a message (bnbSign) or a WalletConnect bnb_sign request.
     #[command(subcommand)]
     Sign(sign::SignCmd),
-    /// Link addresses to a DEX with signed ownership proofs.
     Link(link::LinkArgs),
     /// Place, cancel and list orders.
     #[command(subcommand)]
     Order(order::OrderCmd),
-    /// Send tokens (one or several recipients).
     Send(send::SendArgs),
     /// Decode transactions and look them up.
     #[command(subcommand)]
@@ -83,7 +83,6 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Run a local DEX node (the Binance DEX API with real checks) on 127.0.0.1.
     Devnet(devnet::DevnetArgs),
     /// Sign and verify BEP-333 token recovery requests (recover BEP2/BEP8 tokens on BSC).
     #[command(subcommand, long_about = recover::LONG_ABOUT)]
@@ -91,7 +90,6 @@ pub enum Command {
     /// Run test-vector files.
     #[command(subcommand)]
     Vectors(vectors::VectorsCmd),
-    /// Verify a bnbSign-convention message signature.
     Verify(verify::VerifyArgs),
 }
 
@@ -169,5 +167,124 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Recover(c) => recover::run(&cli.global, c),
         Command::Vectors(c) => vectors::run(&cli.global, c),
         Command::Verify(a) => verify::run(&cli.global, a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Words that mark an argument as being about a secret.
+    const SECRET_WORDS: [&str; 6] = [
+        "mnemonic",
+        "private",
+        "password",
+        "passphrase",
+        "secret",
+        "seed",
+    ];
+
+    /// Arguments that could carry a secret in argv: about a secret, taking a value, and not
+    /// naming a file. Secrets are read from prompts, stdin or files instead.
+    fn secret_args(cmd: &clap::Command, path: &str, bad: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str().to_ascii_lowercase();
+            let long = arg.get_long().unwrap_or("").to_ascii_lowercase();
+            let about_secret = SECRET_WORDS
+                .iter()
+                .any(|w| id.contains(w) || long.contains(w));
+            let takes_value = arg.get_action().takes_values();
+            let names_file = long.ends_with("-file")
+                || long.ends_with("-out")
+                || arg.get_value_names().is_some_and(|v| {
+                    v.iter()
+                        .all(|n| n.as_str() == "FILE" || n.as_str() == "DIR")
+                });
+            if about_secret && takes_value && !names_file {
+                bad.push(format!("{path} --{long} ({id})"));
+            }
+            // clap shows env values in --help unless hidden; none of ours may be a secret.
+            if let Some(env) = arg.get_env() {
+                let env = env.to_string_lossy().to_ascii_lowercase();
+                if SECRET_WORDS.iter().any(|w| env.contains(w)) {
+                    bad.push(format!("{path} --{long} reads secret env {env}"));
+                }
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            secret_args(sub, &format!("{path} {}", sub.get_name()), bad);
+        }
+    }
+
+    #[test]
+    fn no_argument_carries_a_secret_value() {
+        let mut bad = Vec::new();
+        secret_args(&Cli::command(), "dexlink", &mut bad);
+        assert!(
+            bad.is_empty(),
+            "arguments that could carry a secret: {bad:?}"
+        );
+    }
+
+    /// The check above must be able to fail: it flags a `--private-key HEX` argument.
+    #[test]
+    fn the_secret_check_flags_value_arguments() {
+        let cmd = clap::Command::new("x")
+            .arg(
+                clap::Arg::new("private_key")
+                    .long("private-key")
+                    .num_args(1),
+            )
+            .arg(
+                clap::Arg::new("mnemonic")
+                    .long("mnemonic")
+                    .num_args(0)
+                    .action(clap::ArgAction::SetTrue),
+            )
+            .arg(
+                clap::Arg::new("password_file")
+                    .long("password-file")
+                    .num_args(1),
+            );
+        let mut bad = Vec::new();
+        secret_args(&cmd, "x", &mut bad);
+        assert_eq!(bad, vec!["x --private-key (private_key)".to_string()]);
+    }
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_an_example() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let subs: Vec<_> = cmd.get_subcommands().collect();
+            if subs.is_empty() && !path.contains(" help") {
+                let text = format!(
+                    "{}{}",
+                    cmd.get_long_about()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    cmd.get_about().map(|s| s.to_string()).unwrap_or_default()
+                );
+                if !text.contains("Example") {
+                    missing.push(path.to_string());
+                }
+            }
+            for sub in subs {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        let mut cmd = Cli::command();
+        cmd.build();
+        walk(&cmd, "dexlink", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "commands without an example: {missing:?}"
+        );
     }
 }
