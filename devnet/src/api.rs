@@ -58,7 +58,12 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
         .route("/api/v1/link", post(link_submit))
         .route("/api/v1/link/{addr}", get(link_status))
         .route("/devnet/faucet", post(faucet))
+        .route("/devnet/faults", post(set_faults).get(get_faults))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such endpoint") })
+        .layer(axum::middleware::from_fn_with_state(
+            dev.clone(),
+            crate::faults::apply,
+        ))
         .with_state(dev)
 }
 
@@ -67,6 +72,20 @@ impl Devnet {
         let hrp = Hrp::new(&self.ledger().hrp).expect("configured HRP is valid");
         Address::parse_for(s, &hrp).map_err(|e| bad_request(e.to_string()))
     }
+}
+
+async fn set_faults(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+    match serde_json::from_str::<crate::faults::Faults>(&body) {
+        Ok(f) => {
+            dev.faults.set(f.clone());
+            ok(serde_json::to_value(f).expect("serialisable"))
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, format!("invalid faults: {e}")),
+    }
+}
+
+async fn get_faults(State(dev): State<Arc<Devnet>>) -> Response {
+    ok(serde_json::to_value(dev.faults.get()).expect("serialisable"))
 }
 
 async fn node_info(State(dev): State<Arc<Devnet>>) -> Response {

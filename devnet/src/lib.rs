@@ -7,6 +7,7 @@
 
 mod api;
 mod broadcast;
+pub mod faults;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -98,6 +99,8 @@ pub struct Devnet {
     state_path: Option<PathBuf>,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// Faults to inject (tests).
+    pub faults: faults::FaultSwitch,
 }
 
 impl Devnet {
@@ -213,6 +216,7 @@ pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
         ledger: Mutex::new(ledger),
         state_path: config.state.clone(),
         base_url: format!("http://127.0.0.1:{}", addr.port()),
+        faults: faults::FaultSwitch::default(),
     });
     if let Some(p) = &config.state {
         devnet

@@ -1,0 +1,178 @@
+//! The client against the devnet's injected faults: a broadcast whose connection drops after
+//! the node committed it is not placed twice, and rate limits are waited out.
+
+use std::time::{Duration, Instant};
+
+use dexlink::client::{ClientConfig, ClientError, DexClient, RetryPolicy, submit};
+use dexlink::tx::{Msg, NewOrder, Side, TimeInForce, UnsignedTx};
+use dexlink::{ChainId, Fixed8, Hrp, PrivateKey};
+use dexlink_devnet::faults::Faults;
+use dexlink_devnet::{DevnetConfig, spawn};
+
+fn key() -> PrivateKey {
+    // binance-chain.md §9.1 V7.
+    PrivateKey::from_hex("90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9")
+        .unwrap()
+}
+
+fn config() -> ClientConfig {
+    ClientConfig {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            max_retries: 3,
+            base: Duration::from_millis(10),
+            cap: Duration::from_secs(2),
+        },
+        allow_insecure_loopback: true,
+    }
+}
+
+async fn set_faults(url: &str, f: &Faults) {
+    let resp = reqwest::Client::new()
+        .post(format!("{url}/devnet/faults"))
+        .body(serde_json::to_string(f).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_connection_after_commit_places_the_order_once() {
+    let running = spawn(DevnetConfig::default()).await.unwrap();
+    let url = running.base_url().to_string();
+    let client = DexClient::new(&url, &config()).unwrap();
+    let k = key();
+    let addr = k.address(&Hrp::testnet());
+    client
+        .devnet_faucet(&addr, "BUSD-BD1", "1000")
+        .await
+        .unwrap();
+    let chain = ChainId::new(&client.chain_id().await.unwrap()).unwrap();
+
+    set_faults(
+        &url,
+        &Faults {
+            drop_after_commit: 1,
+            ..Faults::default()
+        },
+    )
+    .await;
+    let mut signed = 0;
+    let placed = submit(&client, &addr, |acct: i64, seq: i64| {
+        signed += 1;
+        let o = NewOrder::new(
+            addr.clone(),
+            seq as u64,
+            "BNB_BUSD-BD1",
+            Side::Buy,
+            Fixed8::parse("300").unwrap(),
+            Fixed8::parse("1").unwrap(),
+            TimeInForce::Gte,
+        )
+        .unwrap();
+        UnsignedTx::new(chain.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
+            .unwrap()
+            .sign(&k)
+            .unwrap()
+            .to_bytes()
+    })
+    .await
+    .expect("the client recovers by looking the hash up");
+    assert_eq!(signed, 1, "the intent was signed once");
+    assert_eq!(placed.sequence, 0);
+    let account = client.account(&addr).await.unwrap();
+    assert_eq!(account.sequence, 1, "exactly one transaction landed");
+    let open = client.open_orders(&addr).await.unwrap();
+    assert_eq!(open.total, 1, "exactly one order rests on the book");
+    assert!(client.tx(&placed.hash).await.unwrap().is_some());
+    // The fault did fire: the node no longer has a drop pending.
+    let pending: Faults = reqwest::get(format!("{url}/devnet/faults"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending.drop_after_commit, 0);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_is_honoured_and_persistent_errors_surface() {
+    let running = spawn(DevnetConfig::default()).await.unwrap();
+    let url = running.base_url().to_string();
+    let client = DexClient::new(&url, &config()).unwrap();
+
+    set_faults(
+        &url,
+        &Faults {
+            fail_status: Some(429),
+            fail_count: 1,
+            retry_after: Some(1),
+            ..Faults::default()
+        },
+    )
+    .await;
+    let start = Instant::now();
+    assert_eq!(client.chain_id().await.unwrap(), "Binance-Chain-Ganges");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        start.elapsed()
+    );
+
+    // More failures than retries: the error reaches the caller, named.
+    set_faults(
+        &url,
+        &Faults {
+            fail_status: Some(503),
+            fail_count: 10,
+            ..Faults::default()
+        },
+    )
+    .await;
+    match client.chain_id().await {
+        Err(ClientError::RateLimited { status: 503, .. }) => {}
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    set_faults(
+        &url,
+        &Faults {
+            fail_status: Some(500),
+            fail_count: 10,
+            ..Faults::default()
+        },
+    )
+    .await;
+    match client.chain_id().await {
+        Err(ClientError::Http { status: 500, .. }) => {}
+        other => panic!("expected HTTP 500, got {other:?}"),
+    }
+    set_faults(&url, &Faults::default()).await;
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_node_times_out() {
+    let running = spawn(DevnetConfig::default()).await.unwrap();
+    let url = running.base_url().to_string();
+    set_faults(
+        &url,
+        &Faults {
+            delay_ms: 1500,
+            ..Faults::default()
+        },
+    )
+    .await;
+    let mut cfg = config();
+    cfg.timeout = Duration::from_millis(300);
+    cfg.retry.max_retries = 1;
+    let client = DexClient::new(&url, &cfg).unwrap();
+    match client.chain_id().await {
+        Err(ClientError::Timeout(_)) => {}
+        other => panic!("expected Timeout, got {other:?}"),
+    }
+    set_faults(&url, &Faults::default()).await;
+    running.stop().await;
+}
