@@ -3,6 +3,7 @@
 mod cmd;
 mod keyring;
 mod output;
+mod profile;
 mod secrets;
 
 use std::process::ExitCode;

@@ -45,12 +45,18 @@ pub struct TxArgs {
     pub yes: bool,
 }
 
-/// Connects to the DEX named by `--dex`.
-pub fn client(dex: Option<&str>) -> Result<DexClient, CliError> {
-    let url = dex.ok_or_else(|| {
+/// Connects to the DEX named by `--dex` (or `DEXLINK_DEX`), else the one recorded in the
+/// profile by `dexlink link`.
+pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError> {
+    let from_profile = match dex {
+        Some(_) => None,
+        None => crate::profile::load(global)?.dex,
+    };
+    let url = dex.or(from_profile.as_deref()).ok_or_else(|| {
         CliError::usage(
-            "no DEX given: pass --dex URL (or set DEXLINK_DEX), or sign offline with --offline \
-             --chain-id ID --account-number N --sequence N; try `dexlink devnet` for a local DEX",
+            "no DEX given: pass --dex URL (or set DEXLINK_DEX, or link to one with `dexlink link`), \
+             or sign offline with --offline --chain-id ID --account-number N --sequence N; try \
+             `dexlink devnet` for a local DEX",
         )
     })?;
     DexClient::new(url, &ClientConfig::default()).map_err(client_error)
@@ -119,7 +125,7 @@ pub fn run_tx(
         print_signed(global, &tx, &signed, None);
         return Ok(ExitCode::SUCCESS);
     }
-    let client = client(tx_args.dex.as_deref())?;
+    let client = client(global, tx_args.dex.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async {
         let chain = client.chain_id().await.map_err(client_error)?;

@@ -96,7 +96,7 @@ pub async fn link_one(
 }
 
 pub fn run(global: &Global, a: LinkArgs) -> CliResult {
-    let client = client(a.dex.as_deref())?;
+    let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
     let chain = rt.block_on(client.chain_id()).map_err(client_error)?;
     let chain_id = ChainId::new(&chain)
@@ -128,6 +128,21 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
         }
         results.push(r);
     }
+    let mut records = Vec::with_capacity(keys.len());
+    for (k, r) in keys.iter().zip(&results) {
+        let address = k.key.address(&super::common::hrp_for(&chain_id, k));
+        // Unfunded accounts have no number yet; that is not an error for linking.
+        let account_number = rt
+            .block_on(client.account(&address))
+            .ok()
+            .map(|a| a.account_number);
+        records.push(crate::profile::LinkedAddress {
+            address: address.to_string(),
+            account_number,
+            linked_at: r["linked_at"].as_str().unwrap_or_default().to_string(),
+        });
+    }
+    crate::profile::record_links(global, client.base_url(), &chain, records)?;
     if global.json {
         print_json(&json!({"dex": client.base_url(), "chain_id": chain, "links": results}));
     }

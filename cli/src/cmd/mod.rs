@@ -6,6 +6,7 @@ mod devnet;
 pub mod keys;
 mod link;
 mod order;
+mod query;
 mod quickstart;
 mod recover;
 mod send;
@@ -68,7 +69,10 @@ pub enum Command {
     #[command(subcommand)]
     Sign(sign::SignCmd),
     Link(link::LinkArgs),
-    /// Place, cancel and list orders.
+    Account(query::AccountArgs),
+    Markets(query::MarketsArgs),
+    Orders(query::OrdersArgs),
+    /// Place and cancel orders.
     #[command(subcommand)]
     Order(order::OrderCmd),
     Send(send::SendArgs),
@@ -151,6 +155,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Sign(c) => sign::run(&cli.global, c),
         Command::Link(a) => link::run(&cli.global, a),
         Command::Order(c) => order::run(&cli.global, c),
+        Command::Account(a) => query::account(&cli.global, a),
+        Command::Markets(a) => query::markets(&cli.global, a),
+        Command::Orders(a) => query::orders(&cli.global, a),
         Command::Send(a) => send::run(&cli.global, a),
         Command::Tx(c) => tx::run(&cli.global, c),
         Command::Devnet(a) => devnet::run(&cli.global, a),

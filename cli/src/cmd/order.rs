@@ -1,9 +1,6 @@
 //! `dexlink order place|cancel|list`.
 
-use std::process::ExitCode;
-
 use clap::{Subcommand, ValueEnum};
-use dexlink::address::Address;
 use dexlink::amount::Fixed8;
 use dexlink::tx::UnsignedTx;
 use dexlink::tx::msg::{CancelOrder, Msg, NewOrder};
@@ -12,7 +9,7 @@ use dexlink::tx::order::{OrderId, Side, TimeInForce};
 use super::common::{TxArgs, client, client_error, run_tx, runtime};
 use super::{CliError, CliResult, Global};
 use crate::keyring::KeyArgs;
-use crate::output::print_json;
+use dexlink::tx::Market;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SideArg {
@@ -73,16 +70,6 @@ pub enum OrderCmd {
         #[command(flatten)]
         tx: TxArgs,
     },
-    /// List an address's open orders on a DEX.
-    ///
-    /// Example: dexlink order list tbnb1... --dex http://127.0.0.1:41234
-    List {
-        /// The address.
-        address: String,
-        /// The DEX API base URL.
-        #[arg(long, env = "DEXLINK_DEX", value_name = "URL")]
-        dex: Option<String>,
-    },
 }
 
 fn amount(what: &str, s: &str) -> Result<Fixed8, CliError> {
@@ -93,6 +80,40 @@ fn amount(what: &str, s: &str) -> Result<Fixed8, CliError> {
         )));
     }
     Ok(v)
+}
+
+/// Checks price and quantity against the DEX's market before anything is signed.
+fn check_market(
+    global: &Global,
+    tx: &TxArgs,
+    symbol: &str,
+    price: Fixed8,
+    quantity: Fixed8,
+) -> Result<(), CliError> {
+    let client = client(global, tx.dex.as_deref())?;
+    let markets = runtime()?
+        .block_on(client.markets())
+        .map_err(client_error)?;
+    let info = markets
+        .iter()
+        .find(|m| m.symbol() == symbol)
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "the DEX has no market {symbol}; see `dexlink markets` for the list"
+            ))
+        })?;
+    let step = |what: &str, s: &str| {
+        Fixed8::parse(s).map_err(|e| CliError::failed(format!("the DEX reports a bad {what}: {e}")))
+    };
+    let market = Market {
+        base: info.base_asset_symbol.clone(),
+        quote: info.quote_asset_symbol.clone(),
+        tick_size: step("tick size", &info.tick_size)?,
+        lot_size: step("lot size", &info.lot_size)?,
+    };
+    market
+        .check_order(symbol, price, quantity)
+        .map_err(|e| CliError::usage(format!("{e}; nothing was signed")))
 }
 
 pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
@@ -116,6 +137,9 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
                 TifArg::Gte => TimeInForce::Gte,
                 TifArg::Ioc => TimeInForce::Ioc,
             };
+            if !tx.offline {
+                check_market(global, &tx, &symbol, price, quantity)?;
+            }
             run_tx(global, &key, &tx, &|chain, addr, acct, seq| {
                 let msg = NewOrder::new(addr.clone(), seq, &symbol, side, price, quantity, tif)
                     .map_err(|e| CliError::usage(e.to_string()))?;
@@ -137,32 +161,6 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
                 UnsignedTx::new(chain.clone(), acct, seq, Msg::CancelOrder(msg))
                     .map_err(|e| CliError::usage(e.to_string()))
             })
-        }
-        OrderCmd::List { address, dex } => {
-            let address =
-                Address::parse(&address).map_err(|e| CliError::usage(format!("address: {e}")))?;
-            let client = client(dex.as_deref())?;
-            let orders = runtime()?
-                .block_on(client.open_orders(&address))
-                .map_err(client_error)?;
-            if global.json {
-                print_json(&serde_json::to_value(&orders).expect("serialisable"));
-            } else if orders.order.is_empty() {
-                println!("no open orders for {address}");
-            } else {
-                for o in &orders.order {
-                    println!(
-                        "{}  {} {} {} at {} ({})",
-                        o.order_id,
-                        if o.side == 1 { "BUY " } else { "SELL" },
-                        o.quantity,
-                        o.symbol,
-                        o.price,
-                        o.status
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
         }
     }
 }

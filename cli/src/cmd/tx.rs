@@ -155,7 +155,7 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             }
         }
         TxCmd::Status { hash, dex } => {
-            let client = client(dex.as_deref())?;
+            let client = client(global, dex.as_deref())?;
             let info = runtime()?
                 .block_on(client.tx(&hash))
                 .map_err(client_error)?;

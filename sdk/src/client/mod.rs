@@ -271,12 +271,20 @@ impl DexClient {
                 retry_after,
             };
         }
-        let message = serde_json::from_str::<ApiErrorBody>(body)
+        let parsed = serde_json::from_str::<ApiErrorBody>(body).ok();
+        let message = parsed
+            .as_ref()
             .map(|b| unwrap_log(&b.message))
-            .unwrap_or_else(|_| body.chars().take(200).collect());
-        classify_rejection(status.as_u16() as i64, &message).unwrap_or(ClientError::Http {
-            status: status.as_u16(),
-            message,
+            .unwrap_or_else(|| body.chars().take(200).collect());
+        // Broadcast refusals carry the ABCI code (codespace << 16 | code) in the body.
+        let abci = parsed.map(|b| b.code).filter(|&c| c > 0xffff);
+        let code = abci.unwrap_or(status.as_u16() as i64);
+        classify_rejection(code, &message).unwrap_or(match abci {
+            Some(code) => ClientError::Rejected { code, message },
+            None => ClientError::Http {
+                status: status.as_u16(),
+                message,
+            },
         })
     }
 
