@@ -380,6 +380,45 @@ impl LinkProof {
     }
 }
 
+/// The wallet side of step 2 of `link.md`: refuses a challenge unless it names the DEX being
+/// talked to (`base_url`), its chain and the address asked about, so a phishing DEX cannot
+/// obtain a proof usable elsewhere. Returns the parsed message to sign.
+pub fn check_challenge(
+    message: &str,
+    base_url: &str,
+    network: &Network,
+    address: &Address,
+) -> Result<LinkMessage, LinkError> {
+    let msg = LinkMessage::parse(message)?;
+    let base = base_url.trim_end_matches('/');
+    let host = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"))
+        .unwrap_or(base);
+    if msg.domain != host {
+        return Err(LinkError::WrongDomain {
+            expected: host.to_string(),
+            got: msg.domain,
+        });
+    }
+    if msg.uri.trim_end_matches('/') != base {
+        return Err(LinkError::WrongUri {
+            expected: base.to_string(),
+            got: msg.uri,
+        });
+    }
+    if &msg.chain_id != network.chain_id() {
+        return Err(LinkError::WrongChain {
+            expected: network.chain_id().to_string(),
+            got: msg.chain_id.to_string(),
+        });
+    }
+    if &msg.address != address {
+        return Err(LinkError::KeyMismatch(msg.address.to_string()));
+    }
+    Ok(msg)
+}
+
 /// What a DEX expects of a proof sent to it.
 #[derive(Debug, Clone)]
 pub struct Expectations {
@@ -594,6 +633,34 @@ mod tests {
         ));
         m.address = key().address(&Hrp::mainnet());
         assert_eq!(m.validate(), Ok(()));
+    }
+
+    #[test]
+    fn wallet_refuses_phishing_challenges() {
+        let m = message(None);
+        let text = m.to_text();
+        let net = Network::testnet();
+        let addr = m.address.clone();
+        assert!(check_challenge(&text, "http://127.0.0.1:41234/", &net, &addr).is_ok());
+        // Another DEX relaying this DEX's challenge.
+        assert!(matches!(
+            check_challenge(&text, "https://dex.example", &net, &addr),
+            Err(LinkError::WrongDomain { .. })
+        ));
+        // Same host, other scheme: the URI differs.
+        assert!(matches!(
+            check_challenge(&text, "https://127.0.0.1:41234", &net, &addr),
+            Err(LinkError::WrongUri { .. })
+        ));
+        assert!(matches!(
+            check_challenge(&text, "http://127.0.0.1:41234", &Network::mainnet(), &addr),
+            Err(LinkError::WrongChain { .. })
+        ));
+        let other = addr.with_hrp(Hrp::mainnet());
+        assert!(matches!(
+            check_challenge(&text, "http://127.0.0.1:41234", &net, &other),
+            Err(LinkError::KeyMismatch(_))
+        ));
     }
 
     #[test]

@@ -5,8 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use dexlink::PrivateKey;
 use dexlink::address::{ChainId, Network};
-use dexlink::client::{DexClient, LinkChallenge};
-use dexlink::link::LinkMessage;
+use dexlink::client::DexClient;
 use serde_json::json;
 
 use super::common::{client, client_error, runtime};
@@ -34,35 +33,6 @@ pub struct LinkArgs {
     yes: bool,
 }
 
-/// Refuses a challenge that is not for the DEX being talked to or its chain: a phishing DEX
-/// must not obtain a proof usable elsewhere.
-pub fn check_challenge(
-    client: &DexClient,
-    network: &Network,
-    ch: &LinkChallenge,
-) -> Result<LinkMessage, CliError> {
-    let msg = LinkMessage::parse(&ch.message)
-        .map_err(|e| CliError::failed(format!("the DEX sent an invalid challenge: {e}")))?;
-    let base = client.base_url();
-    let host = base
-        .trim_start_matches("https://")
-        .trim_start_matches("http://");
-    if msg.uri.trim_end_matches('/') != base || msg.domain != host {
-        return Err(CliError::failed(format!(
-            "refusing to sign: the challenge is for {} ({}), but you are talking to {base}",
-            msg.domain, msg.uri
-        )));
-    }
-    if &msg.chain_id != network.chain_id() {
-        return Err(CliError::failed(format!(
-            "refusing to sign: the challenge is for chain {}, the DEX reports {}",
-            msg.chain_id,
-            network.chain_id()
-        )));
-    }
-    Ok(msg)
-}
-
 /// Links one key's address; returns the DEX's answer as JSON.
 pub async fn link_one(
     client: &DexClient,
@@ -75,13 +45,8 @@ pub async fn link_one(
         .link_challenge(&address)
         .await
         .map_err(client_error)?;
-    let msg = check_challenge(client, network, &ch)?;
-    if msg.address != address {
-        return Err(CliError::failed(format!(
-            "refusing to sign: the challenge names {}, not {address}",
-            msg.address
-        )));
-    }
+    let msg = dexlink::link::check_challenge(&ch.message, client.base_url(), network, &address)
+        .map_err(|e| CliError::failed(format!("refusing to sign the DEX's challenge: {e}")))?;
     confirm_each(&ch.message)?;
     let proof = msg.sign(key).map_err(|e| CliError::failed(e.to_string()))?;
     let accepted = client

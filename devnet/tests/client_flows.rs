@@ -1,0 +1,113 @@
+//! The SDK client against the devnet: concurrent intents from one account, and a node restarted
+//! from its state file.
+
+use std::time::Duration;
+
+use dexlink::client::{ClientConfig, DexClient, RetryPolicy, submit};
+use dexlink::tx::{Msg, NewOrder, Side, TimeInForce, UnsignedTx};
+use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey};
+use dexlink_devnet::{DevnetConfig, spawn};
+
+fn key() -> PrivateKey {
+    // binance-chain.md §9.1 V7.
+    PrivateKey::from_hex("95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832")
+        .unwrap()
+}
+
+fn client(url: &str) -> DexClient {
+    let cfg = ClientConfig {
+        retry: RetryPolicy {
+            max_retries: 3,
+            base: Duration::from_millis(10),
+            cap: Duration::from_millis(200),
+        },
+        ..ClientConfig::default()
+    };
+    DexClient::new(url, &cfg).unwrap()
+}
+
+async fn place(
+    client: &DexClient,
+    k: &PrivateKey,
+    addr: &Address,
+    chain: &ChainId,
+    price: &str,
+) -> i64 {
+    let placed = submit(client, addr, |acct: i64, seq: i64| {
+        let o = NewOrder::new(
+            addr.clone(),
+            seq as u64,
+            "BNB_BUSD-BD1",
+            Side::Buy,
+            Fixed8::parse(price).unwrap(),
+            Fixed8::parse("1").unwrap(),
+            TimeInForce::Gte,
+        )
+        .unwrap();
+        UnsignedTx::new(chain.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
+            .unwrap()
+            .sign(k)
+            .unwrap()
+            .to_bytes()
+    })
+    .await
+    .expect("order placed");
+    placed.sequence
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_orders_at_once_from_one_account_both_land() {
+    let running = spawn(DevnetConfig::default()).await.unwrap();
+    let url = running.base_url().to_string();
+    let c = client(&url);
+    let k = key();
+    let addr = k.address(&Hrp::testnet());
+    c.devnet_faucet(&addr, "BUSD-BD1", "1000").await.unwrap();
+    let chain = ChainId::new(&c.chain_id().await.unwrap()).unwrap();
+    // Both read sequence 0; one is refused with "Invalid sequence" and re-signed with 1.
+    let (a, b) = tokio::join!(
+        place(&c, &k, &addr, &chain, "300"),
+        place(&c, &k, &addr, &chain, "301")
+    );
+    let mut seqs = [a, b];
+    seqs.sort();
+    assert_eq!(seqs, [0, 1], "consecutive sequences");
+    assert_eq!(c.account(&addr).await.unwrap().sequence, 2);
+    assert_eq!(c.open_orders(&addr).await.unwrap().total, 2);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_from_state_and_carry_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("devnet.json");
+    let config = DevnetConfig {
+        state: Some(state.clone()),
+        ..DevnetConfig::default()
+    };
+    let k = key();
+    let addr = k.address(&Hrp::testnet());
+
+    let first = spawn(config.clone()).await.unwrap();
+    let c = client(first.base_url());
+    c.devnet_faucet(&addr, "BUSD-BD1", "1000").await.unwrap();
+    let chain = ChainId::new(&c.chain_id().await.unwrap()).unwrap();
+    assert_eq!(place(&c, &k, &addr, &chain, "300").await, 0);
+    first.stop().await;
+
+    let second = spawn(config).await.unwrap();
+    let c = client(second.base_url());
+    let acct = c.account(&addr).await.unwrap();
+    assert_eq!(acct.sequence, 1);
+    assert_eq!(acct.balance("BUSD-BD1").unwrap().locked, "300.00000000");
+    assert_eq!(c.open_orders(&addr).await.unwrap().total, 1);
+    assert_eq!(place(&c, &k, &addr, &chain, "299").await, 1);
+    assert_eq!(c.open_orders(&addr).await.unwrap().total, 2);
+    // Atomic writes leave no temporary files beside the state.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, vec!["devnet.json".to_string()]);
+    second.stop().await;
+}
