@@ -137,6 +137,31 @@ impl fmt::Display for CliError {
     }
 }
 
+/// A message given as `--message TEXT`, `--file FILE` or `-` (stdin).
+#[derive(Debug, Args)]
+pub struct MessageInput {
+    /// The message text.
+    #[arg(long, conflicts_with_all = ["file", "stdin"])]
+    message: Option<String>,
+    /// Read the message bytes from a file.
+    #[arg(long, conflicts_with = "stdin")]
+    file: Option<PathBuf>,
+    /// Read the message bytes from stdin.
+    #[arg(value_name = "-", value_parser = parse_dash)]
+    stdin: Option<bool>,
+}
+
+impl MessageInput {
+    /// The message bytes.
+    pub fn read(&self) -> Result<Vec<u8>, CliError> {
+        crate::secrets::read_input(
+            self.message.as_deref(),
+            self.file.as_deref(),
+            self.stdin.unwrap_or(false),
+        )
+    }
+}
+
 /// Accepts only `-` (read from stdin) for a positional input argument.
 pub fn parse_dash(s: &str) -> Result<bool, String> {
     if s == "-" {

@@ -1,6 +1,5 @@
 //! `dexlink recover`: BEP-333 token recovery requests.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -12,7 +11,7 @@ use dexlink::recover::{
 use super::{CliError, CliResult, Global};
 use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
-use crate::secrets::{confirm, read_input};
+use crate::secrets::confirm;
 
 pub const LONG_ABOUT: &str = "\
 Sign and verify BEP-333 token recovery requests, offline.
@@ -60,15 +59,9 @@ pub enum RecoverCmd {
     ///
     /// Example: dexlink recover verify --file request.txt --public-key 0x03... --signature 0xe483...
     Verify {
-        /// The request message text (the exact signed JSON).
-        #[arg(long, conflicts_with_all = ["file", "stdin"])]
-        message: Option<String>,
-        /// Read the message from a file (one trailing newline is ignored).
-        #[arg(long, conflicts_with = "stdin")]
-        file: Option<PathBuf>,
-        /// Read the message from stdin (one trailing newline is ignored).
-        #[arg(value_name = "-", value_parser = super::parse_dash)]
-        stdin: Option<bool>,
+        /// The request message (the exact signed JSON; one trailing newline is ignored).
+        #[command(flatten)]
+        input: super::MessageInput,
         /// The signer's public key (hex, 0x optional).
         #[arg(long = "public-key")]
         public_key: String,
@@ -117,13 +110,11 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
         RecoverCmd::Verify {
-            message,
-            file,
-            stdin,
+            input,
             public_key,
             signature,
         } => {
-            let bytes = read_input(message.as_deref(), file.as_deref(), stdin.unwrap_or(false))?;
+            let bytes = input.read()?;
             let mut text = String::from_utf8(bytes)
                 .map_err(|_| CliError::usage("the message is not UTF-8 text"))?;
             // Files and pipes usually end with a newline the signer never signed.
@@ -184,6 +175,10 @@ pub fn print_verified(global: &Global, v: &SignedRecoverRequest) {
                 "ownerPubKey": p.owner_pub_key,
             },
         }));
+        return;
+    }
+    if global.quiet {
+        println!("{}", v.address());
         return;
     }
     println!("address:    {}", v.address());

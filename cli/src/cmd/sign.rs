@@ -1,6 +1,5 @@
 //! `dexlink sign message|doc`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -22,15 +21,8 @@ pub enum SignCmd {
     Message {
         #[command(flatten)]
         key: KeyArgs,
-        /// The message text.
-        #[arg(long, conflicts_with_all = ["file", "stdin"])]
-        message: Option<String>,
-        /// Read the message bytes from a file.
-        #[arg(long, conflicts_with = "stdin")]
-        file: Option<PathBuf>,
-        /// Read the message bytes from stdin.
-        #[arg(value_name = "-", value_parser = super::parse_dash)]
-        stdin: Option<bool>,
+        #[command(flatten)]
+        input: super::MessageInput,
     },
     /// Answer a WalletConnect `bnb_sign` request: show what it does, confirm, sign.
     ///
@@ -77,13 +69,8 @@ fn looks_like_sign_doc(bytes: &[u8]) -> bool {
 
 pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
     match cmd {
-        SignCmd::Message {
-            key,
-            message,
-            file,
-            stdin,
-        } => {
-            let msg = read_input(message.as_deref(), file.as_deref(), stdin.unwrap_or(false))?;
+        SignCmd::Message { key, input } => {
+            let msg = input.read()?;
             if looks_like_sign_doc(&msg) {
                 return Err(CliError::usage(
                     "this message is a transaction sign document; signing it would authorise a \

@@ -1,6 +1,5 @@
 //! `dexlink verify`: checks a `bnbSign`-convention signature (SHA-256 of the message bytes).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -8,7 +7,6 @@ use dexlink::{Address, PublicKey, Signature};
 
 use super::{CliError, CliResult, Global};
 use crate::output::print_json;
-use crate::secrets::read_input;
 
 /// Verify a message signature made with the Binance Chain Wallet `bnbSign` convention.
 ///
@@ -27,23 +25,12 @@ pub struct VerifyArgs {
     /// The signature (hex r||s, optional 0x).
     #[arg(long)]
     signature: String,
-    /// The message text.
-    #[arg(long, conflicts_with_all = ["file", "stdin"])]
-    message: Option<String>,
-    /// Read the message bytes from a file.
-    #[arg(long, conflicts_with = "stdin")]
-    file: Option<PathBuf>,
-    /// Read the message bytes from stdin.
-    #[arg(value_name = "-", value_parser = super::parse_dash)]
-    stdin: Option<bool>,
+    #[command(flatten)]
+    input: super::MessageInput,
 }
 
 pub fn run(global: &Global, a: VerifyArgs) -> CliResult {
-    let msg = read_input(
-        a.message.as_deref(),
-        a.file.as_deref(),
-        a.stdin.unwrap_or(false),
-    )?;
+    let msg = a.input.read()?;
     let address =
         Address::parse(&a.address).map_err(|e| CliError::usage(format!("--address: {e}")))?;
     let pk = PublicKey::from_hex(&a.public_key)

@@ -497,17 +497,7 @@ impl DexClient {
         let body =
             serde_json::json!({"address": address.to_string(), "asset": asset, "amount": amount})
                 .to_string();
-        let path = "/devnet/faucet";
-        let (status, ra, text) = self
-            .exchange(Method::POST, path, Some((body, "application/json")))
-            .await?;
-        if !status.is_success() {
-            return Err(Self::status_error(status, ra, &text));
-        }
-        serde_json::from_str(&text).map_err(|e| ClientError::Decode {
-            url: self.url(path),
-            reason: e.to_string(),
-        })
+        self.post_json_once("/devnet/faucet", body).await
     }
 
     /// `POST /api/v1/link/challenge`.
@@ -530,8 +520,16 @@ impl DexClient {
         message: &str,
         proof: &Value,
     ) -> Result<LinkAccepted, ClientError> {
-        let path = "/api/v1/link";
         let body = serde_json::json!({ "message": message, "signature": proof }).to_string();
+        self.post_json_once("/api/v1/link", body).await
+    }
+
+    /// One POST of a JSON body, no retry; a non-2xx answer is an error, a 2xx one is decoded.
+    async fn post_json_once<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: String,
+    ) -> Result<T, ClientError> {
         let (status, ra, text) = self
             .exchange(Method::POST, path, Some((body, "application/json")))
             .await?;
