@@ -20,7 +20,7 @@ use dexlink::tx::{SignedTx, TxError, TxHash};
 use serde_json::{Value, json};
 
 use crate::Devnet;
-use crate::api::error;
+use crate::api::{Body, body_text, error};
 use crate::state::{Ledger, RestingOrder, TxRecord};
 
 /// A rejection: ABCI codespace and code, and the node's message.
@@ -71,7 +71,11 @@ const MEMO_TOO_LARGE: u32 = 13;
 /// The devnet's own codespace for DEX order rules (the node's dex plugin uses its own space).
 const DEX: u32 = 6;
 
-pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
+    let body = match body_text(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     let text = body.trim();
     let bytes = match hex::decode(text) {
         Ok(b) if !b.is_empty() => b,

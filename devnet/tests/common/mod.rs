@@ -131,7 +131,7 @@ pub fn order_tx(
 }
 
 pub fn cancel_tx(k: &PrivateKey, an: u64, seq: u64, symbol: &str, id: &OrderId) -> Vec<u8> {
-    let m = CancelOrder::new(addr(k), symbol, id.clone()).unwrap();
+    let m = CancelOrder::new(addr(k), symbol, *id).unwrap();
     sign(k, &chain(), an, seq, Msg::CancelOrder(m))
 }
 
