@@ -444,6 +444,26 @@ impl DexClient {
         loop {
             let err = match self.broadcast_once(tx_bytes).await {
                 Ok(r) => return Ok(r),
+                // The node already holds these exact bytes (an earlier, unclear attempt got
+                // through): that is this transaction, not a rejection (security-notes §8.3).
+                Err(e) if is_already_in_cache(&e) => {
+                    return Ok(match self.tx(&hash).await {
+                        Ok(Some(info)) => BroadcastResult {
+                            ok: info.code == 0,
+                            hash: hash.clone(),
+                            code: info.code,
+                            log: info.log,
+                            data: String::new(),
+                        },
+                        _ => BroadcastResult {
+                            ok: true,
+                            hash: hash.clone(),
+                            code: 0,
+                            log: "already in the node's mempool; not yet committed".into(),
+                            data: String::new(),
+                        },
+                    });
+                }
                 Err(e) if !e.transient() => return Err(e),
                 Err(e) => e,
             };
@@ -559,6 +579,16 @@ pub fn classify_rejection(code: i64, message: &str) -> Option<ClientError> {
         });
     }
     None
+}
+
+/// Tendermint's mempool cache answer to bytes it already holds.
+fn is_already_in_cache(e: &ClientError) -> bool {
+    match e {
+        ClientError::Rejected { message, .. } | ClientError::Http { message, .. } => message
+            .to_ascii_lowercase()
+            .contains("tx already exists in cache"),
+        _ => false,
+    }
 }
 
 /// A node log is often itself JSON (`{"codespace":1,"code":3,"abci_code":…,"message":"…"}`);
