@@ -52,6 +52,15 @@ async fn link_then_status_and_the_nonce_is_single_use() {
     assert_eq!(status.linked_at, accepted.linked_at);
     // The same proof again: its nonce is spent.
     assert_refused(submit(&run, &msg, &proof).await, "invalid-nonce");
+    // Through the SDK: a distinct error naming the check, not a signature rejection.
+    let err = c
+        .link_submit(&msg.to_text(), &proof.to_json())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, dexlink::client::ClientError::Http { status: 401, message } if message.starts_with("invalid-nonce")),
+        "{err:?}"
+    );
     run.stop().await;
 }
 

@@ -223,3 +223,32 @@ async fn a_garbled_answer_is_a_decode_error_not_a_retry() {
     assert!(matches!(err, ClientError::Decode { .. }), "{err:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn link_refusals_name_the_failed_check() {
+    let app = Router::new().route(
+        "/api/v1/link",
+        axum::routing::post(|body: String| async move {
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let code = v["message"].as_str().unwrap().to_string();
+            (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(serde_json::json!({"code": 401, "message": format!("{code}: refused")})),
+            )
+        }),
+    );
+    let c = client(&serve(app).await, 1000, 3);
+    let proof = serde_json::json!({});
+    let err = c.link_submit("invalid-nonce", &proof).await.unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Http { status: 401, message } if message == "invalid-nonce: refused"),
+        "{err:?}"
+    );
+    let err = c.link_submit("expired", &proof).await.unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Http { status: 401, .. }),
+        "{err:?}"
+    );
+    let err = c.link_submit("bad-signature", &proof).await.unwrap_err();
+    assert!(matches!(err, ClientError::SignatureRejected(_)), "{err:?}");
+}

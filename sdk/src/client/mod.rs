@@ -547,6 +547,21 @@ impl DexClient {
         let (status, ra, text) = self
             .exchange(Method::POST, path, Some((body, "application/json")))
             .await?;
+        if status == StatusCode::UNAUTHORIZED {
+            // A 401 names the failed check (link.md); only `bad-signature` is about the
+            // signature, the others (expired, nonce, domain…) need a new challenge.
+            let message = serde_json::from_str::<ApiErrorBody>(&text)
+                .map(|b| b.message)
+                .unwrap_or_else(|_| text.chars().take(200).collect());
+            return Err(if message.starts_with("bad-signature") {
+                ClientError::SignatureRejected(message)
+            } else {
+                ClientError::Http {
+                    status: 401,
+                    message,
+                }
+            });
+        }
         if !status.is_success() {
             return Err(Self::status_error(status, ra, &text));
         }
