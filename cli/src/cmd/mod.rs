@@ -158,12 +158,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Devnet(a) => devnet::run(&cli.global, a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "dexlink",
-                &mut std::io::stdout(),
-            );
+            clap_complete::generate(shell, &mut Cli::command(), "dexlink", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
         Command::Recover(c) => recover::run(&cli.global, c),

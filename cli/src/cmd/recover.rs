@@ -10,8 +10,8 @@ use dexlink::recover::{
 };
 
 use super::{CliError, CliResult, Global};
-use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
+use crate::keyring::{self, KeyArgs};
 use crate::secrets::{confirm, read_input};
 
 pub const LONG_ABOUT: &str = "\
