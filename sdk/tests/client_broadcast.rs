@@ -418,3 +418,76 @@ async fn submit_for_an_unknown_account_posts_nothing() {
     );
     assert!(d.posts.lock().unwrap().is_empty());
 }
+
+/// A raw server: POSTs are read and the connection dropped without an answer (the tx is taken);
+/// GETs of the tx answer found once a POST arrived.
+async fn dropping_server() -> (Arc<Mutex<Vec<String>>>, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+    let posts = Arc::new(Mutex::new(Vec::new()));
+    let p = posts.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut sock, _) = l.accept().await.unwrap();
+            let p = p.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let mut got = Vec::new();
+                // Read the head, then as much body as Content-Length says.
+                loop {
+                    let n = sock.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&got).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let len = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap())
+                            })
+                            .unwrap_or(0);
+                        if body.len() < len {
+                            continue;
+                        }
+                        if head.starts_with("POST") {
+                            p.lock().unwrap().push(body.to_string());
+                            return; // drop the connection without answering
+                        }
+                        let found = !p.lock().unwrap().is_empty();
+                        let (status, body) = if found {
+                            (
+                                "200 OK",
+                                r#"{"code":0,"hash":"X","height":"3","log":"","ok":true,"tx":{}}"#,
+                            )
+                        } else {
+                            ("404 Not Found", r#"{"code":404,"message":"tx not found"}"#)
+                        };
+                        let resp = format!(
+                            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let _ = sock.write_all(resp.as_bytes()).await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (posts, url)
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_looked_up_and_not_resent() {
+    let (posts, url) = dropping_server().await;
+    let tx = signed_send(3, 0);
+    let r = client(&url, 1000, 3).broadcast(&tx).await.unwrap();
+    assert!(r.ok);
+    assert_eq!(r.hash, tx_hash_of(&tx));
+    let posts = posts.lock().unwrap().clone();
+    assert_eq!(posts, [hex::encode(&tx)], "posted exactly once");
+}
