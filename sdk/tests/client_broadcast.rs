@@ -353,6 +353,29 @@ async fn submit_resigns_once_with_the_fresh_sequence() {
 }
 
 #[tokio::test]
+async fn submit_uses_the_nodes_expected_sequence_when_the_account_view_lags() {
+    // The account endpoint keeps saying 5; the node expects 7.
+    let (d, url) = start(Dex {
+        script: vec![Act::CheckSequence],
+        sequences: vec![5, 5, 7],
+        ..Dex::default()
+    })
+    .await;
+    let c = client(&url, 500, 3);
+    let from = key().address(&Hrp::testnet());
+    let mut signs = Vec::new();
+    let s = submit(&c, &from, |an: i64, seq: i64| {
+        signs.push(seq);
+        signed_send(an, seq)
+    })
+    .await
+    .unwrap();
+    assert_eq!(signs, [5, 7]);
+    assert_eq!(s.sequence, 7);
+    assert_eq!(d.posts.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn submit_does_not_resign_when_the_rejected_tx_is_known() {
     // The node says "Invalid sequence", but the tx it refers to landed (e.g. an earlier broadcast
     // of the same bytes went through): no second transaction for this intent.
@@ -398,8 +421,11 @@ async fn submit_gives_up_after_bounded_resigns() {
         matches!(err, ClientError::InvalidSequence { .. }),
         "{err:?}"
     );
-    let distinct: BTreeSet<String> = d.posts.lock().unwrap().iter().cloned().collect();
-    assert_eq!(distinct.len(), 3, "the first signature and two re-signs");
+    // The node always expects 9 and still refuses it: the first signature (5) and two
+    // re-signs (both with 9, the same bytes), then the error.
+    let posts = d.posts.lock().unwrap().clone();
+    assert_eq!(posts.len(), 3, "the first broadcast and two re-signs");
+    assert_eq!(posts.iter().collect::<BTreeSet<_>>().len(), 2);
 }
 
 #[tokio::test]
