@@ -41,6 +41,14 @@ pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response 
     (status, axum::Json(body)).into_response()
 }
 
+/// The request body as text; a body that is not UTF-8 or is too large gets the API's error shape
+/// (axum's own rejection would be plain text).
+pub(crate) type Body = Result<String, axum::extract::rejection::StringRejection>;
+
+pub(crate) fn body_text(body: Body) -> Result<String, ApiError> {
+    body.map_err(|r| ApiError(r.status(), r.body_text()))
+}
+
 fn ok(v: Value) -> Response {
     (StatusCode::OK, axum::Json(v)).into_response()
 }
@@ -237,7 +245,11 @@ fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a s
         .ok_or_else(|| bad_request(format!("missing string field {k:?}")))
 }
 
-async fn faucet(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+async fn faucet(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
+    let body = match body_text(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     let m = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r.into_response(),
@@ -309,7 +321,11 @@ impl Devnet {
     }
 }
 
-async fn link_challenge(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+async fn link_challenge(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
+    let body = match body_text(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     let m = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r.into_response(),
@@ -359,7 +375,11 @@ async fn link_challenge(State(dev): State<Arc<Devnet>>, body: String) -> Respons
     }))
 }
 
-async fn link_submit(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+async fn link_submit(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
+    let body = match body_text(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     let m = match parse_body(&body) {
         Ok(m) => m,
         Err(r) => return r.into_response(),

@@ -13,13 +13,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dexlink::address::{Address, ChainId, Hrp};
 use dexlink::amount::Fixed8;
+use dexlink::tx::json::push_string;
 use dexlink::tx::msg::Msg;
 use dexlink::tx::order::{Market, OrderId, Side, TimeInForce};
-use dexlink::tx::{SignedTx, TxHash};
+use dexlink::tx::{SignedTx, TxError, TxHash};
 use serde_json::{Value, json};
 
 use crate::Devnet;
-use crate::api::error;
+use crate::api::{Body, body_text, error};
 use crate::state::{Ledger, RestingOrder, TxRecord};
 
 /// A rejection: ABCI codespace and code, and the node's message.
@@ -70,7 +71,11 @@ const MEMO_TOO_LARGE: u32 = 13;
 /// The devnet's own codespace for DEX order rules (the node's dex plugin uses its own space).
 const DEX: u32 = 6;
 
-pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
+    let body = match body_text(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     let text = body.trim();
     let bytes = match hex::decode(text) {
         Ok(b) if !b.is_empty() => b,
@@ -157,9 +162,33 @@ pub(crate) fn apply(l: &mut Ledger, bytes: &[u8], hash: &TxHash) -> Result<Strin
     if tx.memo().as_str().len() > 128 {
         return Err(Reject::new(1, MEMO_TOO_LARGE, "memo too large"));
     }
-    let verified = tx
-        .verify(&chain_id)
-        .map_err(|_| Reject::new(1, UNAUTHORIZED, "signature verification failed"))?;
+    let verified = match tx.verify(&chain_id) {
+        Ok(v) => v,
+        // The node checks the signature in the ante handler and the order id later, in the dex
+        // handler; the SDK's verify refuses a wrong id before looking at the signature, so a
+        // correctly signed order with a wrong id is checked here in the node's order.
+        Err(TxError::OrderIdMismatch { expected, got }) => {
+            if !signature_ok(&tx, &chain_id) {
+                return Err(Reject::new(
+                    1,
+                    UNAUTHORIZED,
+                    "signature verification failed",
+                ));
+            }
+            return Err(Reject::new(
+                DEX,
+                1,
+                format!("the order ID({got}) given did not match the expected one: `{expected}`"),
+            ));
+        }
+        Err(_) => {
+            return Err(Reject::new(
+                1,
+                UNAUTHORIZED,
+                "signature verification failed",
+            ));
+        }
+    };
     tx.msg()
         .validate()
         .map_err(|e| Reject::new(1, INVALID_COINS, e.to_string()))?;
@@ -284,6 +313,25 @@ pub(crate) fn apply(l: &mut Ledger, bytes: &[u8], hash: &TxHash) -> Result<Strin
         },
     );
     Ok(data)
+}
+
+/// Verifies the signature over the sign document rebuilt field by field, without the SDK's
+/// order-id rule (binance-chain.md §5.1: keys sorted, `data` null).
+fn signature_ok(tx: &SignedTx, chain_id: &ChainId) -> bool {
+    let mut doc = format!(
+        "{{\"account_number\":\"{}\",\"chain_id\":",
+        tx.account_number()
+    );
+    push_string(&mut doc, chain_id.as_str());
+    doc.push_str(",\"data\":null,\"memo\":");
+    push_string(&mut doc, tx.memo().as_str());
+    doc.push_str(&format!(
+        ",\"msgs\":[{}],\"sequence\":\"{}\",\"source\":\"{}\"}}",
+        tx.msg().sign_json(),
+        tx.sequence(),
+        tx.source()
+    ));
+    tx.pub_key().verify(doc.as_bytes(), tx.signature())
 }
 
 fn verified_key(tx: &SignedTx) -> [u8; 33] {

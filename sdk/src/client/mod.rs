@@ -452,6 +452,26 @@ impl DexClient {
         loop {
             let err = match self.broadcast_once(tx_bytes).await {
                 Ok(r) => return Ok(r),
+                // The node already holds these exact bytes (an earlier, unclear attempt got
+                // through): that is this transaction, not a rejection (security-notes §8.3).
+                Err(e) if is_already_in_cache(&e) => {
+                    return Ok(match self.tx(&hash).await {
+                        Ok(Some(info)) => BroadcastResult {
+                            ok: info.code == 0,
+                            hash: hash.clone(),
+                            code: info.code,
+                            log: info.log,
+                            data: String::new(),
+                        },
+                        _ => BroadcastResult {
+                            ok: true,
+                            hash: hash.clone(),
+                            code: 0,
+                            log: "already in the node's mempool; not yet committed".into(),
+                            data: String::new(),
+                        },
+                    });
+                }
                 Err(e) if !e.transient() => return Err(e),
                 Err(e) => e,
             };
@@ -533,6 +553,21 @@ impl DexClient {
         let (status, ra, text) = self
             .exchange(Method::POST, path, Some((body, "application/json")))
             .await?;
+        if status == StatusCode::UNAUTHORIZED {
+            // A 401 names the failed check (link.md); only `bad-signature` is about the
+            // signature, the others (expired, nonce, domain…) need a new challenge.
+            let message = serde_json::from_str::<ApiErrorBody>(&text)
+                .map(|b| b.message)
+                .unwrap_or_else(|_| text.chars().take(200).collect());
+            return Err(if message.starts_with("bad-signature") {
+                ClientError::SignatureRejected(message)
+            } else {
+                ClientError::Http {
+                    status: 401,
+                    message,
+                }
+            });
+        }
         if !status.is_success() {
             return Err(Self::status_error(status, ra, &text));
         }
@@ -565,6 +600,16 @@ pub fn classify_rejection(code: i64, message: &str) -> Option<ClientError> {
         });
     }
     None
+}
+
+/// Tendermint's mempool cache answer to bytes it already holds.
+fn is_already_in_cache(e: &ClientError) -> bool {
+    match e {
+        ClientError::Rejected { message, .. } | ClientError::Http { message, .. } => message
+            .to_ascii_lowercase()
+            .contains("tx already exists in cache"),
+        _ => false,
+    }
 }
 
 /// A node log is often itself JSON (`{"codespace":1,"code":3,"abci_code":…,"message":"…"}`);

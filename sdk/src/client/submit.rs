@@ -60,7 +60,7 @@ pub async fn submit(
                     tx_bytes,
                 });
             }
-            Err(ClientError::InvalidSequence { .. }) if resigns < MAX_RESIGNS => {
+            Err(ClientError::InvalidSequence { expected, .. }) if resigns < MAX_RESIGNS => {
                 // The node refused it at check time; confirm it is unknown before re-signing.
                 if let Some(info) = client.tx(&hash).await? {
                     return Ok(Submitted {
@@ -77,7 +77,9 @@ pub async fn submit(
                         tx_bytes,
                     });
                 }
-                sequence = client.account(address).await?.sequence;
+                // The API server's account view can lag the node; never sign below what the
+                // node said it expects (re-signing the same sequence would repeat the same bytes).
+                sequence = client.account(address).await?.sequence.max(expected);
                 resigns += 1;
             }
             Err(e) => return Err(e),

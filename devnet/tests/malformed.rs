@@ -1,0 +1,239 @@
+//! Malformed input never crashes the devnet: each gets a 4xx with a reason, the ledger stays as
+//! it was, and the node keeps serving.
+
+mod common;
+
+use std::sync::LazyLock;
+
+use common::*;
+use proptest::prelude::*;
+use serde_json::Value;
+
+async fn assert_400(
+    run: &dexlink_devnet::Running,
+    path: &str,
+    body: impl Into<reqwest::Body>,
+    needle: &str,
+) {
+    let before = snapshot(run);
+    let (status, v) = post(run, path, body).await;
+    assert_eq!(status, 400, "{path}: {v}");
+    assert!(v["code"].is_number(), "{path}: error shape {v}");
+    let message = v["message"].as_str().unwrap_or_default();
+    assert!(
+        message.to_lowercase().contains(&needle.to_lowercase()),
+        "{path}: message {message:?} lacks {needle:?}"
+    );
+    assert_eq!(
+        snapshot(run),
+        before,
+        "{path}: malformed input changed the ledger"
+    );
+}
+
+#[tokio::test]
+async fn broadcast_bodies_that_are_not_transactions() {
+    let run = start().await;
+    let (a, b) = (key(1), key(2));
+    fund(&run, &addr(&a), "BNB", "10").await;
+    let (an, seq) = acct(&run, &addr(&a)).await;
+    let tx = send_tx(&a, an, seq, &addr(&b), "BNB", "1");
+    let path = "/api/v1/broadcast?sync=true";
+    assert_400(&run, path, "not hex at all", "hex").await;
+    assert_400(&run, path, "", "hex").await;
+    assert_400(&run, path, "abc", "hex").await;
+    assert_400(&run, path, "deadbeef", "tx parse error").await;
+    assert_400(&run, path, hex::encode([0x5a; 300]), "tx parse error").await;
+    assert_400(
+        &run,
+        path,
+        hex::encode(&tx[..tx.len() - 3]),
+        "tx parse error",
+    )
+    .await;
+    let mut trailing = tx.clone();
+    trailing.push(0);
+    assert_400(&run, path, hex::encode(&trailing), "tx parse error").await;
+    // Not UTF-8.
+    assert_400(&run, path, vec![0xffu8, 0xfe, 0x00, 0x80], "UTF-8").await;
+    // The untouched tx is still accepted afterwards.
+    accept(&run, &tx).await;
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn huge_bodies_are_refused_and_the_node_survives() {
+    let run = start().await;
+    let before = snapshot(&run);
+    for path in ["/api/v1/broadcast", "/devnet/faucet", "/api/v1/link"] {
+        let (status, v) = post(&run, path, "a".repeat(8 << 20)).await;
+        assert!(
+            status == 400 || status == 413,
+            "{path}: huge body got {status}"
+        );
+        assert_eq!(v["code"], status, "{path}: error shape {v}");
+    }
+    assert_eq!(snapshot(&run), before);
+    client(&run).node_info().await.unwrap();
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn faucet_and_link_refuse_bad_json_and_bad_addresses() {
+    let run = start().await;
+    let a = addr(&key(1)).to_string();
+    // Same key, mainnet HRP; and a bech32 checksum error.
+    let mainnet = key(1)
+        .address(&dexlink::address::Hrp::new("bnb").unwrap())
+        .to_string();
+    let mut bad_sum = a.clone();
+    let last = bad_sum.pop().unwrap();
+    bad_sum.push(if last == 'q' { 'p' } else { 'q' });
+    for path in ["/devnet/faucet", "/api/v1/link/challenge", "/api/v1/link"] {
+        assert_400(&run, path, "{", "not JSON").await;
+        assert_400(&run, path, "", "not JSON").await;
+        assert_400(&run, path, "[1,2]", "JSON object").await;
+        assert_400(&run, path, vec![0xffu8, 0xfe], "UTF-8").await;
+    }
+    let faucet = |address: &str, asset: &str, amount: &str| {
+        serde_json::json!({"address": address, "asset": asset, "amount": amount}).to_string()
+    };
+    assert_400(&run, "/devnet/faucet", "{}", "missing string field").await;
+    assert_400(&run, "/devnet/faucet", faucet(&mainnet, "BNB", "1"), "").await;
+    assert_400(&run, "/devnet/faucet", faucet(&bad_sum, "BNB", "1"), "").await;
+    assert_400(&run, "/devnet/faucet", faucet("tbnb1", "BNB", "1"), "").await;
+    assert_400(
+        &run,
+        "/devnet/faucet",
+        faucet(&a, "BNB", "0"),
+        "greater than zero",
+    )
+    .await;
+    assert_400(&run, "/devnet/faucet", faucet(&a, "BNB", "-1"), "").await;
+    assert_400(&run, "/devnet/faucet", faucet(&a, "BNB", "1.123456789"), "").await;
+    assert_400(
+        &run,
+        "/devnet/faucet",
+        faucet(&a, "BNB", "99999999999999999999"),
+        "",
+    )
+    .await;
+    assert_400(
+        &run,
+        "/devnet/faucet",
+        faucet(&a, "B N B", "1"),
+        "invalid asset",
+    )
+    .await;
+    let challenge = |address: &str| serde_json::json!({ "address": address }).to_string();
+    assert_400(&run, "/api/v1/link/challenge", challenge(&mainnet), "").await;
+    assert_400(&run, "/api/v1/link/challenge", challenge(&bad_sum), "").await;
+    assert_400(&run, "/api/v1/link", r#"{"message":"hello"}"#, "signature").await;
+    assert_400(
+        &run,
+        "/api/v1/link",
+        r#"{"message":"hello","signature":{}}"#,
+        "malformed",
+    )
+    .await;
+    // Reads with bad addresses or hashes.
+    for path in [
+        format!("/api/v1/account/{mainnet}"),
+        format!("/api/v1/account/{bad_sum}"),
+        format!("/api/v1/account/{bad_sum}/sequence"),
+        format!("/api/v1/link/{mainnet}"),
+        format!("/api/v1/orders/open?address={bad_sum}"),
+        "/api/v1/orders/open".to_string(),
+        "/api/v1/tx/XYZ".to_string(),
+        format!("/api/v1/tx/{}", "g".repeat(64)),
+    ] {
+        let (status, v) = get(&run, &path).await;
+        assert_eq!(status, 400, "{path}: {v}");
+        assert!(
+            !v["message"].as_str().unwrap_or_default().is_empty(),
+            "{path}: {v}"
+        );
+    }
+    let (status, v) = get(&run, "/api/v1/nothing-here").await;
+    assert_eq!((status, v["code"].clone()), (404, Value::from(404)));
+    run.stop().await;
+}
+
+/// One devnet and runtime for all proptest cases, with a funded account and a valid tx to mutate.
+struct Fixture {
+    rt: tokio::runtime::Runtime,
+    run: dexlink_devnet::Running,
+    tx: Vec<u8>,
+}
+
+static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (run, tx) = rt.block_on(async {
+        let run = start().await;
+        let (a, b) = (key(1), key(2));
+        fund(&run, &addr(&a), "BNB", "10").await;
+        let (an, seq) = acct(&run, &addr(&a)).await;
+        let tx = send_tx(&a, an, seq, &addr(&b), "BNB", "1");
+        (run, tx)
+    });
+    Fixture { rt, run, tx }
+});
+
+/// Broadcasts a body; asserts 400 with a reason (a reject) and an unchanged ledger, or an
+/// acceptance. Never a 5xx, never a hang.
+fn check_body(body: Vec<u8>) -> Result<(), TestCaseError> {
+    let f = &*FIXTURE;
+    let before = snapshot(&f.run);
+    let (status, v) =
+        f.rt.block_on(post(&f.run, "/api/v1/broadcast?sync=true", body));
+    prop_assert!(
+        status == 400 || status == 200,
+        "status {} body {}",
+        status,
+        v
+    );
+    if status == 400 {
+        prop_assert!(!v["message"].as_str().unwrap_or_default().is_empty());
+        prop_assert_eq!(snapshot(&f.run), before);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bodies_get_an_answer(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+        check_body(body)?;
+    }
+
+    #[test]
+    fn random_hex_bodies_are_rejected(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        check_body(hex::encode(bytes).into_bytes())?;
+    }
+
+    #[test]
+    fn mutated_transactions_are_rejected(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..4),
+        cut in any::<prop::sample::Index>(),
+        mode in 0u8..3,
+    ) {
+        let mut tx = FIXTURE.tx.clone();
+        match mode {
+            0 => for (i, x) in &flips { let i = i.index(tx.len()); tx[i] ^= x; },
+            1 => tx.truncate(cut.index(tx.len())),
+            _ => { let i = cut.index(tx.len()); tx.insert(i, flips[0].1); }
+        }
+        prop_assume!(tx != FIXTURE.tx);
+        let f = &*FIXTURE;
+        let before = snapshot(&f.run);
+        let (status, v) = f.rt.block_on(broadcast(&f.run, &tx));
+        // A mutation of a signed transaction is never valid.
+        prop_assert_eq!(status, 400, "{}", v);
+        prop_assert_eq!(snapshot(&f.run), before);
+    }
+}

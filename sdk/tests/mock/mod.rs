@@ -1,0 +1,38 @@
+//! Small misbehaving DEX servers for the client reliability tests.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use axum::Router;
+use dexlink::client::{ClientConfig, DexClient, RetryPolicy};
+use tokio::net::TcpListener;
+
+/// Serves `app` on a free loopback port; returns its base URL.
+pub async fn serve(app: Router) -> String {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    url
+}
+
+/// A client with short timeouts and a 10 ms backoff base.
+pub fn client(url: &str, timeout_ms: u64, max_retries: u32) -> DexClient {
+    DexClient::new(
+        url,
+        &ClientConfig {
+            connect_timeout: Duration::from_millis(500),
+            timeout: Duration::from_millis(timeout_ms),
+            retry: RetryPolicy {
+                max_retries,
+                base: Duration::from_millis(10),
+                cap: Duration::from_secs(2),
+            },
+            allow_insecure_loopback: true,
+        },
+    )
+    .unwrap()
+}
+
+pub fn node_info(network: &str) -> serde_json::Value {
+    serde_json::json!({"node_info": {"network": network, "version": "0.10.0", "moniker": "mock"}})
+}
