@@ -142,11 +142,12 @@ pub fn run_tx(
         let mut build_err: Option<CliError> = None;
         let submitted = submit(&client, &address, |acct: i64, seq: i64| {
             match build(&chain_id, &address, acct as u64, seq as u64)
-                .and_then(|t| with_source(t, tx_args.source)).and_then(|t| {
-                t.sign(signer)
-                    .map(|s| (t, s))
-                    .map_err(|e| CliError::usage(e.to_string()))
-            }) {
+                .and_then(|t| with_source(t, tx_args.source))
+                .and_then(|t| {
+                    t.sign(signer)
+                        .map(|s| (t, s))
+                        .map_err(|e| CliError::usage(e.to_string()))
+                }) {
                 Ok((t, s)) => {
                     let bytes = s.to_bytes();
                     last = Some((t, s));

@@ -22,7 +22,14 @@ use clap::{Args, Parser, Subcommand};
 
 /// dexlink: keys, addresses, signatures and orders for Binance Chain DEXes, kept on your machine.
 #[derive(Debug, Parser)]
-#[command(name = "dexlink", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "dexlink",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Examples:\n  dexlink quickstart\n  dexlink keys new alice --network testnet\n  dexlink <COMMAND> --help"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -58,21 +65,35 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Try everything in seconds on an embedded local DEX (nothing is written to disk).
+    ///
+    /// Example: dexlink quickstart
     Quickstart(quickstart::QuickstartArgs),
     /// Manage the local key store: create, import, list, show, export, delete, passwd.
+    ///
+    /// Example: dexlink keys new alice --network testnet
     #[command(subcommand)]
     Keys(keys::KeysCmd),
     /// Sign a message (bnbSign) or a WalletConnect bnb_sign request.
+    ///
+    /// Example: dexlink sign message alice --message "hello world"
     #[command(subcommand)]
     Sign(sign::SignCmd),
     /// Link addresses to a DEX with signed ownership proofs.
+    ///
+    /// Example: dexlink link alice --count 3 --dex http://127.0.0.1:41234
     Link(link::LinkArgs),
     /// Place, cancel and list orders.
+    ///
+    /// Example: dexlink order place alice --symbol BNB_BUSD-BD1 --side buy --price 300 --quantity 0.5 --dex http://127.0.0.1:41234
     #[command(subcommand)]
     Order(order::OrderCmd),
     /// Send tokens (one or several recipients).
+    ///
+    /// Example: dexlink send alice --to tbnb1... --amount 1.5 --asset BNB --dex http://127.0.0.1:41234
     Send(send::SendArgs),
     /// Decode transactions and look them up.
+    ///
+    /// Example: dexlink tx decode cc01f0625dee0a4e… --verify --chain-id Binance-Chain-Tigris
     #[command(subcommand)]
     Tx(tx::TxCmd),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -84,14 +105,20 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Run a local DEX node (the Binance DEX API with real checks) on 127.0.0.1.
+    ///
+    /// Example: dexlink devnet --port 0 --genesis tbnb1...=1000:BNB
     Devnet(devnet::DevnetArgs),
     /// Sign and verify BEP-333 token recovery requests (recover BEP2/BEP8 tokens on BSC).
     #[command(subcommand, long_about = recover::LONG_ABOUT)]
     Recover(recover::RecoverCmd),
     /// Run test-vector files.
+    ///
+    /// Example: dexlink vectors run test-vectors/
     #[command(subcommand)]
     Vectors(vectors::VectorsCmd),
     /// Verify a bnbSign-convention message signature.
+    ///
+    /// Example: dexlink verify --address bnb1... --public-key 02ab... --signature 7d29... --message "hello world"
     Verify(verify::VerifyArgs),
 }
 
@@ -158,7 +185,12 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Devnet(a) => devnet::run(&cli.global, a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "dexlink", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "dexlink",
+                &mut std::io::stdout(),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Recover(c) => recover::run(&cli.global, c),
