@@ -345,3 +345,104 @@ fn genesis_balances_and_no_dex_error() {
     let out = run(c).expect_code(2);
     assert!(out.stderr.contains("--dex"), "{}", out.stderr);
 }
+
+#[test]
+fn market_rules_refuse_and_concurrent_sends_never_double_spend() {
+    let d = Devnet::start(&[]);
+    let h = wallets();
+    d.fund(V7_TBNB, "BNB", "10");
+    d.fund(V7_TBNB, BUSD, "100");
+    let before = d.account(V7_TBNB);
+    // BNB_BUSD-BD1: tick 0.0001, lot 0.01; and a market that does not exist.
+    for (symbol, price, qty) in [
+        (MARKET, "1.00005", "1"),
+        (MARKET, "1", "0.005"),
+        (MARKET, "1", "1.001"),
+        ("XYZ-000_BNB", "1", "1"),
+    ] {
+        let out = online(
+            &h,
+            &d,
+            &[
+                "order",
+                "place",
+                "alice",
+                "--symbol",
+                symbol,
+                "--side",
+                "buy",
+                "--price",
+                price,
+                "--quantity",
+                qty,
+            ],
+        );
+        // The DEX refuses it (the CLI cannot know market rules): exit 1 with the reason.
+        let out = out.expect_code(1);
+        assert!(out.stderr.contains("HTTP 400"), "{}", out.stderr);
+    }
+    assert_eq!(
+        d.account(V7_TBNB),
+        before,
+        "a refused order changed the account"
+    );
+
+    // Three sends of 1 BNB started at once from the same account: each is either accepted or
+    // fails cleanly, and the ledger moves exactly what was accepted.
+    let results: Vec<i32> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(|| {
+                    online(
+                        &h,
+                        &d,
+                        &[
+                            "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB",
+                        ],
+                    )
+                    .code
+                })
+            })
+            .collect();
+        handles.into_iter().map(|j| j.join().unwrap()).collect()
+    });
+    let accepted = results.iter().filter(|&&c| c == 0).count();
+    assert!(results.iter().all(|&c| c == 0 || c == 1), "{results:?}");
+    assert!(accepted >= 1, "{results:?}");
+    assert_eq!(d.balance(K2_TBNB, "BNB"), (accepted as f64, 0.0));
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (10.0 - accepted as f64, 0.0));
+    assert_eq!(sequence(&d, V7_TBNB), accepted as u64);
+}
+
+#[test]
+fn link_several_hd_addresses() {
+    let d = Devnet::start(&[]);
+    let h = Home::new();
+    h.import_mnemonic("hd", V1_MNEMONIC, "testnet").ok();
+    let mut c = h.cmd();
+    c.args([
+        "--json", "link", "hd", "--count", "2", "--dex", &d.url, "--yes",
+    ]);
+    let v = run(c).ok().json();
+    let links = v["links"].as_array().unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0]["address"], V1_TBNB0);
+    // Index 1 is bnb1rcp2kf6xwaxt3k8fyddvrvl0l0mg585xz37reu on mainnet: same data part.
+    let second = links[1]["address"].as_str().unwrap();
+    assert!(
+        second.starts_with("tbnb1rcp2kf6xwaxt3k8fyddvrvl0l0mg585x"),
+        "{second}"
+    );
+    for a in [V1_TBNB0, second] {
+        let (s, l) = d.get(&format!("/api/v1/link/{a}"));
+        assert_eq!(s, 200, "{a}: {l}");
+        assert_eq!(l["linked"], true);
+    }
+    // Without --yes and a terminal: refused, nothing linked.
+    let h2 = wallets();
+    let mut c = h2.cmd();
+    c.args(["link", "alice", "--dex", &d.url]);
+    run(c).expect_code(2);
+    let (s, _) = d.get(&format!("/api/v1/link/{V7_TBNB}"));
+    assert_eq!(s, 404);
+}

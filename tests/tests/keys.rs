@@ -455,3 +455,38 @@ fn default_kdf_cost_works_end_to_end() {
     ]);
     assert_eq!(run(c).ok().stdout.trim(), K2_KEY);
 }
+
+#[test]
+fn environment_home_and_password_work_for_automation() {
+    let h = Home::new();
+    let mut c = dexlink();
+    c.env("DEXLINK_HOME", &h.home)
+        .env("DEXLINK_PASSWORD", PASSWORD)
+        .args([
+            "--insecure-kdf-log-n",
+            "10",
+            "keys",
+            "import",
+            "k",
+            "--private-key",
+        ])
+        .write_stdin(V7_KEY);
+    assert!(run(c).ok().stdout.contains(V7_BNB));
+    let mut c = dexlink();
+    c.env("DEXLINK_HOME", &h.home)
+        .env("DEXLINK_PASSWORD", PASSWORD)
+        .args(["keys", "export", "k", "--format", "private-key", "--yes"]);
+    assert_eq!(run(c).ok().stdout.trim(), V7_KEY);
+    // The same entry through --home and the password file.
+    let mut c = h.cmd();
+    c.args(["keys", "export", "k", "--format", "private-key", "--yes"]);
+    assert_eq!(run(c).ok().stdout.trim(), V7_KEY);
+    // A wrong password in the environment: exit 2, not echoed.
+    let mut c = dexlink();
+    c.env("DEXLINK_HOME", &h.home)
+        .env("DEXLINK_PASSWORD", "Env-Wrong-Pw-4242")
+        .args(["keys", "export", "k", "--format", "private-key", "--yes"]);
+    let out = run(c).expect_code(2);
+    assert!(!out.all().contains("Env-Wrong-Pw-4242"));
+    assert!(!out.all().contains(V7_KEY));
+}

@@ -324,3 +324,118 @@ fn tx_decode_rejects_mutated_bytes() {
     decode(&[&bad]).ok();
     decode(&[&bad, "--verify", "--chain-id", "chain-bnb", "--hrp", "bnb"]).expect_code(1);
 }
+
+/// V18 (binance-chain.md §9.4, DERIVED by the spec's independent reference): a multi-output,
+/// multi-denom send; one input holding per-denom sums, coins sorted.
+const V18_TX: &str = "9002f0625dee0a92012a2c87fa0a330a1440c2979694bbc961023d1d27be6fc4d21a9febe6120a0a03424e421080a3c347120f0a08425553442d424431108084af5f12330a1488b37d5e05f3699e2a1406468e5d87cb9dcceb95120a0a03424e421080c2d72f120f0a08425553442d424431108084af5f12220a14bffe47abfaede50419c577f1074fee6dd1535cd1120a0a03424e421080e1eb17126e0a26eb5ae98721026a35920088d98c3888ca68c53dfc93f4564602606cbb87f0fe5ee533db38e5021240be9a19e4a25a28c61ca31e447e3fed796e1d528c267d2c814c5d1e3c07833cdb3f2a9833d8b7088675d1144860994fb0e05c8d2dbddab331fa65df0bb287a4db181320171a056d756c7469";
+const V18_HASH: &str = "C91EED07D431517C852204BCD3B6555B36B3939515E404E7D5422D22FA3B176F";
+const V15_TO: &str = "bnb1hlly02l6ahjsgxw9wlcswnlwdhg4xhx38yxpd5";
+
+#[test]
+fn multi_send_reproduces_v18() {
+    let h = Home::new();
+    h.import_key("k2", K2_KEY, "mainnet").ok();
+    let v = offline(
+        &h,
+        &[
+            "send",
+            "k2",
+            "--to",
+            V13_TO,
+            "--amount",
+            "1",
+            "--asset",
+            "BNB",
+            "--to",
+            V13_TO,
+            "--amount",
+            "2",
+            "--asset",
+            "BUSD-BD1",
+            "--to",
+            V15_TO,
+            "--amount",
+            "0.5",
+            "--asset",
+            "BNB",
+            "--memo",
+            "multi",
+            "--chain-id",
+            "Binance-Chain-Tigris",
+            "--account-number",
+            "19",
+            "--sequence",
+            "23",
+        ],
+    );
+    assert_eq!(v["tx_hex"], V18_TX);
+    assert_eq!(v["tx_hash"], V18_HASH);
+}
+
+#[test]
+fn quiet_output_is_the_hash_and_bad_inputs_are_usage_errors() {
+    let h = Home::new();
+    h.import_key("k2", K2_KEY, "mainnet").ok();
+    let base = [
+        "send",
+        "k2",
+        "--to",
+        V13_TO,
+        "--asset",
+        "BNB",
+        "--chain-id",
+        "chain-bnb",
+        "--account-number",
+        "19",
+        "--sequence",
+        "23",
+        "--source",
+        "1",
+        "--hrp",
+        "bnb",
+        "--offline",
+        "--yes",
+    ];
+    let mut c = h.cmd();
+    c.arg("-q")
+        .args(base)
+        .args(["--amount", "10.01", "--memo", "test"]);
+    assert_eq!(run(c).ok().stdout.trim(), V13_HASH);
+
+    let long_memo = "m".repeat(129);
+    for extra in [
+        vec!["--amount", "10.01", "--memo", long_memo.as_str()],
+        vec!["--amount", "0"],
+        vec!["--amount", "0.000000001"],
+        vec!["--amount", "-1"],
+        vec!["--amount", "abc"],
+    ] {
+        let mut c = h.cmd();
+        c.args(base).args(&extra);
+        let out = run(c).expect_code(2);
+        assert!(!out.stdout.contains("cc01"), "{extra:?} signed anyway");
+    }
+    // A recipient of another network is refused.
+    let mut c = h.cmd();
+    c.args([
+        "send",
+        "k2",
+        "--to",
+        K2_TBNB,
+        "--asset",
+        "BNB",
+        "--amount",
+        "1",
+        "--chain-id",
+        "chain-bnb",
+        "--account-number",
+        "19",
+        "--sequence",
+        "23",
+        "--hrp",
+        "bnb",
+        "--offline",
+        "--yes",
+    ]);
+    run(c).expect_code(2);
+}
