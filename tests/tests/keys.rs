@@ -395,13 +395,27 @@ fn keys_new_writes_the_mnemonic_to_a_private_file() {
     let out = h2.import_mnemonic("again", phrase, "mainnet").ok();
     assert!(out.stdout.contains(&created), "{} vs {created}", out.stdout);
 
-    // --mnemonic-out never overwrites a file.
+    // --mnemonic-out never overwrites a file, and then no wallet is created whose words were
+    // never shown.
+    let before = snapshot(&h);
     let mut c = h.cmd();
     c.args(["keys", "new", "other"])
         .arg("--mnemonic-out")
         .arg(&mfile);
-    run(c).expect_code(2);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains("must not exist"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&mfile).unwrap().trim(), phrase);
+    assert_eq!(snapshot(&h), before, "an entry was created anyway");
+
+    // A taken name: refused, and no mnemonic file is left behind.
+    let other = h.path("other-words.txt");
+    let mut c = h.cmd();
+    c.args(["keys", "new", "fresh"])
+        .arg("--mnemonic-out")
+        .arg(&other);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert!(!other.exists(), "a mnemonic file for nothing was left");
 }
 
 #[test]
