@@ -446,3 +446,71 @@ fn link_several_hd_addresses() {
     let (s, _) = d.get(&format!("/api/v1/link/{V7_TBNB}"));
     assert_eq!(s, 404);
 }
+
+#[test]
+fn failures_are_clear_and_change_nothing() {
+    let h = wallets();
+    let url = {
+        let d = Devnet::start(&[]);
+        d.fund(V7_TBNB, "BNB", "5");
+        let before = d.account(V7_TBNB);
+        // Cancelling an order that does not exist.
+        let out = online(
+            &h,
+            &d,
+            &[
+                "order",
+                "cancel",
+                "alice",
+                "--symbol",
+                MARKET,
+                "--order-id",
+                "BA36F0FAD74D8F41045463E4774F328F4AF779E5-9",
+            ],
+        )
+        .expect_code(1);
+        assert!(
+            out.stderr.contains("Failed to find order"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(d.account(V7_TBNB), before);
+        // A malformed order id or hash never reaches the DEX.
+        online(
+            &h,
+            &d,
+            &[
+                "order",
+                "cancel",
+                "alice",
+                "--symbol",
+                MARKET,
+                "--order-id",
+                "not-an-id",
+            ],
+        )
+        .expect_code(2);
+        let mut c = h.cmd();
+        c.args(["tx", "status", "zz", "--dex", &d.url]);
+        run(c).expect_code(2);
+        d.url.clone()
+    };
+    // The node is gone: a clear error, exit 1, quickly (no hang).
+    let started = std::time::Instant::now();
+    let mut c = h.cmd();
+    c.args([
+        "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB", "--yes", "--dex", &url,
+    ]);
+    let out = run(c).expect_code(1);
+    assert!(out.stderr.contains("cannot reach"), "{}", out.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+
+    // A damaged state file: the devnet refuses to start, exit 2, naming the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("state.json");
+    std::fs::write(&bad, "garbage{").unwrap();
+    let mut c = dexlink();
+    c.args(["devnet", "--port", "0", "--state"]).arg(&bad);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains("state.json"), "{}", out.stderr);
+}
