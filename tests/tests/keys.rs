@@ -504,3 +504,92 @@ fn environment_home_and_password_work_for_automation() {
     assert!(!out.all().contains("Env-Wrong-Pw-4242"));
     assert!(!out.all().contains(V7_KEY));
 }
+
+#[test]
+fn invalid_secrets_and_names_are_refused_without_echo() {
+    let h = Home::new();
+    // Private keys: short, long, not hex, zero, the group order n (not a valid scalar).
+    let bad_keys = [
+        &V7_KEY[..62],
+        &format!("{V7_KEY}00")[..],
+        "zz335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+    ];
+    for k in bad_keys {
+        let out = h.import_key("bad", k, "mainnet").expect_code(2);
+        assert!(out.stderr.contains("private key"), "{}", out.stderr);
+        assert!(!out.all().contains(k), "the key was echoed");
+    }
+    // A mnemonic with a wrong checksum (last word changed) and one with an unknown word.
+    let wrong_checksum = V1_MNEMONIC.replace("fun account", "fun fun");
+    let unknown_word = V1_MNEMONIC.replace("fragile", "fragilex");
+    for m in [&wrong_checksum, &unknown_word] {
+        let out = h.import_mnemonic("bad", m, "mainnet").expect_code(2);
+        assert!(!out.all().contains("duck lunch"), "the mnemonic was echoed");
+    }
+    // Names that could escape the directory or hide files.
+    for name in ["../evil", "a/b", ".hidden", "", "x y"] {
+        let out = h.import_key(name, V7_KEY, "mainnet").expect_code(2);
+        assert!(!out.stderr.is_empty());
+    }
+    assert!(!h.tmp.path().join("evil.json").exists());
+    // Nothing was created.
+    let mut c = h.bare();
+    c.args(["--json", "keys", "list"]);
+    assert_eq!(run(c).ok().json()["entries"].as_array().unwrap().len(), 0);
+    // An empty stdin is refused rather than waited on.
+    let mut c = h.cmd();
+    c.args(["keys", "import", "k", "--private-key"])
+        .write_stdin("");
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains("stdin"), "{}", out.stderr);
+}
+
+#[test]
+fn list_survives_a_damaged_entry_and_crlf_password_files_work() {
+    let h = Home::new();
+    // A password file with a Windows line ending: one CRLF is dropped.
+    write_private(&h.pwfile, &format!("{PASSWORD}\r\n"));
+    h.import_key("k", V7_KEY, "mainnet").ok();
+    write_private(&h.pwfile, &format!("{PASSWORD}\n"));
+    let mut c = h.cmd();
+    c.args(["keys", "export", "k", "--format", "private-key", "--yes"]);
+    assert_eq!(run(c).ok().stdout.trim(), V7_KEY);
+
+    std::fs::write(h.home.join("broken.json"), "{not json").unwrap();
+    let mut c = h.bare();
+    c.args(["--json", "keys", "list"]);
+    let v = run(c).ok().json();
+    assert_eq!(v["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(first_address(&v["entries"][0]), V7_BNB);
+    assert_eq!(v["problems"].as_array().unwrap().len(), 1, "{v}");
+    assert!(
+        v["problems"][0]["file"]
+            .as_str()
+            .unwrap()
+            .contains("broken")
+    );
+}
+
+#[test]
+fn show_derives_unrecorded_addresses_once_with_the_password() {
+    let h = Home::new();
+    h.import_mnemonic("hd", V1_MNEMONIC, "mainnet").ok();
+    // Index 9 was not recorded at creation: without a password source it cannot be derived.
+    let mut c = detached(std_cmd(&h, false));
+    c.args(["keys", "show", "hd", "--index", "9"]);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains("--password-file"), "{}", out.stderr);
+    // With the password it is derived and recorded ...
+    let mut c = h.cmd();
+    c.args(["--json", "keys", "show", "hd", "--index", "9"]);
+    let v = run(c).ok().json();
+    let addr = first_address(&v);
+    assert_eq!(v["addresses"][0]["path"], "m/44'/714'/0'/0/9");
+    assert!(addr.starts_with("bnb1") && addr != V1_BNB0 && addr != V1_BNB1);
+    // ... and afterwards shown without one.
+    let mut c = detached(std_cmd(&h, false));
+    c.args(["--json", "keys", "show", "hd", "--index", "9"]);
+    assert_eq!(first_address(&run(c).ok().json()), addr);
+}

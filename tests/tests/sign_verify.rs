@@ -150,3 +150,60 @@ fn sign_doc_answers_a_bnb_sign_request_with_v10s_signature() {
     c.args(["sign", "doc", "v7"]).arg(&req).arg("--yes");
     run(c).expect_code(2);
 }
+
+#[test]
+fn sign_message_with_an_hd_index_uses_that_address() {
+    let h = Home::new();
+    h.import_mnemonic("hd", V1_MNEMONIC, "mainnet").ok();
+    let mut c = h.cmd();
+    c.args([
+        "--json",
+        "sign",
+        "message",
+        "hd",
+        "--index",
+        "1",
+        "--message",
+        "proof of ownership",
+    ]);
+    let v = run(c).ok().json();
+    assert_eq!(v["address"], V1_BNB1);
+    assert_eq!(v["path"], "m/44'/714'/0'/0/1");
+    let mut c = dexlink();
+    c.args([
+        "verify",
+        "--address",
+        V1_BNB1,
+        "--public-key",
+        v["publicKey"].as_str().unwrap(),
+        "--signature",
+        v["signature"].as_str().unwrap(),
+        "--message",
+        "proof of ownership",
+    ]);
+    run(c).ok();
+    // Index 0 signs as V1's first address, with V1's upstream key: the same signature as the
+    // key imported on its own.
+    let mut c = h.cmd();
+    c.args([
+        "--json",
+        "sign",
+        "message",
+        "hd",
+        "--message",
+        "hello world",
+    ]);
+    let hd0 = run(c).ok().json();
+    assert_eq!(hd0["address"], V1_BNB0);
+    h.import_key("k0", V1_KEY0, "mainnet").ok();
+    let mut c = h.cmd();
+    c.args([
+        "--json",
+        "sign",
+        "message",
+        "k0",
+        "--message",
+        "hello world",
+    ]);
+    assert_eq!(run(c).ok().json()["signature"], hd0["signature"]);
+}
