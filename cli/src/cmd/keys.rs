@@ -186,10 +186,10 @@ fn info_json(info: &EntryInfo) -> Value {
     })
 }
 
-/// Writes `data` to a new file with mode 0600; never overwrites.
-pub fn write_new_private_file(path: &Path, data: &[u8]) -> Result<(), CliError> {
+/// Creates a new empty file with mode 0600; never overwrites.
+fn create_private_file(path: &Path) -> Result<std::fs::File, CliError> {
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = OpenOptions::new()
+    OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
@@ -199,7 +199,16 @@ pub fn write_new_private_file(path: &Path, data: &[u8]) -> Result<(), CliError> 
                 "cannot create {}: {e} (it must not exist yet)",
                 path.display()
             ))
-        })?;
+        })
+}
+
+/// Writes `data` to a new file with mode 0600; never overwrites.
+pub fn write_new_private_file(path: &Path, data: &[u8]) -> Result<(), CliError> {
+    let f = create_private_file(path)?;
+    write_private(path, f, data)
+}
+
+fn write_private(path: &Path, mut f: std::fs::File, data: &[u8]) -> Result<(), CliError> {
     f.write_all(data)
         .and_then(|_| f.sync_all())
         .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))
@@ -319,14 +328,35 @@ fn new(global: &Global, a: NewArgs) -> CliResult {
     // The passphrase is kept (encrypted) with the mnemonic so any key can be derived later.
     let pp_text = bip39_passphrase(a.bip39_passphrase)?;
     let mnemonic = Mnemonic::generate_in(language, count);
-    let info = store_hd(global, &a.name, &mnemonic, pp_text, &network)?;
+    // Claim the output file before the entry exists: failing after it would leave a wallet
+    // whose words were never shown.
+    let out_file = match &a.mnemonic_out {
+        Some(path) => Some(create_private_file(path)?),
+        None => None,
+    };
+    let info = match store_hd(global, &a.name, &mnemonic, pp_text, &network) {
+        Ok(info) => info,
+        Err(e) => {
+            if let Some(path) = &a.mnemonic_out {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e);
+        }
+    };
     let phrase = mnemonic.phrase();
-    match &a.mnemonic_out {
-        Some(path) => {
+    match (&a.mnemonic_out, out_file) {
+        (Some(path), Some(file)) => {
             let mut data = Zeroizing::new(String::with_capacity(phrase.len() + 1));
             data.push_str(&phrase);
             data.push('\n');
-            write_new_private_file(path, data.as_bytes())?;
+            if let Err(e) = write_private(path, file, data.as_bytes()) {
+                // The words could not be saved: do not keep a wallet nobody can back up.
+                let _ = std::fs::remove_file(path);
+                if let Ok(dir) = open_dir(global) {
+                    let _ = dir.delete(&info.name);
+                }
+                return Err(e);
+            }
             if !global.quiet && !global.json {
                 eprintln!(
                     "mnemonic written to {} (mode 0600): back it up offline, then delete the file",
@@ -334,7 +364,7 @@ fn new(global: &Global, a: NewArgs) -> CliResult {
                 );
             }
         }
-        None => {
+        _ => {
             let mut text = Zeroizing::new(String::with_capacity(phrase.len() + 256));
             text.push_str("\nWrite these words down, in order, and keep them offline. They are the only way to\nrecover this wallet; anyone who has them controls its funds. They will not be shown again.\n\n    ");
             text.push_str(&phrase);

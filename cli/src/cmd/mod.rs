@@ -23,7 +23,14 @@ use clap::{Args, Parser, Subcommand};
 
 /// dexlink: keys, addresses, signatures and orders for Binance Chain DEXes, kept on your machine.
 #[derive(Debug, Parser)]
-#[command(name = "dexlink", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "dexlink",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Examples:\n  dexlink quickstart\n  dexlink keys new alice --network testnet\n  dexlink <COMMAND> --help"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -63,9 +70,13 @@ pub struct Global {
 pub enum Command {
     Quickstart(quickstart::QuickstartArgs),
     /// Manage the local key store: create, import, list, show, export, delete, passwd.
+    ///
+    /// Example: dexlink keys new alice --network testnet
     #[command(subcommand)]
     Keys(keys::KeysCmd),
     /// Sign a message (bnbSign) or a WalletConnect bnb_sign request.
+    ///
+    /// Example: dexlink sign message alice --message "hello world"
     #[command(subcommand)]
     Sign(sign::SignCmd),
     Link(link::LinkArgs),
@@ -73,10 +84,14 @@ pub enum Command {
     Markets(query::MarketsArgs),
     Orders(query::OrdersArgs),
     /// Place and cancel orders.
+    ///
+    /// Example: dexlink order place alice --symbol BNB_BUSD-BD1 --side buy --price 300 --quantity 0.5 --dex http://127.0.0.1:41234
     #[command(subcommand)]
     Order(order::OrderCmd),
     Send(send::SendArgs),
     /// Decode transactions and look them up.
+    ///
+    /// Example: dexlink tx decode cc01f0625dee0a4e… --verify --chain-id Binance-Chain-Tigris
     #[command(subcommand)]
     Tx(tx::TxCmd),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -92,6 +107,8 @@ pub enum Command {
     #[command(subcommand, long_about = recover::LONG_ABOUT)]
     Recover(recover::RecoverCmd),
     /// Run test-vector files.
+    ///
+    /// Example: dexlink vectors run test-vectors/
     #[command(subcommand)]
     Vectors(vectors::VectorsCmd),
     Verify(verify::VerifyArgs),

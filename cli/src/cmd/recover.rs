@@ -20,7 +20,7 @@ The Beacon Chain is shut down; BEP2/BEP8 balances are recovered on BNB Smart Cha
   1. Find the token, amount and the BSC address that should receive it (the self-service tool
      shows your balances).
   2. Sign a recovery request with your bnb1... key.        <- dexlink does this, offline:
-     `dexlink recover sign NAME --symbol CAKE-435 --amount 0.00001 --recipient 0x...`
+     Example: `dexlink recover sign NAME --symbol CAKE-435 --amount 0.00001 --recipient 0x...`
   3. Send the request (message, publicKey, signature) to the approval service, which checks it
      and returns Merkle proofs and an approval signature.
   4. Call `recover` on the BSC recovery contract 0x0000000000000000000000000000000000003000 with

@@ -155,6 +155,11 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             }
         }
         TxCmd::Status { hash, dex } => {
+            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(CliError::usage(format!(
+                    "{hash:?} is not a transaction hash: expected 64 hex characters"
+                )));
+            }
             let client = client(global, dex.as_deref())?;
             let info = runtime()?
                 .block_on(client.tx(&hash))

@@ -1,0 +1,523 @@
+//! End to end against a real `dexlink devnet` child process: faucet, link, orders, sends,
+//! failures that change nothing, replay and wrong-chain refusals, and persisted state.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const MARKET: &str = "BNB_BUSD-BD1";
+const BUSD: &str = "BUSD-BD1";
+
+/// A home with V7 as "alice" and 95949f… as "bob", both on testnet.
+fn wallets() -> Home {
+    let h = Home::new();
+    h.import_key("alice", V7_KEY, "testnet").ok();
+    h.import_key("bob", K2_KEY, "testnet").ok();
+    h
+}
+
+fn online(h: &Home, d: &Devnet, args: &[&str]) -> Out {
+    let mut c = h.cmd();
+    c.arg("--json").args(args).args(["--dex", &d.url, "--yes"]);
+    run(c)
+}
+
+fn open_orders(h: &Home, d: &Devnet, address: &str) -> Value {
+    let mut c = h.cmd();
+    c.args(["--json", "orders", address, "--dex", &d.url]);
+    run(c).ok().json()
+}
+
+fn sequence(d: &Devnet, address: &str) -> u64 {
+    d.account(address)["sequence"].as_u64().unwrap()
+}
+
+#[test]
+fn link_order_cancel_send_on_a_devnet() {
+    let d = Devnet::start(&[]);
+    let h = wallets();
+    let (s, node) = d.get("/api/v1/node-info");
+    assert_eq!(s, 200);
+    assert_eq!(node["node_info"]["network"], "Binance-Chain-Ganges");
+
+    d.fund(V7_TBNB, "BNB", "100");
+    d.fund(V7_TBNB, BUSD, "1000");
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (100.0, 0.0));
+
+    // link: the DEX then reports the address as linked; an unlinked one is not.
+    let mut c = h.cmd();
+    c.args(["--json", "link", "alice", "--dex", &d.url, "--yes"]);
+    let v = run(c).ok().json();
+    assert_eq!(v["links"][0]["address"], V7_TBNB);
+    let (s, l) = d.get(&format!("/api/v1/link/{V7_TBNB}"));
+    assert_eq!(s, 200, "{l}");
+    assert_eq!(l["linked"], true);
+    let (s, _) = d.get(&format!("/api/v1/link/{K2_TBNB}"));
+    assert_eq!(s, 404);
+
+    // Place a BUY 0.5 BNB at 300 BUSD: 150 BUSD locked.
+    let placed = online(
+        &h,
+        &d,
+        &[
+            "order",
+            "place",
+            "alice",
+            "--symbol",
+            MARKET,
+            "--side",
+            "buy",
+            "--price",
+            "300",
+            "--quantity",
+            "0.5",
+        ],
+    )
+    .ok()
+    .json();
+    let order_id = placed["order_id"].as_str().unwrap().to_string();
+    // The order id is HEX(addr20)-(sequence+1); V7's addr20 is ba36f0fa…; sequence was 0.
+    assert_eq!(order_id, "BA36F0FAD74D8F41045463E4774F328F4AF779E5-1");
+    assert_eq!(placed["broadcast"]["ok"], true);
+    let place_hash = placed["tx_hash"].as_str().unwrap().to_string();
+    assert_eq!(d.balance(V7_TBNB, BUSD), (850.0, 150.0));
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (100.0, 0.0));
+
+    let orders = open_orders(&h, &d, V7_TBNB);
+    assert_eq!(orders["total"], 1, "{orders}");
+    assert_eq!(orders["order"][0]["orderId"], order_id.as_str());
+    assert_eq!(orders["order"][0]["symbol"], MARKET);
+
+    // tx status finds the placed transaction.
+    let mut c = h.cmd();
+    c.args(["--json", "tx", "status", &place_hash, "--dex", &d.url]);
+    let st = run(c).ok().json();
+    assert_eq!(st["code"], 0, "{st}");
+    let mut c = h.cmd();
+    c.args([
+        "tx",
+        "status",
+        "00000000000000000000000000000000000000000000000000000000000000AA",
+        "--dex",
+        &d.url,
+    ]);
+    run(c).expect_code(1);
+
+    // Cancel releases the funds.
+    online(
+        &h,
+        &d,
+        &[
+            "order",
+            "cancel",
+            "alice",
+            "--symbol",
+            MARKET,
+            "--order-id",
+            &order_id,
+        ],
+    )
+    .ok();
+    assert_eq!(d.balance(V7_TBNB, BUSD), (1000.0, 0.0));
+    assert_eq!(open_orders(&h, &d, V7_TBNB)["total"], 0);
+
+    // An unknown (never funded) account: a clear error, exit 1.
+    let out = online(
+        &h,
+        &d,
+        &[
+            "send", "bob", "--to", V7_TBNB, "--amount", "1", "--asset", "BNB",
+        ],
+    )
+    .expect_code(1);
+    let err = out.stderr.to_lowercase();
+    assert!(
+        err.contains("not found") || err.contains("unknown") || err.contains("does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(err.contains(K2_TBNB), "names the account: {}", out.stderr);
+
+    // Send moves funds.
+    online(
+        &h,
+        &d,
+        &[
+            "send", "alice", "--to", K2_TBNB, "--amount", "2.5", "--asset", "BNB", "--memo", "e2e",
+        ],
+    )
+    .ok();
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (97.5, 0.0));
+    assert_eq!(d.balance(K2_TBNB, "BNB"), (2.5, 0.0));
+
+    // More than the balance: refused, exit 1, nothing changes.
+    let before_a = d.account(V7_TBNB);
+    let before_b = d.account(K2_TBNB);
+    let out = online(
+        &h,
+        &d,
+        &[
+            "send", "alice", "--to", K2_TBNB, "--amount", "1000", "--asset", "BNB",
+        ],
+    )
+    .expect_code(1);
+    assert!(
+        out.stderr.to_lowercase().contains("insufficient"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(d.account(V7_TBNB), before_a);
+    assert_eq!(d.account(K2_TBNB), before_b);
+
+    // An order locking more than the balance is refused the same way.
+    online(
+        &h,
+        &d,
+        &[
+            "order",
+            "place",
+            "alice",
+            "--symbol",
+            MARKET,
+            "--side",
+            "buy",
+            "--price",
+            "300",
+            "--quantity",
+            "100",
+        ],
+    )
+    .expect_code(1);
+    assert_eq!(d.account(V7_TBNB), before_a);
+}
+
+/// Signs a 1 BNB send from alice offline with the devnet's current numbers.
+fn signed_send(h: &Home, d: &Devnet, chain_id: &str, amount: &str) -> (String, String) {
+    let acct = d.account(V7_TBNB);
+    let mut c = h.cmd();
+    c.args([
+        "--json",
+        "send",
+        "alice",
+        "--to",
+        K2_TBNB,
+        "--amount",
+        amount,
+        "--asset",
+        "BNB",
+        "--offline",
+        "--yes",
+        "--chain-id",
+        chain_id,
+        "--hrp",
+        "tbnb",
+        "--account-number",
+        &acct["account_number"].to_string(),
+        "--sequence",
+        &acct["sequence"].to_string(),
+    ]);
+    let v = run(c).ok().json();
+    (
+        v["tx_hex"].as_str().unwrap().to_string(),
+        v["tx_hash"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn broadcast_is_accepted_once_and_checks_the_chain_id() {
+    let d = Devnet::start(&[]);
+    let h = wallets();
+    d.fund(V7_TBNB, "BNB", "10");
+
+    // Signed for another chain: the signature does not verify on this one.
+    let (wrong, _) = signed_send(&h, &d, "Binance-Chain-Tigris", "1");
+    let (s, b) = d.post_text("/api/v1/broadcast", &wrong);
+    assert_eq!(s, 400, "{b}");
+    assert!(b.to_string().contains("signature"), "{b}");
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (10.0, 0.0));
+    assert_eq!(sequence(&d, V7_TBNB), 0);
+
+    let (hex, hash) = signed_send(&h, &d, "Binance-Chain-Ganges", "1");
+    let (s, b) = d.post_text("/api/v1/broadcast", &hex);
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b[0]["ok"], true);
+    assert_eq!(b[0]["hash"], hash.as_str());
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (9.0, 0.0));
+
+    // The same bytes again: refused, the funds moved once.
+    let (s, b) = d.post_text("/api/v1/broadcast", &hex);
+    assert_eq!(s, 400, "{b}");
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (9.0, 0.0));
+    assert_eq!(d.balance(K2_TBNB, "BNB"), (1.0, 0.0));
+    assert_eq!(sequence(&d, V7_TBNB), 1);
+
+    // The CLI's tx status finds the broadcast transaction by its hash.
+    let mut c = h.cmd();
+    c.args(["--json", "tx", "status", &hash, "--dex", &d.url]);
+    assert_eq!(run(c).ok().json()["code"], 0);
+
+    // A tampered body is refused too.
+    let (s, _) = d.post_text("/api/v1/broadcast", "zz");
+    assert_eq!(s, 400);
+}
+
+#[test]
+fn state_file_survives_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("devnet-state.json");
+    let state_s = state.to_str().unwrap();
+    let h = wallets();
+    let order_id;
+    {
+        let d = Devnet::start(&["--state", state_s]);
+        d.fund(V7_TBNB, "BNB", "50");
+        d.fund(V7_TBNB, BUSD, "100");
+        let v = online(
+            &h,
+            &d,
+            &[
+                "order",
+                "place",
+                "alice",
+                "--symbol",
+                MARKET,
+                "--side",
+                "sell",
+                "--price",
+                "400",
+                "--quantity",
+                "2",
+            ],
+        )
+        .ok()
+        .json();
+        order_id = v["order_id"].as_str().unwrap().to_string();
+        assert_eq!(d.balance(V7_TBNB, "BNB"), (48.0, 2.0));
+        online(
+            &h,
+            &d,
+            &[
+                "send", "alice", "--to", K2_TBNB, "--amount", "3", "--asset", "BNB",
+            ],
+        )
+        .ok();
+        // Dropping the guard kills the node.
+    }
+    assert!(state.exists());
+    let d = Devnet::start(&["--state", state_s]);
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (45.0, 2.0));
+    assert_eq!(d.balance(V7_TBNB, BUSD), (100.0, 0.0));
+    assert_eq!(d.balance(K2_TBNB, "BNB"), (3.0, 0.0));
+    assert_eq!(sequence(&d, V7_TBNB), 2);
+    let orders = open_orders(&h, &d, V7_TBNB);
+    assert_eq!(orders["total"], 1);
+    assert_eq!(orders["order"][0]["orderId"], order_id.as_str());
+    // And the restored node keeps working: the order can be cancelled.
+    online(
+        &h,
+        &d,
+        &[
+            "order",
+            "cancel",
+            "alice",
+            "--symbol",
+            MARKET,
+            "--order-id",
+            &order_id,
+        ],
+    )
+    .ok();
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (47.0, 0.0));
+}
+
+#[test]
+fn genesis_balances_and_no_dex_error() {
+    let genesis = format!("{V1_TBNB0}=12.5:BNB");
+    let d = Devnet::start(&["--genesis", &genesis]);
+    assert_eq!(d.balance(V1_TBNB0, "BNB"), (12.5, 0.0));
+    // Online commands without --dex explain what to do.
+    let h = wallets();
+    let mut c = h.cmd();
+    c.args([
+        "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB", "--yes",
+    ]);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains("--dex"), "{}", out.stderr);
+}
+
+#[test]
+fn market_rules_refuse_and_concurrent_sends_never_double_spend() {
+    let d = Devnet::start(&[]);
+    let h = wallets();
+    d.fund(V7_TBNB, "BNB", "10");
+    d.fund(V7_TBNB, BUSD, "100");
+    let before = d.account(V7_TBNB);
+    // BNB_BUSD-BD1: tick 0.0001, lot 0.01; and a market that does not exist.
+    // The CLI reads the market's tick and lot sizes before signing: an off-tick price or an
+    // off-lot quantity is bad input (exit 2) and nothing is signed; an unknown market is refused.
+    for (symbol, price, qty, code, why) in [
+        (
+            MARKET,
+            "1.00005",
+            "1",
+            2,
+            "tick size 0.0001; nothing was signed",
+        ),
+        (MARKET, "1", "0.005", 2, "lot size 0.01; nothing was signed"),
+        (MARKET, "1", "1.001", 2, "lot size 0.01; nothing was signed"),
+        ("XYZ-000_BNB", "1", "1", 2, "XYZ-000_BNB"),
+    ] {
+        let out = online(
+            &h,
+            &d,
+            &[
+                "order",
+                "place",
+                "alice",
+                "--symbol",
+                symbol,
+                "--side",
+                "buy",
+                "--price",
+                price,
+                "--quantity",
+                qty,
+            ],
+        );
+        let out = out.expect_code(code);
+        assert!(out.stderr.contains(why), "{}", out.stderr);
+    }
+    assert_eq!(
+        d.account(V7_TBNB),
+        before,
+        "a refused order changed the account"
+    );
+
+    // Three sends of 1 BNB started at once from the same account: each is either accepted or
+    // fails cleanly, and the ledger moves exactly what was accepted.
+    let results: Vec<i32> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(|| {
+                    online(
+                        &h,
+                        &d,
+                        &[
+                            "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB",
+                        ],
+                    )
+                    .code
+                })
+            })
+            .collect();
+        handles.into_iter().map(|j| j.join().unwrap()).collect()
+    });
+    let accepted = results.iter().filter(|&&c| c == 0).count();
+    assert!(results.iter().all(|&c| c == 0 || c == 1), "{results:?}");
+    assert!(accepted >= 1, "{results:?}");
+    assert_eq!(d.balance(K2_TBNB, "BNB"), (accepted as f64, 0.0));
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (10.0 - accepted as f64, 0.0));
+    assert_eq!(sequence(&d, V7_TBNB), accepted as u64);
+}
+
+#[test]
+fn link_several_hd_addresses() {
+    let d = Devnet::start(&[]);
+    let h = Home::new();
+    h.import_mnemonic("hd", V1_MNEMONIC, "testnet").ok();
+    let mut c = h.cmd();
+    c.args([
+        "--json", "link", "hd", "--count", "2", "--dex", &d.url, "--yes",
+    ]);
+    let v = run(c).ok().json();
+    let links = v["links"].as_array().unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0]["address"], V1_TBNB0);
+    // Index 1 is bnb1rcp2kf6xwaxt3k8fyddvrvl0l0mg585xz37reu on mainnet: same data part.
+    let second = links[1]["address"].as_str().unwrap();
+    assert!(
+        second.starts_with("tbnb1rcp2kf6xwaxt3k8fyddvrvl0l0mg585x"),
+        "{second}"
+    );
+    for a in [V1_TBNB0, second] {
+        let (s, l) = d.get(&format!("/api/v1/link/{a}"));
+        assert_eq!(s, 200, "{a}: {l}");
+        assert_eq!(l["linked"], true);
+    }
+    // Without --yes and a terminal: refused, nothing linked.
+    let h2 = wallets();
+    let mut c = h2.cmd();
+    c.args(["link", "alice", "--dex", &d.url]);
+    run(c).expect_code(2);
+    let (s, _) = d.get(&format!("/api/v1/link/{V7_TBNB}"));
+    assert_eq!(s, 404);
+}
+
+#[test]
+fn failures_are_clear_and_change_nothing() {
+    let h = wallets();
+    let url = {
+        let d = Devnet::start(&[]);
+        d.fund(V7_TBNB, "BNB", "5");
+        let before = d.account(V7_TBNB);
+        // Cancelling an order that does not exist.
+        let out = online(
+            &h,
+            &d,
+            &[
+                "order",
+                "cancel",
+                "alice",
+                "--symbol",
+                MARKET,
+                "--order-id",
+                "BA36F0FAD74D8F41045463E4774F328F4AF779E5-9",
+            ],
+        )
+        .expect_code(1);
+        assert!(
+            out.stderr.contains("Failed to find order"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(d.account(V7_TBNB), before);
+        // A malformed order id or hash never reaches the DEX.
+        online(
+            &h,
+            &d,
+            &[
+                "order",
+                "cancel",
+                "alice",
+                "--symbol",
+                MARKET,
+                "--order-id",
+                "not-an-id",
+            ],
+        )
+        .expect_code(2);
+        let mut c = h.cmd();
+        c.args(["tx", "status", "zz", "--dex", &d.url]);
+        run(c).expect_code(2);
+        d.url.clone()
+    };
+    // The node is gone: a clear error, exit 1, quickly (no hang).
+    let started = std::time::Instant::now();
+    let mut c = h.cmd();
+    c.args([
+        "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB", "--yes", "--dex", &url,
+    ]);
+    let out = run(c).expect_code(1);
+    assert!(out.stderr.contains("cannot reach"), "{}", out.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+
+    // A damaged state file: the devnet refuses to start, exit 2, naming the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("state.json");
+    std::fs::write(&bad, "garbage{").unwrap();
+    let mut c = dexlink();
+    c.args(["devnet", "--port", "0", "--state"]).arg(&bad);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains("state.json"), "{}", out.stderr);
+}
