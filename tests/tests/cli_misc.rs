@@ -25,6 +25,10 @@ fn quickstart_runs_and_reports_three_transactions() {
     hashes.dedup();
     assert_eq!(hashes.len(), 3, "three distinct transactions");
     assert_eq!(v["open_orders_after_cancel"], 0);
+    // The throwaway key store existed during the run and is gone after it.
+    let store = v["key_store_removed"].as_str().expect("key store path");
+    assert!(store.contains("dexlink-quickstart-"), "{store}");
+    assert!(!Path::new(store).exists(), "{store} was left behind");
 
     // The human form also ends cleanly.
     let out = run({
@@ -33,6 +37,8 @@ fn quickstart_runs_and_reports_three_transactions() {
         c
     })
     .ok();
+    assert!(out.stdout.contains("open order(s):"), "{}", out.stdout);
+    assert!(out.stdout.contains("cleaned up"), "{}", out.stdout);
     assert!(out.stdout.contains("done"), "{}", out.stdout);
 }
 
