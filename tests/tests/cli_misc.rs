@@ -181,3 +181,20 @@ fn completions_are_generated() {
     assert!(out.stdout.contains("dexlink"));
     assert!(out.stdout.contains("quickstart"));
 }
+
+/// The binary turns core dumps off before it reads anything (a core file would hold unlocked
+/// keys): a running `dexlink` has a core size limit of 0, soft and hard.
+#[cfg(target_os = "linux")]
+#[test]
+fn core_dumps_are_off_in_a_running_dexlink() {
+    let d = Devnet::start(&[]);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", d.pid())).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("a core size line");
+    let fields: Vec<&str> = line["Max core file size".len()..]
+        .split_whitespace()
+        .collect();
+    assert_eq!(&fields[..2], &["0", "0"], "{line}");
+}
