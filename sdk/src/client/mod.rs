@@ -445,8 +445,10 @@ impl DexClient {
         loop {
             let err = match self.broadcast_once(tx_bytes).await {
                 Ok(r) => return Ok(r),
-                // The node already holds these exact bytes (an earlier, unclear attempt got
-                // through): that is this transaction, not a rejection (security-notes §8.3).
+                // The node already holds these exact bytes: after an unclear attempt of ours it
+                // is that attempt; on the first post, someone broadcast the identical
+                // transaction before us. Either way it is this transaction, not a rejection
+                // (security-notes §8.3); the first case is flagged so callers can say so.
                 Err(e) if is_already_in_cache(&e) => {
                     return Ok(match self.tx(&hash).await {
                         Ok(Some(info)) => BroadcastResult {
@@ -455,6 +457,7 @@ impl DexClient {
                             code: info.code,
                             log: info.log,
                             data: String::new(),
+                            already_known: attempt == 0,
                         },
                         _ => BroadcastResult {
                             ok: true,
@@ -462,8 +465,23 @@ impl DexClient {
                             code: 0,
                             log: "already in the node's mempool; not yet committed".into(),
                             data: String::new(),
+                            already_known: attempt == 0,
                         },
                     });
+                }
+                // A re-post refused for its sequence may mean our first, unclear post landed.
+                Err(e @ ClientError::InvalidSequence { .. }) if attempt > 0 => {
+                    if let Ok(Some(info)) = self.tx(&hash).await {
+                        return Ok(BroadcastResult {
+                            ok: info.code == 0,
+                            hash: hash.clone(),
+                            code: info.code,
+                            log: info.log,
+                            data: String::new(),
+                            already_known: false,
+                        });
+                    }
+                    return Err(e);
                 }
                 Err(e) if !e.transient() => return Err(e),
                 Err(e) => e,
@@ -477,6 +495,7 @@ impl DexClient {
                         code: info.code,
                         log: info.log,
                         data: String::new(),
+                        already_known: false,
                     });
                 }
                 Ok(None) => {}
