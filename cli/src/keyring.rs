@@ -5,7 +5,7 @@ use clap::Args;
 use dexlink::PrivateKey;
 use dexlink::address::Network;
 use dexlink::hd::AccountKey;
-use dexlink::keydir::{DerivedAddress, EntryName, EntrySecret, KeyDir, KeyDirError};
+use dexlink::keydir::{DerivedAddress, EntryName, EntrySecret, HdSecret, KeyDir, KeyDirError};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, Passphrase};
 use zeroize::Zeroizing;
@@ -105,14 +105,8 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
             }])
         }
         EntrySecret::Hd(secret) => {
-            let mnemonic = Mnemonic::parse(secret.phrase())
-                .map_err(|e| CliError::failed(format!("the stored mnemonic is invalid: {e}")))?;
-            let mut pp = Zeroizing::new(String::with_capacity(secret.passphrase().len()));
-            pp.push_str(secret.passphrase());
-            let seed = mnemonic.to_seed(&Passphrase::from_zeroizing(pp));
+            let account = hd_account(&secret, args.account)?;
             drop(secret);
-            let account = AccountKey::from_seed(&seed, args.account)
-                .map_err(|e| CliError::usage(e.to_string()))?;
             let mut out = Vec::with_capacity(count as usize);
             let mut record = Vec::new();
             for i in 0..count {
@@ -143,4 +137,14 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
             Ok(out)
         }
     }
+}
+
+/// The account-level key (`m/44'/714'/ACCOUNT'/0`) of an unlocked HD entry.
+pub fn hd_account(secret: &HdSecret, account: u32) -> Result<AccountKey, CliError> {
+    let mnemonic = Mnemonic::parse(secret.phrase())
+        .map_err(|e| CliError::failed(format!("the stored mnemonic is invalid: {e}")))?;
+    let mut pp = Zeroizing::new(String::with_capacity(secret.passphrase().len()));
+    pp.push_str(secret.passphrase());
+    let seed = mnemonic.to_seed(&Passphrase::from_zeroizing(pp));
+    AccountKey::from_seed(&seed, account).map_err(|e| CliError::usage(e.to_string()))
 }

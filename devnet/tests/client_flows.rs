@@ -111,3 +111,38 @@ async fn restart_from_state_and_carry_on() {
     assert_eq!(names, vec!["devnet.json".to_string()]);
     second.stop().await;
 }
+
+/// The same signed bytes broadcast twice (two identical commands at once): the node takes them
+/// once, and the second broadcast reports the same transaction, flagged as already known.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identical_bytes_broadcast_twice_land_once_and_say_so() {
+    let running = spawn(DevnetConfig::default()).await.unwrap();
+    let c = client(running.base_url());
+    let k = key();
+    let addr = k.address(&Hrp::testnet());
+    c.devnet_faucet(&addr, "BUSD-BD1", "1000").await.unwrap();
+    let chain = ChainId::new(&c.chain_id().await.unwrap()).unwrap();
+    let o = NewOrder::new(
+        addr.clone(),
+        0,
+        "BNB_BUSD-BD1",
+        Side::Buy,
+        Fixed8::parse("300").unwrap(),
+        Fixed8::parse("1").unwrap(),
+        TimeInForce::Gte,
+    )
+    .unwrap();
+    let bytes = UnsignedTx::new(chain, 0, 0, Msg::NewOrder(o))
+        .unwrap()
+        .sign(&k)
+        .unwrap()
+        .to_bytes();
+    let first = c.broadcast(&bytes).await.unwrap();
+    assert!(first.ok && !first.already_known, "{first:?}");
+    let second = c.broadcast(&bytes).await.unwrap();
+    assert!(second.already_known, "{second:?}");
+    assert_eq!(second.hash, first.hash);
+    assert_eq!(c.account(&addr).await.unwrap().sequence, 1);
+    assert_eq!(c.open_orders(&addr).await.unwrap().total, 1);
+    running.stop().await;
+}

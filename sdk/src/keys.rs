@@ -133,13 +133,7 @@ impl PrivateKey {
 
     /// Signs a 32-byte digest (RFC 6979, low-S).
     pub fn sign_digest(&self, digest: &[u8; 32]) -> Signature {
-        use k256::ecdsa::signature::hazmat::PrehashSigner;
-        let sig: k256::ecdsa::Signature = self
-            .inner
-            .sign_prehash(digest)
-            .expect("signing a 32-byte prehash cannot fail");
-        // k256 normalises s for secp256k1 already; normalising again keeps the promise explicit.
-        Signature::from_k256(sig.normalize_s())
+        Signature::from_array(crate::ecdsa::sign(&self.to_bytes(), digest))
     }
 
     pub(crate) fn from_signing_key(inner: SigningKey) -> Self {
@@ -225,11 +219,7 @@ impl PublicKey {
 
     /// Verifies `sig` over a 32-byte digest. High-S signatures are rejected.
     pub fn verify_digest(&self, digest: &[u8; 32], sig: &Signature) -> bool {
-        use k256::ecdsa::signature::hazmat::PrehashVerifier;
-        match sig.to_k256() {
-            Some(s) => self.inner.verify_prehash(digest, &s).is_ok(),
-            None => false,
-        }
+        crate::ecdsa::verify(&self.to_uncompressed(), digest, sig.as_bytes())
     }
 
     pub(crate) fn as_verifying_key(&self) -> &VerifyingKey {

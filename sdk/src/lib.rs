@@ -10,6 +10,7 @@ pub mod address;
 pub mod amount;
 pub mod bech32;
 pub mod client;
+mod ecdsa;
 pub mod hash;
 pub mod hd;
 pub mod keydir;

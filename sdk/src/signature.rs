@@ -78,6 +78,10 @@ impl Signature {
         }
     }
 
+    pub(crate) fn from_array(bytes: [u8; 64]) -> Self {
+        Self(bytes)
+    }
+
     pub(crate) fn from_k256(sig: k256::ecdsa::Signature) -> Self {
         let mut out = [0u8; 64];
         out.copy_from_slice(&sig.to_bytes());

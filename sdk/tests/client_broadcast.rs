@@ -273,6 +273,8 @@ async fn a_resend_answered_already_in_cache_is_the_same_tx_pending() {
     assert!(r.ok, "{r:?}");
     assert_eq!(r.code, 0);
     assert_eq!(r.hash, tx_hash_of(&tx));
+    // Our own earlier post, not someone else's identical transaction.
+    assert!(!r.already_known, "{r:?}");
     let posts = d.posts.lock().unwrap().clone();
     assert_eq!(posts.len(), 2);
     assert_eq!(posts[0], posts[1]);

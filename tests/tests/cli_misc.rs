@@ -25,6 +25,10 @@ fn quickstart_runs_and_reports_three_transactions() {
     hashes.dedup();
     assert_eq!(hashes.len(), 3, "three distinct transactions");
     assert_eq!(v["open_orders_after_cancel"], 0);
+    // The throwaway key store existed during the run and is gone after it.
+    let store = v["key_store_removed"].as_str().expect("key store path");
+    assert!(store.contains("dexlink-quickstart-"), "{store}");
+    assert!(!Path::new(store).exists(), "{store} was left behind");
 
     // The human form also ends cleanly.
     let out = run({
@@ -33,6 +37,8 @@ fn quickstart_runs_and_reports_three_transactions() {
         c
     })
     .ok();
+    assert!(out.stdout.contains("open order(s):"), "{}", out.stdout);
+    assert!(out.stdout.contains("cleaned up"), "{}", out.stdout);
     assert!(out.stdout.contains("done"), "{}", out.stdout);
 }
 
@@ -174,4 +180,21 @@ fn completions_are_generated() {
     let out = run(c).ok();
     assert!(out.stdout.contains("dexlink"));
     assert!(out.stdout.contains("quickstart"));
+}
+
+/// The binary turns core dumps off before it reads anything (a core file would hold unlocked
+/// keys): a running `dexlink` has a core size limit of 0, soft and hard.
+#[cfg(target_os = "linux")]
+#[test]
+fn core_dumps_are_off_in_a_running_dexlink() {
+    let d = Devnet::start(&[]);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", d.pid())).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("a core size line");
+    let fields: Vec<&str> = line["Max core file size".len()..]
+        .split_whitespace()
+        .collect();
+    assert_eq!(&fields[..2], &["0", "0"], "{line}");
 }

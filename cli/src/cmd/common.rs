@@ -209,7 +209,13 @@ fn print_signed(
         out["order_id"] = Value::String(id);
     }
     if let Some(r) = broadcast {
-        out["broadcast"] = json!({"ok": r.ok, "code": r.code, "log": r.log, "hash": r.hash});
+        out["broadcast"] = json!({"ok": r.ok, "code": r.code, "log": r.log, "hash": r.hash, "already_known": r.already_known});
+        if r.already_known && !global.quiet {
+            eprintln!(
+                "note: the DEX already had this exact transaction ({}), broadcast earlier by an identical command; it was not sent again. To make another one, change something (e.g. --memo) and retry.",
+                r.hash
+            );
+        }
     }
     if global.json {
         print_json(&out);

@@ -167,7 +167,7 @@ fn network(s: &str) -> Result<Network, CliError> {
 
 /// The scrypt cost for new entries: the standard (2^18) unless the hidden test-only option
 /// lowered it.
-fn kdf(global: &Global) -> Result<ScryptParams, CliError> {
+pub(crate) fn kdf(global: &Global) -> Result<ScryptParams, CliError> {
     match global.insecure_kdf_log_n {
         None => Ok(ScryptParams::STANDARD),
         Some(n) => ScryptParams::new(n, 8, 1).map_err(|e| CliError::usage(e.to_string())),

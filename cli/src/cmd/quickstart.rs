@@ -3,11 +3,13 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use dexlink::PrivateKey;
 use dexlink::address::{ChainId, Network};
 use dexlink::amount::Fixed8;
 use dexlink::client::{ClientConfig, DexClient, submit};
-use dexlink::hd::{ExtendedPrivateKey, binance_path};
-use dexlink::mnemonic::{Mnemonic, Passphrase, WordCount};
+use dexlink::keydir::{DerivedAddress, EntryName, EntrySecret, HdSecret, KeyDir, NewHdEntry};
+use dexlink::keystore::Password;
+use dexlink::mnemonic::{Mnemonic, WordCount};
 use dexlink::tx::UnsignedTx;
 use dexlink::tx::msg::{CancelOrder, Coin, Msg, NewOrder, Send, SendEntry};
 use dexlink::tx::order::{Side, TimeInForce};
@@ -17,13 +19,16 @@ use serde_json::{Value, json};
 use super::common::client_error;
 use super::link::link_one;
 use super::{CliError, CliResult, Global};
+use crate::keyring::{dir_error, hd_account};
 use crate::output::print_json;
+use zeroize::Zeroizing;
 
 /// Try the whole flow offline in a few seconds: start an embedded DEX node, create a throwaway
-/// HD wallet in memory, fund two addresses from the faucet, link them, place and cancel an
-/// order, and send a transfer — every transaction signed locally and checked by the node.
+/// HD wallet in a temporary key store, fund two of its addresses from the faucet, link them,
+/// place an order, show it open, cancel it, and send a transfer — every transaction signed
+/// locally and checked by the node. The node and the temporary key store are removed at the end.
 ///
-/// Nothing is written to disk. Example: dexlink quickstart
+/// Example: dexlink quickstart
 #[derive(Debug, Args)]
 pub struct QuickstartArgs {}
 
@@ -57,23 +62,20 @@ async fn quickstart(global: &Global) -> CliResult {
     let chain_id = ChainId::new(&chain).map_err(|e| CliError::failed(e.to_string()))?;
     let network = Network::from_chain_id(chain_id.clone());
 
-    // A throwaway wallet: generated, used and erased in this process.
-    let mnemonic = Mnemonic::generate(WordCount::Words24);
-    let root = ExtendedPrivateKey::from_bip39_seed(&mnemonic.to_seed(&Passphrase::empty()));
-    drop(mnemonic);
-    let derive = |i: u32| -> Result<_, CliError> {
-        let path = binance_path(0, i).map_err(|e| CliError::failed(e.to_string()))?;
-        Ok(root
-            .derive_path(&path)
-            .map_err(|e| CliError::failed(e.to_string()))?
-            .private_key())
-    };
-    let (alice, bob) = (derive(0)?, derive(1)?);
+    // A throwaway wallet in a throwaway key store (0700, removed when `home` drops, also on
+    // error), encrypted as `keys new` does, under a random password nobody sees.
+    let home = tempfile::Builder::new()
+        .prefix("dexlink-quickstart-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .tempdir()
+        .map_err(|e| CliError::failed(format!("cannot create a temporary key store: {e}")))?;
+    let (alice, bob) = throwaway_wallet(global, home.path(), &network)?;
     let (a_addr, b_addr) = (alice.address(network.hrp()), bob.address(network.hrp()));
     step(
         global,
         &format!(
-            "2. new in-memory HD wallet (m/44'/714'/0'/0/0 and /1):\n   {a_addr}\n   {b_addr}"
+            "2. new HD wallet 'quickstart' in a temporary key store {} (scrypt-encrypted), two addresses:\n   m/44'/714'/0'/0/0  {a_addr}\n   m/44'/714'/0'/0/1  {b_addr}",
+            home.path().display()
         ),
     );
 
@@ -121,13 +123,18 @@ async fn quickstart(global: &Global) -> CliResult {
     .map_err(client_error)?;
     let order_id = format!("{}-{}", a_addr.to_upper_hex(), placed.sequence + 1);
     let open = client.open_orders(&a_addr).await.map_err(client_error)?;
-    step(
-        global,
-        &format!(
-            "5. placed BUY 0.5 BNB at 300 BUSD-BD1: order {order_id} (tx {}); open orders: {}",
-            placed.hash, open.total
-        ),
+    let mut shown = format!(
+        "5. placed BUY 0.5 BNB at 300 BUSD-BD1: order {order_id} (tx {}); the DEX lists {} open order(s):",
+        placed.hash, open.total
     );
+    for o in &open.order {
+        let side = if o.side == 1 { "BUY" } else { "SELL" };
+        shown.push_str(&format!(
+            "\n   {}  {side} {} {} at {} ({})",
+            o.order_id, o.quantity, o.symbol, o.price, o.status
+        ));
+    }
+    step(global, &shown);
 
     let refid = order_id.parse().expect("order id we built");
     let cancelled = submit(&client, &a_addr, |acct: i64, seq: i64| {
@@ -174,6 +181,22 @@ async fn quickstart(global: &Global) -> CliResult {
             sent.hash
         ),
     );
+    let open_after = client
+        .open_orders(&a_addr)
+        .await
+        .map_err(client_error)?
+        .total;
+    running.stop().await;
+    let home_path = home.path().display().to_string();
+    home.close().map_err(|e| {
+        CliError::failed(format!(
+            "cannot remove the temporary key store {home_path}: {e}"
+        ))
+    })?;
+    step(
+        global,
+        &format!("8. cleaned up: stopped the node, removed {home_path}"),
+    );
     step(
         global,
         "done: every transaction was signed here and verified by the node. Next: `dexlink devnet` in one terminal, `dexlink keys new alice --network testnet` in another.",
@@ -191,9 +214,59 @@ async fn quickstart(global: &Global) -> CliResult {
                 "send": sent.hash,
             },
             "balances": {b_addr.to_string(): bob_bnb},
-            "open_orders_after_cancel": Value::from(client.open_orders(&a_addr).await.map_err(client_error)?.total),
+            "open_orders_after_cancel": Value::from(open_after),
+            "key_store_removed": home_path,
         }));
     }
-    running.stop().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Creates the HD entry `quickstart` in the key store at `home` under a random password, unlocks
+/// it again (the same path every command takes), and returns its keys at indexes 0 and 1.
+fn throwaway_wallet(
+    global: &Global,
+    home: &std::path::Path,
+    network: &Network,
+) -> Result<(PrivateKey, PrivateKey), CliError> {
+    let dir = KeyDir::open(Some(home)).map_err(dir_error)?;
+    let name = EntryName::new("quickstart").map_err(dir_error)?;
+    let mut pw = Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut pw[..])
+        .map_err(|e| CliError::failed(format!("the operating system RNG failed: {e}")))?;
+    let password = Password::from_zeroizing(Zeroizing::new(hex::encode(&pw[..])));
+    let mnemonic = Mnemonic::generate(WordCount::Words24);
+    let secret =
+        HdSecret::new(mnemonic.phrase(), Zeroizing::new(String::new())).map_err(dir_error)?;
+    drop(mnemonic);
+    let account = hd_account(&secret, 0)?;
+    let addresses = (0..2)
+        .map(|i| {
+            let path = account
+                .path(i)
+                .map_err(|e| CliError::failed(e.to_string()))?;
+            let address = account
+                .address(i, network.hrp())
+                .map_err(|e| CliError::failed(e.to_string()))?;
+            Ok(DerivedAddress::new(path.to_string(), address))
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
+    drop(account);
+    let spec = NewHdEntry {
+        network: network.clone(),
+        path_template: "m/44'/714'/{account}'/0/{index}".into(),
+        addresses,
+    };
+    dir.create_hd(&name, &secret, &spec, &password, super::keys::kdf(global)?)
+        .map_err(dir_error)?;
+    drop(secret);
+    let EntrySecret::Hd(secret) = dir.unlock(&name, &password).map_err(dir_error)?.secret else {
+        return Err(CliError::failed("the quickstart entry is not an HD wallet"));
+    };
+    let account = hd_account(&secret, 0)?;
+    let key = |i| {
+        account
+            .private_key(i)
+            .map_err(|e| CliError::failed(e.to_string()))
+    };
+    Ok((key(0)?, key(1)?))
 }

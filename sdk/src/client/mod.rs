@@ -67,7 +67,9 @@ pub enum ClientError {
         reason: String,
     },
     /// TLS failed (certificate, handshake).
-    #[error("TLS failure talking to {url}: {reason}")]
+    #[error(
+        "TLS failure talking to {url}: {reason}; check that the URL is the DEX's https:// address and that its certificate is valid"
+    )]
     Tls {
         /// The URL tried.
         url: String,
@@ -212,17 +214,8 @@ impl DexClient {
         if e.is_timeout() {
             return ClientError::Timeout(url.into());
         }
-        let mut chain = String::new();
-        let mut src: Option<&dyn std::error::Error> = Some(&e);
-        while let Some(s) = src {
-            chain.push_str(&format!("{s}; {s:?}; "));
-            src = s.source();
-        }
-        let lower = chain.to_lowercase();
-        let reason = std::error::Error::source(&e)
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| e.to_string());
-        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        let reason = root_cause(&e);
+        if is_tls_failure(&e) {
             ClientError::Tls {
                 url: url.into(),
                 reason,
@@ -452,8 +445,10 @@ impl DexClient {
         loop {
             let err = match self.broadcast_once(tx_bytes).await {
                 Ok(r) => return Ok(r),
-                // The node already holds these exact bytes (an earlier, unclear attempt got
-                // through): that is this transaction, not a rejection (security-notes §8.3).
+                // The node already holds these exact bytes: after an unclear attempt of ours it
+                // is that attempt; on the first post, someone broadcast the identical
+                // transaction before us. Either way it is this transaction, not a rejection
+                // (security-notes §8.3); the first case is flagged so callers can say so.
                 Err(e) if is_already_in_cache(&e) => {
                     return Ok(match self.tx(&hash).await {
                         Ok(Some(info)) => BroadcastResult {
@@ -462,6 +457,7 @@ impl DexClient {
                             code: info.code,
                             log: info.log,
                             data: String::new(),
+                            already_known: attempt == 0,
                         },
                         _ => BroadcastResult {
                             ok: true,
@@ -469,8 +465,23 @@ impl DexClient {
                             code: 0,
                             log: "already in the node's mempool; not yet committed".into(),
                             data: String::new(),
+                            already_known: attempt == 0,
                         },
                     });
+                }
+                // A re-post refused for its sequence may mean our first, unclear post landed.
+                Err(e @ ClientError::InvalidSequence { .. }) if attempt > 0 => {
+                    if let Ok(Some(info)) = self.tx(&hash).await {
+                        return Ok(BroadcastResult {
+                            ok: info.code == 0,
+                            hash: hash.clone(),
+                            code: info.code,
+                            log: info.log,
+                            data: String::new(),
+                            already_known: false,
+                        });
+                    }
+                    return Err(e);
                 }
                 Err(e) if !e.transient() => return Err(e),
                 Err(e) => e,
@@ -484,6 +495,7 @@ impl DexClient {
                         code: info.code,
                         log: info.log,
                         data: String::new(),
+                        already_known: false,
                     });
                 }
                 Ok(None) => {}
@@ -627,6 +639,44 @@ pub fn parse_invalid_sequence(message: &str) -> Option<(i64, i64)> {
     let (got, rest) = rest.split_once(", expected ")?;
     let expected: String = rest.chars().take_while(char::is_ascii_digit).collect();
     Some((got.trim().parse().ok()?, expected.parse().ok()?))
+}
+
+/// The innermost message of an error chain ("connection refused", "invalid peer certificate:
+/// UnknownIssuer"): the outer layers only say "error sending request" and "client error".
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut last: &(dyn std::error::Error + 'static) = e;
+    loop {
+        let next = match last
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => last.source(),
+        };
+        match next {
+            Some(n) => last = n,
+            None => return last.to_string(),
+        }
+    }
+}
+
+/// Whether a transport error is TLS failing (certificate, handshake, a peer that does not speak
+/// TLS) rather than the DEX being unreachable. rustls errors reach us wrapped in `io::Error`s,
+/// whose `source()` skips the wrapped error itself, so each one is unwrapped with `get_ref`.
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    fn walk(err: &(dyn std::error::Error + 'static)) -> bool {
+        if err.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && walk(inner)
+        {
+            return true;
+        }
+        err.source().is_some_and(walk)
+    }
+    walk(e)
 }
 
 #[cfg(test)]

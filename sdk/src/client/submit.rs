@@ -62,6 +62,7 @@ pub async fn submit(
             }
             Err(ClientError::InvalidSequence { expected, .. }) if resigns < MAX_RESIGNS => {
                 // The node refused it at check time; confirm it is unknown before re-signing.
+                // If it is known, these exact bytes were committed before this post.
                 if let Some(info) = client.tx(&hash).await? {
                     return Ok(Submitted {
                         result: BroadcastResult {
@@ -70,6 +71,7 @@ pub async fn submit(
                             code: info.code,
                             log: info.log,
                             data: String::new(),
+                            already_known: true,
                         },
                         hash,
                         account_number: account.account_number,

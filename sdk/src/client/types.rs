@@ -157,6 +157,11 @@ pub struct BroadcastResult {
     /// Result data (e.g. `{"order_id": …}` for new orders).
     #[serde(default)]
     pub data: String,
+    /// The node already held these exact bytes before this call first posted them: an
+    /// identical transaction (same key, intent and sequence, e.g. from an identical command run
+    /// at the same time) was broadcast earlier, so nothing new was sent. Not part of the API.
+    #[serde(skip)]
+    pub already_known: bool,
 }
 
 /// `GET /api/v1/tx/{hash}?format=json`.

@@ -254,6 +254,12 @@ pub struct Devnet {
 }
 
 impl Devnet {
+    /// The node's process id.
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Starts `dexlink devnet --port 0 ARGS` and waits (at most 60 s) for the URL line.
     pub fn start(args: &[&str]) -> Self {
         let mut child = std::process::Command::new(bin())
