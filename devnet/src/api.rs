@@ -349,9 +349,9 @@ async fn link_challenge(State(dev): State<Arc<Devnet>>, body: Body) -> Response 
     let nonce = msg.nonce.to_string();
     let stored = dev.mutate(|l| {
         // Expired nonces are dropped whenever a new one is issued, so the table stays small.
-        l.nonces.retain(|_, n| n.expires >= now.unix());
-        l.nonces.insert(
-            nonce.clone(),
+        l.drop_expired_nonces(now.unix());
+        l.insert_nonce(
+            &nonce,
             IssuedNonce {
                 address: addr.to_string(),
                 expires: msg.expiration_time.unix(),
@@ -396,14 +396,14 @@ async fn link_submit(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
     let result = dev.mutate(|l| {
         let verified = link::verify(&message, &proof, &exp, now, |addr, nonce| {
             // Consumed whether or not the remaining checks pass.
-            match l.nonces.remove(nonce.as_str()) {
+            match l.remove_nonce(nonce.as_str()) {
                 Some(n) => n.address == addr.to_string() && n.expires >= now.unix(),
                 None => false,
             }
         });
         if let Ok(msg) = &verified {
-            l.links.insert(
-                msg.address.to_string(),
+            l.insert_link(
+                &msg.address.to_string(),
                 LinkRecord {
                     linked_at: now.to_string(),
                     expires_at: now.plus(LINK_SECS).to_string(),

@@ -21,7 +21,8 @@ use serde_json::{Value, json};
 
 use crate::Devnet;
 use crate::api::{Body, body_text, error};
-use crate::state::{Ledger, RestingOrder, TxRecord};
+use crate::journal::Journal;
+use crate::state::{RestingOrder, TxRecord};
 
 /// A rejection: ABCI codespace and code, and the node's message.
 #[derive(Debug)]
@@ -113,7 +114,7 @@ pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, body: Body) -> Respon
 }
 
 /// Checks and applies one transaction; returns the result `data` (order id for new orders).
-pub(crate) fn apply(l: &mut Ledger, bytes: &[u8], hash: &TxHash) -> Result<String, Reject> {
+pub(crate) fn apply(l: &mut Journal<'_>, bytes: &[u8], hash: &TxHash) -> Result<String, Reject> {
     if l.txs.contains_key(&hash.to_string()) {
         return Err(Reject::new(1, TX_DECODE, "Tx already exists in cache"));
     }
@@ -247,22 +248,19 @@ pub(crate) fn apply(l: &mut Ledger, bytes: &[u8], hash: &TxHash) -> Result<Strin
             // No matching engine: an IOC order cannot fill, so it expires at once and its
             // funds are released, as the chain does for an unfilled IOC at the end of the block.
             if o.time_in_force == TimeInForce::Gte {
-                l.orders.insert(
-                    o.id.to_string(),
-                    RestingOrder {
-                        order_id: o.id.to_string(),
-                        symbol: o.symbol.clone(),
-                        owner: signer_s.clone(),
-                        side: o.side.code() as i64,
-                        price: o.price.units(),
-                        quantity: o.quantity.units(),
-                        time_in_force: o.time_in_force.code() as i64,
-                        locked_asset: asset,
-                        locked_amount: amount,
-                        tx_hash: hash.to_string(),
-                        height,
-                    },
-                );
+                l.insert_order(RestingOrder {
+                    order_id: o.id.to_string(),
+                    symbol: o.symbol.clone(),
+                    owner: signer_s.clone(),
+                    side: o.side.code() as i64,
+                    price: o.price.units(),
+                    quantity: o.quantity.units(),
+                    time_in_force: o.time_in_force.code() as i64,
+                    locked_asset: asset,
+                    locked_amount: amount,
+                    tx_hash: hash.to_string(),
+                    height,
+                });
             } else {
                 unlock(l, &signer, &asset, amount);
             }
@@ -281,7 +279,7 @@ pub(crate) fn apply(l: &mut Ledger, bytes: &[u8], hash: &TxHash) -> Result<Strin
                     format!("Failed to find order [{id}] of {signer_s} on {}", c.symbol),
                 ));
             }
-            let order = l.orders.remove(&id).expect("checked above");
+            let order = l.remove_order(&id).expect("checked above");
             unlock(l, &signer, &order.locked_asset, order.locked_amount);
             String::new()
         }
@@ -295,23 +293,20 @@ pub(crate) fn apply(l: &mut Ledger, bytes: &[u8], hash: &TxHash) -> Result<Strin
         }
     };
 
-    let acct = l.accounts.get_mut(&signer_s).expect("checked above");
+    let acct = l.account_mut(&signer_s).expect("checked above");
     acct.sequence += 1;
     acct.public_key = Some(hex::encode(verified_key(&tx)));
-    l.height = height;
+    l.set_height(height);
     let tx_json: Value =
         serde_json::from_str(&verified.unsigned.sign_json()).unwrap_or(Value::Null);
-    l.txs.insert(
-        hash.to_string(),
-        TxRecord {
-            hash: hash.to_string(),
-            height,
-            code: 0,
-            log: "Msg 0: ".into(),
-            tx_hex: hex::encode(bytes),
-            tx: tx_json,
-        },
-    );
+    l.insert_tx(TxRecord {
+        hash: hash.to_string(),
+        height,
+        code: 0,
+        log: "Msg 0: ".into(),
+        tx_hex: hex::encode(bytes),
+        tx: tx_json,
+    });
     Ok(data)
 }
 
@@ -338,7 +333,7 @@ fn verified_key(tx: &SignedTx) -> [u8; 33] {
     tx.pub_key().to_compressed()
 }
 
-fn debit(l: &mut Ledger, who: &Address, asset: &str, amount: i64) -> Result<(), Reject> {
+fn debit(l: &mut Journal<'_>, who: &Address, asset: &str, amount: i64) -> Result<(), Reject> {
     let insufficient = || {
         Reject::new(
             1,
@@ -349,10 +344,7 @@ fn debit(l: &mut Ledger, who: &Address, asset: &str, amount: i64) -> Result<(), 
             ),
         )
     };
-    let acct = l
-        .accounts
-        .get_mut(&who.to_string())
-        .ok_or_else(insufficient)?;
+    let acct = l.account_mut(&who.to_string()).ok_or_else(insufficient)?;
     let h = acct.balances.get_mut(asset).ok_or_else(insufficient)?;
     if h.free < amount {
         return Err(insufficient());
@@ -361,7 +353,7 @@ fn debit(l: &mut Ledger, who: &Address, asset: &str, amount: i64) -> Result<(), 
     Ok(())
 }
 
-fn lock(l: &mut Ledger, who: &Address, asset: &str, amount: i64) -> Result<(), Reject> {
+fn lock(l: &mut Journal<'_>, who: &Address, asset: &str, amount: i64) -> Result<(), Reject> {
     debit(l, who, asset, amount).map_err(|_| {
         Reject::new(
             1,
@@ -372,15 +364,14 @@ fn lock(l: &mut Ledger, who: &Address, asset: &str, amount: i64) -> Result<(), R
             ),
         )
     })?;
-    let acct = l.accounts.get_mut(&who.to_string()).expect("debited above");
+    let acct = l.account_mut(&who.to_string()).expect("debited above");
     acct.balances.get_mut(asset).expect("debited above").locked += amount;
     Ok(())
 }
 
-fn unlock(l: &mut Ledger, who: &Address, asset: &str, amount: i64) {
+fn unlock(l: &mut Journal<'_>, who: &Address, asset: &str, amount: i64) {
     if let Some(h) = l
-        .accounts
-        .get_mut(&who.to_string())
+        .account_mut(&who.to_string())
         .and_then(|a| a.balances.get_mut(asset))
     {
         h.locked -= amount;
@@ -389,15 +380,14 @@ fn unlock(l: &mut Ledger, who: &Address, asset: &str, amount: i64) {
 }
 
 fn move_balance(
-    l: &mut Ledger,
+    l: &mut Journal<'_>,
     who: &Address,
     asset: &str,
     amount: i64,
     freeze: bool,
 ) -> Result<(), Reject> {
     let h = l
-        .accounts
-        .get_mut(&who.to_string())
+        .account_mut(&who.to_string())
         .and_then(|a| a.balances.get_mut(asset))
         .ok_or_else(|| Reject::new(1, INSUFFICIENT_COINS, format!("no {asset} balance")))?;
     let (from, to) = if freeze {

@@ -8,6 +8,7 @@
 mod api;
 mod broadcast;
 pub mod faults;
+pub mod journal;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use dexlink::time::Timestamp;
 use thiserror::Error;
 use tokio::net::TcpListener;
 
+use journal::Journal;
 use state::{Ledger, MarketState};
 
 /// Why the devnet could not start.
@@ -109,22 +111,27 @@ impl Devnet {
         self.ledger.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Applies `f` to a copy of the ledger and commits it (persisting it first when a state file
-    /// is configured) only if `f` succeeds: a failed request changes nothing.
+    /// Applies `f` to the ledger through a [`Journal`] and commits the result (persisting it
+    /// first when a state file is configured) only if `f` succeeds: a failed request, a failed
+    /// save or a panic changes nothing. The cost is that of the entries `f` touches, not of the
+    /// whole ledger (except the save itself, which writes the whole ledger).
     pub fn mutate<T, E: From<String>>(
         &self,
-        f: impl FnOnce(&mut Ledger) -> Result<T, E>,
+        f: impl FnOnce(&mut Journal<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut guard = self.ledger();
-        let mut next = guard.clone();
-        let out = f(&mut next)?;
-        if next != *guard {
-            if let Some(p) = &self.state_path {
-                next.save(p)
-                    .map_err(|e| E::from(format!("cannot save devnet state: {e}")))?;
-            }
-            *guard = next;
+        // Dropping the journal without `commit` (the `?`s below, or a panic) rolls it back
+        // before the lock is released, so no reader ever sees a half-applied request.
+        let mut journal = Journal::new(&mut guard);
+        let out = f(&mut journal)?;
+        if journal.changed()
+            && let Some(p) = &self.state_path
+        {
+            journal
+                .save(p)
+                .map_err(|e| E::from(format!("cannot save devnet state: {e}")))?;
         }
+        journal.commit();
         Ok(out)
     }
 

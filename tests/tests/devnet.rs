@@ -395,16 +395,21 @@ fn market_rules_refuse_and_concurrent_sends_never_double_spend() {
     );
 
     // Three sends of 1 BNB started at once from the same account: each is either accepted or
-    // fails cleanly, and the ledger moves exactly what was accepted.
+    // fails cleanly, and the ledger moves exactly what was accepted. Each has its own memo: two
+    // identical sends signed for the same sequence are the same bytes, and the client rightly
+    // reports the second as that already-committed transaction, so they would count twice.
     let results: Vec<i32> = std::thread::scope(|s| {
+        let (h, d) = (&h, &d);
         let handles: Vec<_> = (0..3)
-            .map(|_| {
-                s.spawn(|| {
+            .map(|i| {
+                s.spawn(move || {
+                    let memo = format!("send {i}");
                     online(
-                        &h,
-                        &d,
+                        h,
+                        d,
                         &[
                             "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB",
+                            "--memo", &memo,
                         ],
                     )
                     .code
