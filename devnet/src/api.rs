@@ -239,51 +239,38 @@ fn parse_body(body: &str) -> Result<serde_json::Map<String, Value>, ApiError> {
     }
 }
 
+/// The request body as a JSON object; otherwise the error the handler answers with.
+fn json_body(body: Body) -> Result<serde_json::Map<String, Value>, ApiError> {
+    parse_body(&body_text(body)?)
+}
+
 fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a str, ApiError> {
     m.get(k)
         .and_then(Value::as_str)
         .ok_or_else(|| bad_request(format!("missing string field {k:?}")))
 }
 
-async fn faucet(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
-    let body = match body_text(body) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
-    let m = match parse_body(&body) {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    let (addr, asset, amount) = match (
-        str_field(&m, "address"),
-        str_field(&m, "asset"),
-        str_field(&m, "amount"),
-    ) {
-        (Ok(a), Ok(s), Ok(n)) => (a, s, n),
-        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r.into_response(),
-    };
-    let a = match dev.parse_address(addr) {
-        Ok(a) => a,
-        Err(r) => return r.into_response(),
-    };
+async fn faucet(State(dev): State<Arc<Devnet>>, body: Body) -> Result<Response, ApiError> {
+    let m = json_body(body)?;
+    let addr = str_field(&m, "address")?;
+    let asset = str_field(&m, "asset")?;
+    let amount = str_field(&m, "amount")?;
+    let a = dev.parse_address(addr)?;
     if asset.is_empty()
         || asset.len() > 20
         || !asset
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
     {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!("invalid asset symbol {asset:?}"),
-        );
+        return Err(bad_request(format!("invalid asset symbol {asset:?}")));
     }
     let units = match crate::parse_fixed8(amount) {
         Ok(u) if u > 0 => u,
-        Ok(_) => return error(StatusCode::BAD_REQUEST, "amount must be greater than zero"),
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        Ok(_) => return Err(bad_request("amount must be greater than zero")),
+        Err(e) => return Err(bad_request(e)),
     };
     let result = dev.mutate(|l| l.credit(&a.to_string(), asset, units));
-    match result {
+    Ok(match result {
         Ok(()) => {
             let l = dev.ledger();
             let acct = &l.accounts[&a.to_string()];
@@ -296,7 +283,7 @@ async fn faucet(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
             }))
         }
         Err(e) => error(StatusCode::BAD_REQUEST, e),
-    }
+    })
 }
 
 impl Devnet {
@@ -321,19 +308,9 @@ impl Devnet {
     }
 }
 
-async fn link_challenge(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
-    let body = match body_text(body) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
-    let m = match parse_body(&body) {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    let addr = match str_field(&m, "address").and_then(|a| dev.parse_address(a)) {
-        Ok(a) => a,
-        Err(r) => return r.into_response(),
-    };
+async fn link_challenge(State(dev): State<Arc<Devnet>>, body: Body) -> Result<Response, ApiError> {
+    let m = json_body(body)?;
+    let addr = dev.parse_address(str_field(&m, "address")?)?;
     let exp = dev.expectations();
     let now = dev.now();
     let msg = LinkMessage {
@@ -360,9 +337,9 @@ async fn link_challenge(State(dev): State<Arc<Devnet>>, body: Body) -> Response 
         Ok::<(), String>(())
     });
     if let Err(e) = stored {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, e);
+        return Ok(error(StatusCode::INTERNAL_SERVER_ERROR, e));
     }
-    ok(json!({
+    Ok(ok(json!({
         "domain": msg.domain,
         "uri": msg.uri,
         "chain_id": msg.chain_id.to_string(),
@@ -372,24 +349,14 @@ async fn link_challenge(State(dev): State<Arc<Devnet>>, body: Body) -> Response 
         "expiration_time": msg.expiration_time.to_string(),
         "statement": msg.statement,
         "message": msg.to_text(),
-    }))
+    })))
 }
 
-async fn link_submit(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
-    let body = match body_text(body) {
-        Ok(b) => b,
-        Err(r) => return r.into_response(),
-    };
-    let m = match parse_body(&body) {
-        Ok(m) => m,
-        Err(r) => return r.into_response(),
-    };
-    let message = match str_field(&m, "message") {
-        Ok(s) => s.to_string(),
-        Err(r) => return r.into_response(),
-    };
+async fn link_submit(State(dev): State<Arc<Devnet>>, body: Body) -> Result<Response, ApiError> {
+    let m = json_body(body)?;
+    let message = str_field(&m, "message")?.to_string();
     let Some(proof) = m.get("signature").cloned() else {
-        return error(StatusCode::BAD_REQUEST, "missing field \"signature\"");
+        return Err(bad_request("missing field \"signature\""));
     };
     let exp = dev.expectations();
     let now = dev.now();
@@ -412,7 +379,7 @@ async fn link_submit(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
         }
         Ok::<_, String>(verified)
     });
-    match result {
+    Ok(match result {
         Ok(Ok(msg)) => {
             let addr = msg.address.to_string();
             let l = dev.ledger();
@@ -424,7 +391,7 @@ async fn link_submit(State(dev): State<Arc<Devnet>>, body: Body) -> Response {
         }
         Ok(Err(e)) => error(StatusCode::UNAUTHORIZED, format!("{}: {e}", e.code())),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
-    }
+    })
 }
 
 async fn link_status(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Response {

@@ -14,44 +14,30 @@ fn new_order(c: &mut Criterion) {
     let sender = key.address(&Hrp::mainnet());
     let chain = ChainId::new("Binance-Chain-Tigris").unwrap();
     let price = Fixed8::parse("1.3635").unwrap();
+    // V10's order at `sequence`, unsigned (what every build benchmark below builds).
+    let v10_tx = |sequence: u64| {
+        let msg = NewOrder::new(
+            sender.clone(),
+            sequence,
+            "NNB-338_BNB",
+            Side::Buy,
+            price,
+            Fixed8::ONE,
+            TimeInForce::Gte,
+        )
+        .unwrap();
+        UnsignedTx::new(chain.clone(), 12, sequence, Msg::NewOrder(msg)).unwrap()
+    };
     let mut group = c.benchmark_group("tx");
     group.throughput(Throughput::Elements(1));
     let mut sequence = 35u64;
     group.bench_function("new_order_build_sign_encode", |b| {
         b.iter(|| {
             sequence += 1;
-            let msg = NewOrder::new(
-                sender.clone(),
-                sequence,
-                "NNB-338_BNB",
-                Side::Buy,
-                price,
-                Fixed8::ONE,
-                TimeInForce::Gte,
-            )
-            .unwrap();
-            let tx = UnsignedTx::new(chain.clone(), 12, sequence, Msg::NewOrder(msg)).unwrap();
-            black_box(tx.sign(&key).unwrap().to_bytes())
+            black_box(v10_tx(sequence).sign(&key).unwrap().to_bytes())
         })
     });
-    let tx = UnsignedTx::new(
-        chain.clone(),
-        12,
-        35,
-        Msg::NewOrder(
-            NewOrder::new(
-                sender.clone(),
-                35,
-                "NNB-338_BNB",
-                Side::Buy,
-                price,
-                Fixed8::ONE,
-                TimeInForce::Gte,
-            )
-            .unwrap(),
-        ),
-    )
-    .unwrap();
+    let tx = v10_tx(35);
     let sb = tx.sign_bytes();
     group.bench_function("sign_only", |b| {
         b.iter(|| black_box(key.sign(black_box(&sb))))
@@ -65,21 +51,7 @@ fn new_order(c: &mut Criterion) {
     group.bench_function("public_key", |b| b.iter(|| black_box(key.public_key())));
     let pk = key.public_key();
     group.bench_function("pubkey_hash160", |b| b.iter(|| black_box(pk.hash160())));
-    group.bench_function("build_only", |b| {
-        b.iter(|| {
-            let msg = NewOrder::new(
-                sender.clone(),
-                35,
-                "NNB-338_BNB",
-                Side::Buy,
-                price,
-                Fixed8::ONE,
-                TimeInForce::Gte,
-            )
-            .unwrap();
-            black_box(UnsignedTx::new(chain.clone(), 12, 35, Msg::NewOrder(msg)).unwrap())
-        })
-    });
+    group.bench_function("build_only", |b| b.iter(|| black_box(v10_tx(35))));
     group.bench_function("tx_sign", |b| b.iter(|| black_box(tx.sign(&key).unwrap())));
     group.finish();
 }

@@ -83,29 +83,14 @@ impl Fixed8 {
             }
             return Err(not_decimal());
         }
-        let (int, frac) = match text.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (text, None),
-        };
-        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
-            return Err(not_decimal());
-        }
-        let frac = frac.unwrap_or("");
-        if frac.len() > 8 {
-            return Err(AmountError::TooManyDecimals(text.into()));
-        }
         let overflow = || AmountError::Overflow(text.into());
-        let mut units: i64 = 0;
-        for b in int.bytes().chain(frac.bytes()) {
-            units = units
-                .checked_mul(10)
-                .and_then(|u| u.checked_add(i64::from(b - b'0')))
-                .ok_or_else(overflow)?;
-        }
-        for _ in frac.len()..8 {
-            units = units.checked_mul(10).ok_or_else(overflow)?;
-        }
+        let units = parse_units8(text).map_err(|e| match e {
+            DecimalError::Syntax => not_decimal(),
+            DecimalError::Precision => AmountError::TooManyDecimals(text.into()),
+            DecimalError::Overflow => overflow(),
+        })?;
+        // The chain stores amounts as int64: the upper half of the u64 range is refused too.
+        let units = i64::try_from(units).map_err(|_| overflow())?;
         Ok(Self(units))
     }
 
@@ -134,6 +119,47 @@ impl Fixed8 {
     pub fn to_fixed8_string(self) -> String {
         format!("{}.{:08}", self.0 / Self::SCALE, self.0 % Self::SCALE)
     }
+}
+
+/// Why [`parse_units8`] refused a decimal; each caller names it in its own error type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DecimalError {
+    /// Not ASCII digits with an optional `.` and more digits (both sides non-empty).
+    Syntax,
+    /// More than 8 digits after the point.
+    Precision,
+    /// Above `u64::MAX` units.
+    Overflow,
+}
+
+/// The count of 10^-8 units in a plain decimal, exactly: ASCII digits, optionally `.` and 1–8
+/// more digits. Signs, exponents, separators, whitespace and a bare `.5` or `5.` are refused.
+/// Shared by [`Fixed8`] (which also caps at `i64::MAX`) and BEP-333's `RecoverAmount` (u64),
+/// whose decimal rules are the same.
+pub(crate) fn parse_units8(text: &str) -> Result<u64, DecimalError> {
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
+        return Err(DecimalError::Syntax);
+    }
+    let frac = frac.unwrap_or("");
+    if frac.len() > 8 {
+        return Err(DecimalError::Precision);
+    }
+    let mut units: u64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        units = units
+            .checked_mul(10)
+            .and_then(|u| u.checked_add(u64::from(b - b'0')))
+            .ok_or(DecimalError::Overflow)?;
+    }
+    for _ in frac.len()..8 {
+        units = units.checked_mul(10).ok_or(DecimalError::Overflow)?;
+    }
+    Ok(units)
 }
 
 impl fmt::Display for Fixed8 {

@@ -375,13 +375,126 @@ fn tweak_add(il: &[u8], parent: &SecretKey) -> Option<SecretKey> {
     child.map(SecretKey::from)
 }
 
-/// A BIP-32 extended private key.
-pub struct ExtendedPrivateKey {
-    secret: SecretKey,
+fn private_from_secret(secret: &SecretKey) -> PrivateKey {
+    let nz = Zeroizing::new(secret.to_nonzero_scalar());
+    PrivateKey::from_signing_key(k256::ecdsa::SigningKey::from(*nz))
+}
+
+/// What both kinds of extended key carry besides the key itself: the chain code and the key's
+/// place in the tree. No `Debug`: the chain code is a secret.
+struct Node {
     chain_code: ChainCode,
     depth: u8,
     parent_fingerprint: [u8; 4],
     child_number: ChildNumber,
+}
+
+impl Node {
+    /// The master node, from the right half of the seed's HMAC.
+    fn master(chain_code: &[u8]) -> Self {
+        Self {
+            chain_code: ChainCode::from_slice(chain_code),
+            depth: 0,
+            parent_fingerprint: [0; 4],
+            child_number: ChildNumber(0),
+        }
+    }
+
+    /// The depth of a child; none below 255 (the serialisation has one byte for it).
+    fn child_depth(&self) -> Result<u8, HdError> {
+        self.depth.checked_add(1).ok_or(HdError::TooDeep(256))
+    }
+
+    /// The node of `child` at `depth` (from [`Node::child_depth`]), whose CKD HMAC gave `i`
+    /// (its right half is the chain code).
+    fn child(depth: u8, i: &[u8; 64], parent_fingerprint: [u8; 4], child: ChildNumber) -> Self {
+        Self {
+            chain_code: ChainCode::from_slice(&i[32..]),
+            depth,
+            parent_fingerprint,
+            child_number: child,
+        }
+    }
+
+    /// Refuses a path that would end below depth 255.
+    fn check_path_depth(&self, path: &DerivationPath) -> Result<(), HdError> {
+        let depth = usize::from(self.depth) + path.len();
+        if depth > 255 {
+            return Err(HdError::TooDeep(depth));
+        }
+        Ok(())
+    }
+
+    /// CKD's HMAC for a non-hardened child: `HMAC-SHA512(c, serP(K) ‖ ser32(i))`.
+    fn normal_child_hmac(&self, public: &PublicKey, child: ChildNumber) -> Zeroizing<[u8; 64]> {
+        hmac512(
+            &self.chain_code.0,
+            &[&public.to_compressed(), &child.raw().to_be_bytes()],
+        )
+    }
+
+    /// An explicit second copy (the chain code is treated as a secret).
+    fn clone_secret(&self) -> Self {
+        Self {
+            chain_code: ChainCode(self.chain_code.0),
+            depth: self.depth,
+            parent_fingerprint: self.parent_fingerprint,
+            child_number: self.child_number,
+        }
+    }
+
+    /// Base58check of the 78-byte serialisation with `version` and the 33-byte `key`, built in
+    /// wiped buffers.
+    fn encode(&self, version: [u8; 4], key: &[u8; 33]) -> Zeroizing<String> {
+        let mut data = Zeroizing::new([0u8; 82]);
+        data[..4].copy_from_slice(&version);
+        data[4] = self.depth;
+        data[5..9].copy_from_slice(&self.parent_fingerprint);
+        data[9..13].copy_from_slice(&self.child_number.raw().to_be_bytes());
+        data[13..45].copy_from_slice(&self.chain_code.0);
+        data[45..78].copy_from_slice(key);
+        let check = sha256(&sha256(&data[..78]));
+        data[78..].copy_from_slice(&check[..4]);
+        let mut out = Zeroizing::new([0u8; 128]);
+        let n = bs58::encode(&data[..])
+            .onto(&mut out[..])
+            .expect("82 bytes encode to at most 112 characters");
+        let mut s = Zeroizing::new(String::with_capacity(n));
+        s.push_str(std::str::from_utf8(&out[..n]).expect("base58 is ASCII"));
+        s
+    }
+}
+
+/// The getters of a node's place in the tree, the same for both kinds of extended key (each has
+/// a `node: Node` field and a `public_key()` method).
+macro_rules! node_getters {
+    () => {
+        /// Levels below the master (0 for the master).
+        pub fn depth(&self) -> u8 {
+            self.node.depth
+        }
+
+        /// The child number this key was derived with (0 for the master).
+        pub fn child_number(&self) -> ChildNumber {
+            self.node.child_number
+        }
+
+        /// The first 4 bytes of the parent's key identifier (zero for the master).
+        pub fn parent_fingerprint(&self) -> [u8; 4] {
+            self.node.parent_fingerprint
+        }
+
+        /// The first 4 bytes of this key's identifier (HASH160 of its public key).
+        pub fn fingerprint(&self) -> [u8; 4] {
+            fingerprint_of(&self.public_key())
+        }
+    };
+}
+
+/// A BIP-32 extended private key.
+pub struct ExtendedPrivateKey {
+    secret: SecretKey,
+    node: Node,
     /// Computed on first use (an EC multiplication), then kept.
     public: OnceLock<PublicKey>,
 }
@@ -396,10 +509,7 @@ impl ExtendedPrivateKey {
         let secret = SecretKey::from_slice(&i[..32]).map_err(|_| HdError::InvalidMasterKey)?;
         Ok(Self {
             secret,
-            chain_code: ChainCode::from_slice(&i[32..]),
-            depth: 0,
-            parent_fingerprint: [0; 4],
-            child_number: ChildNumber(0),
+            node: Node::master(&i[32..]),
             public: OnceLock::new(),
         })
     }
@@ -423,10 +533,7 @@ impl ExtendedPrivateKey {
     /// fingerprint is computed; intermediate levels skip that EC multiplication when the
     /// derivation itself does not need their public key.
     pub fn derive_path(&self, path: &DerivationPath) -> Result<Self, HdError> {
-        let depth = usize::from(self.depth) + path.len();
-        if depth > 255 {
-            return Err(HdError::TooDeep(depth));
-        }
+        self.node.check_path_depth(path)?;
         let Some((last, init)) = path.children().split_last() else {
             return Ok(self.clone_secret());
         };
@@ -439,16 +546,13 @@ impl ExtendedPrivateKey {
     }
 
     fn derive_child_inner(&self, child: ChildNumber, fingerprint: bool) -> Result<Self, HdError> {
-        let depth = self.depth.checked_add(1).ok_or(HdError::TooDeep(256))?;
-        let index = child.raw().to_be_bytes();
+        let depth = self.node.child_depth()?;
         let i = if child.is_hardened() {
             let k = Zeroizing::new(self.secret.to_bytes());
-            hmac512(&self.chain_code.0, &[&[0u8], &k[..], &index])
+            let index = child.raw().to_be_bytes();
+            hmac512(&self.node.chain_code.0, &[&[0u8], &k[..], &index])
         } else {
-            hmac512(
-                &self.chain_code.0,
-                &[&self.public_key().to_compressed(), &index],
-            )
+            self.node.normal_child_hmac(&self.public_key(), child)
         };
         let secret = tweak_add(&i[..32], &self.secret).ok_or(HdError::InvalidChild(child))?;
         let parent_fingerprint = if fingerprint || !child.is_hardened() {
@@ -459,18 +563,14 @@ impl ExtendedPrivateKey {
         };
         Ok(Self {
             secret,
-            chain_code: ChainCode::from_slice(&i[32..]),
-            depth,
-            parent_fingerprint,
-            child_number: child,
+            node: Node::child(depth, &i, parent_fingerprint, child),
             public: OnceLock::new(),
         })
     }
 
     /// The private key.
     pub fn private_key(&self) -> PrivateKey {
-        let nz = Zeroizing::new(self.secret.to_nonzero_scalar());
-        PrivateKey::from_signing_key(k256::ecdsa::SigningKey::from(*nz))
+        private_from_secret(&self.secret)
     }
 
     /// The public key (computed once, then cached).
@@ -487,46 +587,18 @@ impl ExtendedPrivateKey {
     pub fn to_extended_public_key(&self) -> ExtendedPublicKey {
         ExtendedPublicKey {
             public: self.public_key(),
-            chain_code: ChainCode(self.chain_code.0),
-            depth: self.depth,
-            parent_fingerprint: self.parent_fingerprint,
-            child_number: self.child_number,
+            node: self.node.clone_secret(),
         }
     }
 
-    /// Levels below the master (0 for the master).
-    pub fn depth(&self) -> u8 {
-        self.depth
-    }
-
-    /// The child number this key was derived with (0 for the master).
-    pub fn child_number(&self) -> ChildNumber {
-        self.child_number
-    }
-
-    /// The first 4 bytes of the parent's key identifier (zero for the master).
-    pub fn parent_fingerprint(&self) -> [u8; 4] {
-        self.parent_fingerprint
-    }
-
-    /// The first 4 bytes of this key's identifier (HASH160 of its public key).
-    pub fn fingerprint(&self) -> [u8; 4] {
-        fingerprint_of(&self.public_key())
-    }
+    node_getters!();
 
     /// The base58check `xprv…` form, in memory that is wiped when dropped.
     pub fn to_xprv(&self) -> Zeroizing<String> {
         let mut key = Zeroizing::new([0u8; 33]);
         let k = Zeroizing::new(self.secret.to_bytes());
         key[1..].copy_from_slice(&k[..]);
-        encode(
-            XPRV_VERSION,
-            self.depth,
-            self.parent_fingerprint,
-            self.child_number,
-            &self.chain_code,
-            &key,
-        )
+        self.node.encode(XPRV_VERSION, &key)
     }
 
     /// Parses an `xprv…` string.
@@ -541,10 +613,7 @@ impl ExtendedPrivateKey {
     pub fn clone_secret(&self) -> Self {
         Self {
             secret: self.secret.clone(),
-            chain_code: ChainCode(self.chain_code.0),
-            depth: self.depth,
-            parent_fingerprint: self.parent_fingerprint,
-            child_number: self.child_number,
+            node: self.node.clone_secret(),
             public: self.public.clone(),
         }
     }
@@ -553,8 +622,8 @@ impl ExtendedPrivateKey {
 impl fmt::Debug for ExtendedPrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ExtendedPrivateKey")
-            .field("depth", &self.depth)
-            .field("child_number", &self.child_number.to_string())
+            .field("depth", &self.node.depth)
+            .field("child_number", &self.node.child_number.to_string())
             .finish_non_exhaustive()
     }
 }
@@ -562,10 +631,7 @@ impl fmt::Debug for ExtendedPrivateKey {
 /// A BIP-32 extended public key (watch-only derivation of non-hardened children).
 pub struct ExtendedPublicKey {
     public: PublicKey,
-    chain_code: ChainCode,
-    depth: u8,
-    parent_fingerprint: [u8; 4],
-    child_number: ChildNumber,
+    node: Node,
 }
 
 impl ExtendedPublicKey {
@@ -574,11 +640,8 @@ impl ExtendedPublicKey {
         if child.is_hardened() {
             return Err(HdError::HardenedFromPublic(child));
         }
-        let depth = self.depth.checked_add(1).ok_or(HdError::TooDeep(256))?;
-        let i = hmac512(
-            &self.chain_code.0,
-            &[&self.public.to_compressed(), &child.raw().to_be_bytes()],
-        );
+        let depth = self.node.child_depth()?;
+        let i = self.node.normal_child_hmac(&self.public, child);
         let mut repr = k256::FieldBytes::default();
         repr.copy_from_slice(&i[..32]);
         let tweak: Option<Scalar> = Scalar::from_repr(repr).into();
@@ -589,19 +652,13 @@ impl ExtendedPublicKey {
             .map_err(|_| HdError::InvalidChild(child))?;
         Ok(Self {
             public: PublicKey::from_verifying_key(vk),
-            chain_code: ChainCode::from_slice(&i[32..]),
-            depth,
-            parent_fingerprint: fingerprint_of(&self.public),
-            child_number: child,
+            node: Node::child(depth, &i, fingerprint_of(&self.public), child),
         })
     }
 
     /// The key at `path` relative to this one; every level must be non-hardened.
     pub fn derive_path(&self, path: &DerivationPath) -> Result<Self, HdError> {
-        let depth = usize::from(self.depth) + path.len();
-        if depth > 255 {
-            return Err(HdError::TooDeep(depth));
-        }
+        self.node.check_path_depth(path)?;
         if let Some(&h) = path.children().iter().find(|c| c.is_hardened()) {
             return Err(HdError::HardenedFromPublic(h));
         }
@@ -622,37 +679,12 @@ impl ExtendedPublicKey {
         self.public.address(hrp)
     }
 
-    /// Levels below the master.
-    pub fn depth(&self) -> u8 {
-        self.depth
-    }
-
-    /// The child number this key was derived with.
-    pub fn child_number(&self) -> ChildNumber {
-        self.child_number
-    }
-
-    /// The first 4 bytes of the parent's key identifier.
-    pub fn parent_fingerprint(&self) -> [u8; 4] {
-        self.parent_fingerprint
-    }
-
-    /// The first 4 bytes of this key's identifier.
-    pub fn fingerprint(&self) -> [u8; 4] {
-        fingerprint_of(&self.public)
-    }
+    node_getters!();
 
     /// The base58check `xpub…` form (wiped when dropped: it carries the chain code).
     pub fn to_xpub(&self) -> Zeroizing<String> {
         let key = Zeroizing::new(self.public.to_compressed());
-        encode(
-            XPUB_VERSION,
-            self.depth,
-            self.parent_fingerprint,
-            self.child_number,
-            &self.chain_code,
-            &key,
-        )
+        self.node.encode(XPUB_VERSION, &key)
     }
 
     /// Parses an `xpub…` string.
@@ -667,10 +699,7 @@ impl ExtendedPublicKey {
     pub fn clone_secret(&self) -> Self {
         Self {
             public: self.public,
-            chain_code: ChainCode(self.chain_code.0),
-            depth: self.depth,
-            parent_fingerprint: self.parent_fingerprint,
-            child_number: self.child_number,
+            node: self.node.clone_secret(),
         }
     }
 }
@@ -678,8 +707,8 @@ impl ExtendedPublicKey {
 impl fmt::Debug for ExtendedPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ExtendedPublicKey")
-            .field("depth", &self.depth)
-            .field("child_number", &self.child_number.to_string())
+            .field("depth", &self.node.depth)
+            .field("child_number", &self.node.child_number.to_string())
             .field("public_key", &self.public)
             .finish_non_exhaustive()
     }
@@ -748,55 +777,24 @@ impl ExtendedKey {
         if depth == 0 && child_number.raw() != 0 {
             return Err(HdError::ZeroDepthChildNumber);
         }
-        let chain_code = ChainCode::from_slice(chain);
+        let node = Node {
+            chain_code: ChainCode::from_slice(chain),
+            depth,
+            parent_fingerprint,
+            child_number,
+        };
         if private {
             let secret = SecretKey::from_slice(&key[1..]).map_err(|_| HdError::PrivateKeyRange)?;
             Ok(Self::Private(ExtendedPrivateKey {
                 secret,
-                chain_code,
-                depth,
-                parent_fingerprint,
-                child_number,
+                node,
                 public: OnceLock::new(),
             }))
         } else {
             let public = PublicKey::from_sec1(key).map_err(|_| HdError::PublicKeyInvalid)?;
-            Ok(Self::Public(ExtendedPublicKey {
-                public,
-                chain_code,
-                depth,
-                parent_fingerprint,
-                child_number,
-            }))
+            Ok(Self::Public(ExtendedPublicKey { public, node }))
         }
     }
-}
-
-/// Base58check of the 78-byte serialisation, built in wiped buffers.
-fn encode(
-    version: [u8; 4],
-    depth: u8,
-    parent_fingerprint: [u8; 4],
-    child: ChildNumber,
-    chain_code: &ChainCode,
-    key: &[u8; 33],
-) -> Zeroizing<String> {
-    let mut data = Zeroizing::new([0u8; 82]);
-    data[..4].copy_from_slice(&version);
-    data[4] = depth;
-    data[5..9].copy_from_slice(&parent_fingerprint);
-    data[9..13].copy_from_slice(&child.raw().to_be_bytes());
-    data[13..45].copy_from_slice(&chain_code.0);
-    data[45..78].copy_from_slice(key);
-    let check = sha256(&sha256(&data[..78]));
-    data[78..].copy_from_slice(&check[..4]);
-    let mut out = Zeroizing::new([0u8; 128]);
-    let n = bs58::encode(&data[..])
-        .onto(&mut out[..])
-        .expect("82 bytes encode to at most 112 characters");
-    let mut s = Zeroizing::new(String::with_capacity(n));
-    s.push_str(std::str::from_utf8(&out[..n]).expect("base58 is ASCII"));
-    s
 }
 
 /// The Binance Chain account-level key `m/44'/714'/{account}'/0`, kept so that deriving many
@@ -844,18 +842,12 @@ impl AccountKey {
     /// The private key of address `index`.
     pub fn private_key(&self, index: u32) -> Result<PrivateKey, HdError> {
         let child = ChildNumber::normal(index)?;
-        let i = hmac512(
-            &self.key.chain_code.0,
-            &[
-                &self.key.public_key().to_compressed(),
-                &child.raw().to_be_bytes(),
-            ],
-        );
+        let i = self
+            .key
+            .node
+            .normal_child_hmac(&self.key.public_key(), child);
         let secret = tweak_add(&i[..32], &self.key.secret).ok_or(HdError::InvalidChild(child))?;
-        let nz = Zeroizing::new(secret.to_nonzero_scalar());
-        Ok(PrivateKey::from_signing_key(k256::ecdsa::SigningKey::from(
-            *nz,
-        )))
+        Ok(private_from_secret(&secret))
     }
 
     /// The address of index `index` under `hrp`.
@@ -947,7 +939,7 @@ mod tests {
     fn debug_is_redacted() {
         let m = vector1_master();
         let xprv = m.to_xprv();
-        let chain_hex = hex::encode(m.chain_code.0);
+        let chain_hex = hex::encode(m.node.chain_code.0);
         let secret_hex = hex::encode(m.secret.to_bytes());
         let xpub = m.to_extended_public_key();
         let acct = AccountKey::from_master(&m, 0).unwrap();

@@ -41,6 +41,13 @@ pub enum KeyError {
     PublicKeyHex,
 }
 
+/// `text` without one leading `0x` or `0X`: hex keys and signatures are accepted either way.
+pub(crate) fn without_0x(text: &str) -> &str {
+    text.strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text)
+}
+
 /// A secp256k1 private key.
 pub struct PrivateKey {
     inner: SigningKey,
@@ -60,11 +67,7 @@ impl PrivateKey {
 
     /// Parses 64 hex characters, with or without a `0x` prefix. Surrounding whitespace is ignored.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
-        let t = text.trim();
-        let t = t
-            .strip_prefix("0x")
-            .or_else(|| t.strip_prefix("0X"))
-            .unwrap_or(t);
+        let t = without_0x(text.trim());
         if t.len() != 64 {
             if t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(KeyError::PrivateKeyLength(t.len() / 2));
@@ -177,11 +180,7 @@ impl PublicKey {
 
     /// Parses hex SEC1 bytes, with or without a `0x` prefix.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
-        let t = text.trim();
-        let t = t
-            .strip_prefix("0x")
-            .or_else(|| t.strip_prefix("0X"))
-            .unwrap_or(t);
+        let t = without_0x(text.trim());
         let bytes = hex::decode(t).map_err(|_| KeyError::PublicKeyHex)?;
         Self::from_sec1(&bytes)
     }

@@ -11,6 +11,7 @@ use sha3::{Digest, Keccak256};
 use thiserror::Error;
 
 use crate::address::{Address, ChainId, Hrp, MAINNET_CHAIN_ID, TESTNET_CHAIN_ID};
+use crate::amount::{DecimalError, parse_units8};
 use crate::hash::sha256;
 use crate::keys::{KeyError, PrivateKey, PublicKey};
 use crate::signature::{Signature, SignatureError};
@@ -118,36 +119,13 @@ impl RecoverAmount {
 
     /// Parses a decimal such as `0.00001` or `1250.5` (at most 8 decimals), exactly.
     pub fn parse_decimal(s: &str) -> Result<Self, RecoverError> {
-        let syntax = || RecoverError::AmountSyntax(s.into());
-        let (int, frac) = match s.split_once('.') {
-            Some((i, f)) => (i, f),
-            None => (s, ""),
-        };
-        if int.is_empty() && frac.is_empty()
-            || !int.bytes().all(|b| b.is_ascii_digit())
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-            || (s.contains('.') && (int.is_empty() || frac.is_empty()))
-        {
-            return Err(syntax());
-        }
-        if frac.len() > 8 {
-            return Err(RecoverError::AmountPrecision(s.into()));
-        }
-        let overflow = || RecoverError::AmountOverflow(s.into());
-        let mut units: u64 = 0;
-        for b in int.bytes() {
-            units = units
-                .checked_mul(10)
-                .and_then(|u| u.checked_add(u64::from(b - b'0')))
-                .ok_or_else(overflow)?;
-        }
-        for i in 0..8 {
-            let d = frac.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
-            units = units
-                .checked_mul(10)
-                .and_then(|u| u.checked_add(d))
-                .ok_or_else(overflow)?;
-        }
+        // Fixed8's decimal rules (token-recover.md: "Fixed8 integer, > 0, fits u64"), over the
+        // whole u64 range where Fixed8 stops at i64::MAX.
+        let units = parse_units8(s).map_err(|e| match e {
+            DecimalError::Syntax => RecoverError::AmountSyntax(s.into()),
+            DecimalError::Precision => RecoverError::AmountPrecision(s.into()),
+            DecimalError::Overflow => RecoverError::AmountOverflow(s.into()),
+        })?;
         if units == 0 {
             return Err(RecoverError::AmountZero(s.into()));
         }

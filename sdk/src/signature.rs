@@ -37,11 +37,7 @@ impl Signature {
 
     /// Parses 128 hex characters, optionally `0x`-prefixed.
     pub fn from_hex(text: &str) -> Result<Self, SignatureError> {
-        let t = text.trim();
-        let t = t
-            .strip_prefix("0x")
-            .or_else(|| t.strip_prefix("0X"))
-            .unwrap_or(t);
+        let t = crate::keys::without_0x(text.trim());
         let bytes = hex::decode(t).map_err(|_| SignatureError::Hex)?;
         Self::from_bytes(&bytes)
     }

@@ -176,6 +176,16 @@ async fn start(dex: Dex) -> (Shared, String) {
     (d, url)
 }
 
+/// A scripted DEX whose account endpoint reports `sequences` (none: the account is unknown).
+async fn start_with(script: Vec<Act>, sequences: Vec<i64>) -> (Shared, String) {
+    start(Dex {
+        script,
+        sequences,
+        ..Dex::default()
+    })
+    .await
+}
+
 fn key() -> PrivateKey {
     PrivateKey::from_bytes(&[9; 32]).unwrap()
 }
@@ -210,11 +220,7 @@ fn signed_send(account_number: i64, sequence: i64) -> Vec<u8> {
 
 #[tokio::test]
 async fn timeout_then_found_returns_success_without_reposting() {
-    let (d, url) = start(Dex {
-        script: vec![Act::CommitThenHang],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::CommitThenHang], vec![]).await;
     let tx = signed_send(3, 0);
     let r = client(&url, 200, 3).broadcast(&tx).await.unwrap();
     assert!(r.ok);
@@ -225,11 +231,7 @@ async fn timeout_then_found_returns_success_without_reposting() {
 
 #[tokio::test]
 async fn timeout_then_unknown_reposts_the_identical_bytes() {
-    let (d, url) = start(Dex {
-        script: vec![Act::Hang, Act::Accept],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::Hang, Act::Accept], vec![]).await;
     let tx = signed_send(3, 0);
     let r = client(&url, 200, 3).broadcast(&tx).await.unwrap();
     assert!(r.ok);
@@ -246,10 +248,10 @@ async fn timeout_then_unknown_reposts_the_identical_bytes() {
 
 #[tokio::test]
 async fn a_503_is_looked_up_then_resent() {
-    let (d, url) = start(Dex {
-        script: vec![Act::Unavailable, Act::Unavailable, Act::Accept],
-        ..Dex::default()
-    })
+    let (d, url) = start_with(
+        vec![Act::Unavailable, Act::Unavailable, Act::Accept],
+        vec![],
+    )
     .await;
     let tx = signed_send(3, 0);
     client(&url, 500, 3).broadcast(&tx).await.unwrap();
@@ -263,11 +265,7 @@ async fn a_503_is_looked_up_then_resent() {
 async fn a_resend_answered_already_in_cache_is_the_same_tx_pending() {
     // Timed out, the lookup does not see it yet, the identical bytes are re-sent and the node
     // says it already has them: that is this transaction, pending, not a rejection.
-    let (d, url) = start(Dex {
-        script: vec![Act::MempoolThenHang],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::MempoolThenHang], vec![]).await;
     let tx = signed_send(3, 0);
     let r = client(&url, 200, 3).broadcast(&tx).await.unwrap();
     assert!(r.ok, "{r:?}");
@@ -282,11 +280,7 @@ async fn a_resend_answered_already_in_cache_is_the_same_tx_pending() {
 
 #[tokio::test]
 async fn an_outcome_that_stays_unclear_is_outcome_unknown() {
-    let (d, url) = start(Dex {
-        script: vec![Act::Hang],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::Hang], vec![]).await;
     let tx = signed_send(3, 0);
     let err = client(&url, 100, 1).broadcast(&tx).await.unwrap_err();
     match err {
@@ -298,12 +292,7 @@ async fn an_outcome_that_stays_unclear_is_outcome_unknown() {
 
 #[tokio::test]
 async fn a_definite_rejection_is_neither_looked_up_nor_resent() {
-    let (d, url) = start(Dex {
-        script: vec![Act::CheckSequence],
-        sequences: vec![4],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::CheckSequence], vec![4]).await;
     *d.account_reads.lock().unwrap() = 1;
     let err = client(&url, 500, 3)
         .broadcast(&signed_send(3, 2))
@@ -326,12 +315,7 @@ async fn a_definite_rejection_is_neither_looked_up_nor_resent() {
 #[tokio::test]
 async fn submit_resigns_once_with_the_fresh_sequence() {
     // The first account read says 5, the node then expects 7 (another client sent two txs).
-    let (d, url) = start(Dex {
-        script: vec![Act::CheckSequence],
-        sequences: vec![5, 7],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::CheckSequence], vec![5, 7]).await;
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let mut signs = Vec::new();
@@ -357,12 +341,7 @@ async fn submit_resigns_once_with_the_fresh_sequence() {
 #[tokio::test]
 async fn submit_uses_the_nodes_expected_sequence_when_the_account_view_lags() {
     // The account endpoint keeps saying 5; the node expects 7.
-    let (d, url) = start(Dex {
-        script: vec![Act::CheckSequence],
-        sequences: vec![5, 5, 7],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::CheckSequence], vec![5, 5, 7]).await;
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let mut signs = Vec::new();
@@ -410,12 +389,7 @@ async fn submit_does_not_resign_when_the_rejected_tx_is_known() {
 
 #[tokio::test]
 async fn submit_gives_up_after_bounded_resigns() {
-    let (d, url) = start(Dex {
-        script: vec![Act::RefuseSequence],
-        sequences: vec![5, 6, 7, 8, 9],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::RefuseSequence], vec![5, 6, 7, 8, 9]).await;
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let err = submit(&c, &from, signed_send).await.unwrap_err();
@@ -432,11 +406,7 @@ async fn submit_gives_up_after_bounded_resigns() {
 
 #[tokio::test]
 async fn submit_for_an_unknown_account_posts_nothing() {
-    let (d, url) = start(Dex {
-        script: vec![Act::Accept],
-        ..Dex::default()
-    })
-    .await;
+    let (d, url) = start_with(vec![Act::Accept], vec![]).await;
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let err = submit(&c, &from, signed_send).await.unwrap_err();

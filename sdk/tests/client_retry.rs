@@ -26,24 +26,17 @@ fn addr() -> dexlink::Address {
 
 #[tokio::test]
 async fn get_waits_for_retry_after_then_succeeds() {
-    let hits = counter();
-    let h = hits.clone();
-    let app = Router::new().route(
-        "/api/v1/node-info",
-        get(move || {
-            let h = h.clone();
-            async move {
-                if h.fetch_add(1, Ordering::SeqCst) == 0 {
-                    let mut headers = HeaderMap::new();
-                    headers.insert("retry-after", "1".parse().unwrap());
-                    (StatusCode::SERVICE_UNAVAILABLE, headers, "busy").into_response()
-                } else {
-                    axum::Json(node_info("Binance-Chain-Ganges")).into_response()
-                }
-            }
-        }),
-    );
-    let c = client(&serve(app).await, 1000, 3);
+    let (hits, url) = counted_node_info(|n| async move {
+        if n == 0 {
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after", "1".parse().unwrap());
+            (StatusCode::SERVICE_UNAVAILABLE, headers, "busy").into_response()
+        } else {
+            axum::Json(node_info("Binance-Chain-Ganges")).into_response()
+        }
+    })
+    .await;
+    let c = client(&url, 1000, 3);
     let start = Instant::now();
     assert_eq!(c.chain_id().await.unwrap(), "Binance-Chain-Ganges");
     let waited = start.elapsed();
@@ -54,16 +47,9 @@ async fn get_waits_for_retry_after_then_succeeds() {
 
 #[tokio::test]
 async fn get_gives_up_after_max_retries_with_rate_limited() {
-    let hits = counter();
-    let h = hits.clone();
-    let app = Router::new().route(
-        "/api/v1/node-info",
-        get(move || {
-            h.fetch_add(1, Ordering::SeqCst);
-            async { (StatusCode::TOO_MANY_REQUESTS, "slow down") }
-        }),
-    );
-    let c = client(&serve(app).await, 1000, 3);
+    let (hits, url) =
+        counted_node_info(|_| async { (StatusCode::TOO_MANY_REQUESTS, "slow down") }).await;
+    let c = client(&url, 1000, 3);
     let start = Instant::now();
     let err = c.node_info().await.unwrap_err();
     assert!(
@@ -83,22 +69,15 @@ async fn get_gives_up_after_max_retries_with_rate_limited() {
 
 #[tokio::test]
 async fn get_retries_a_500_then_succeeds() {
-    let hits = counter();
-    let h = hits.clone();
-    let app = Router::new().route(
-        "/api/v1/node-info",
-        get(move || {
-            let n = h.fetch_add(1, Ordering::SeqCst);
-            async move {
-                if n < 2 {
-                    (StatusCode::BAD_GATEWAY, "upstream").into_response()
-                } else {
-                    axum::Json(node_info("X")).into_response()
-                }
-            }
-        }),
-    );
-    let c = client(&serve(app).await, 1000, 3);
+    let (hits, url) = counted_node_info(|n| async move {
+        if n < 2 {
+            (StatusCode::BAD_GATEWAY, "upstream").into_response()
+        } else {
+            axum::Json(node_info("X")).into_response()
+        }
+    })
+    .await;
+    let c = client(&url, 1000, 3);
     assert_eq!(c.chain_id().await.unwrap(), "X");
     assert_eq!(hits.load(Ordering::SeqCst), 3);
 }
@@ -152,19 +131,11 @@ async fn no_retry_on_404_or_400() {
 
 #[tokio::test]
 async fn a_slow_server_times_out() {
-    let hits = counter();
-    let h = hits.clone();
-    let app = Router::new().route(
-        "/api/v1/node-info",
-        get(move || {
-            h.fetch_add(1, Ordering::SeqCst);
-            async {
-                tokio::time::sleep(Duration::from_secs(3)).await;
-                axum::Json(node_info("X"))
-            }
-        }),
-    );
-    let url = serve(app).await;
+    let (hits, url) = counted_node_info(|_| async {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        axum::Json(node_info("X"))
+    })
+    .await;
     let start = Instant::now();
     let err = client(&url, 100, 0).node_info().await.unwrap_err();
     assert!(matches!(err, ClientError::Timeout(_)), "{err:?}");
@@ -189,11 +160,9 @@ async fn a_refused_connection_is_unreachable() {
 
 #[tokio::test]
 async fn expect_chain_names_both_chains() {
-    let app = Router::new().route(
-        "/api/v1/node-info",
-        get(|| async { axum::Json(node_info("Binance-Chain-Tigris")) }),
-    );
-    let c = client(&serve(app).await, 1000, 0);
+    let (_, url) =
+        counted_node_info(|_| async { axum::Json(node_info("Binance-Chain-Tigris")) }).await;
+    let c = client(&url, 1000, 0);
     c.expect_chain("Binance-Chain-Tigris").await.unwrap();
     let err = c.expect_chain("Binance-Chain-Ganges").await.unwrap_err();
     match err {
@@ -207,19 +176,8 @@ async fn expect_chain_names_both_chains() {
 
 #[tokio::test]
 async fn a_garbled_answer_is_a_decode_error_not_a_retry() {
-    let hits = counter();
-    let h = hits.clone();
-    let app = Router::new().route(
-        "/api/v1/node-info",
-        get(move || {
-            h.fetch_add(1, Ordering::SeqCst);
-            async { "<html>captive portal</html>" }
-        }),
-    );
-    let err = client(&serve(app).await, 1000, 3)
-        .node_info()
-        .await
-        .unwrap_err();
+    let (hits, url) = counted_node_info(|_| async { "<html>captive portal</html>" }).await;
+    let err = client(&url, 1000, 3).node_info().await.unwrap_err();
     assert!(matches!(err, ClientError::Decode { .. }), "{err:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }

@@ -1,8 +1,8 @@
 """Minimal secp256k1 arithmetic (python3 stdlib only) for cross-checking vector files.
 
-Used by make_binance_vectors.py to recompute public keys and addresses from private keys and to
-verify signatures, independently of the SDK's Rust code. Not constant time; never use it on real
-secrets.
+Used by make_binance_vectors.py and binance_tx.py to recompute public keys and addresses from
+private keys and to verify signatures, independently of the SDK's Rust code. Not constant time;
+never use it on real secrets.
 """
 
 import hashlib

@@ -135,33 +135,30 @@ pub fn cancel_tx(k: &PrivateKey, an: u64, seq: u64, symbol: &str, id: &OrderId) 
     sign(k, &chain(), an, seq, Msg::CancelOrder(m))
 }
 
-/// Posts a raw broadcast body; returns the status and the JSON body (Null if not JSON).
-pub async fn post(run: &Running, path: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
-    let r = http()
-        .post(format!("{}{path}", run.base_url()))
-        .header("content-type", "text/plain")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+/// Sends `request`; returns the status and the JSON body (Null if not JSON).
+async fn answer(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let r = request.send().await.unwrap();
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Posts a raw broadcast body; returns the status and the JSON body (Null if not JSON).
+pub async fn post(run: &Running, path: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+    let request = http()
+        .post(format!("{}{path}", run.base_url()))
+        .header("content-type", "text/plain")
+        .body(body);
+    answer(request).await
 }
 
 pub async fn broadcast(run: &Running, tx: &[u8]) -> (u16, Value) {
     post(run, "/api/v1/broadcast?sync=true", hex::encode(tx)).await
 }
 
+/// GETs `path`; returns the status and the JSON body (Null if not JSON).
 pub async fn get(run: &Running, path: &str) -> (u16, Value) {
-    let r = http()
-        .get(format!("{}{path}", run.base_url()))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    answer(http().get(format!("{}{path}", run.base_url()))).await
 }
 
 /// Asserts a broadcast accepted and returns its result object.

@@ -231,10 +231,7 @@ fn check_address(field: Option<&Value>, key: &PrivateKey) -> Result<AddressCheck
             "the file's address field does not belong to the decrypted key (a modified file, or a writer that encrypted differently from its labels, such as early go-sdk releases that used AES-128 under an aes-256-ctr label; those files are not supported)".into(),
         )
     };
-    let hex_part = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))
-        .unwrap_or(text);
+    let hex_part = crate::keys::without_0x(text);
     if hex_part.len() == 40 && hex_part.bytes().all(|b| b.is_ascii_hexdigit()) {
         let mut want = [0u8; 20];
         hex::decode_to_slice(hex_part, &mut want).expect("checked hex");
