@@ -22,7 +22,7 @@ use crate::output::print_json;
 use crate::secrets::{confirm, read_secret};
 
 /// HD path template recorded in entries.
-const PATH_TEMPLATE: &str = "m/44'/714'/{account}'/0/{index}";
+pub(crate) const PATH_TEMPLATE: &str = "m/44'/714'/{account}'/0/{index}";
 /// Addresses recorded at creation, so `keys show` works without a password for the usual ones.
 const PRERECORDED: u32 = 5;
 
@@ -246,7 +246,7 @@ fn bip39_passphrase(wanted: bool) -> Result<Zeroizing<String>, CliError> {
     Ok(p)
 }
 
-fn hd_addresses(
+pub(crate) fn hd_addresses(
     seed_account: &AccountKey,
     network: &Network,
 ) -> Result<Vec<DerivedAddress>, CliError> {

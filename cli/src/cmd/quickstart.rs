@@ -7,7 +7,7 @@ use dexlink::PrivateKey;
 use dexlink::address::{ChainId, Network};
 use dexlink::amount::Fixed8;
 use dexlink::client::{ClientConfig, DexClient, submit};
-use dexlink::keydir::{DerivedAddress, EntryName, EntrySecret, HdSecret, KeyDir, NewHdEntry};
+use dexlink::keydir::{EntryName, EntrySecret, HdSecret, KeyDir, NewHdEntry};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, WordCount};
 use dexlink::tx::UnsignedTx;
@@ -74,7 +74,7 @@ async fn quickstart(global: &Global) -> CliResult {
     step(
         global,
         &format!(
-            "2. new HD wallet 'quickstart' in a temporary key store {} (scrypt-encrypted), two addresses:\n   m/44'/714'/0'/0/0  {a_addr}\n   m/44'/714'/0'/0/1  {b_addr}",
+            "2. new HD wallet 'quickstart' in a temporary key store {} (scrypt-encrypted), first two addresses:\n   m/44'/714'/0'/0/0  {a_addr}\n   m/44'/714'/0'/0/1  {b_addr}",
             home.path().display()
         ),
     );
@@ -239,21 +239,11 @@ fn throwaway_wallet(
         HdSecret::new(mnemonic.phrase(), Zeroizing::new(String::new())).map_err(dir_error)?;
     drop(mnemonic);
     let account = hd_account(&secret, 0)?;
-    let addresses = (0..2)
-        .map(|i| {
-            let path = account
-                .path(i)
-                .map_err(|e| CliError::failed(e.to_string()))?;
-            let address = account
-                .address(i, network.hrp())
-                .map_err(|e| CliError::failed(e.to_string()))?;
-            Ok(DerivedAddress::new(path.to_string(), address))
-        })
-        .collect::<Result<Vec<_>, CliError>>()?;
+    let addresses = super::keys::hd_addresses(&account, network)?;
     drop(account);
     let spec = NewHdEntry {
         network: network.clone(),
-        path_template: "m/44'/714'/{account}'/0/{index}".into(),
+        path_template: super::keys::PATH_TEMPLATE.into(),
         addresses,
     };
     dir.create_hd(&name, &secret, &spec, &password, super::keys::kdf(global)?)

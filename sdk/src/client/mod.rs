@@ -451,14 +451,7 @@ impl DexClient {
                 // (security-notes §8.3); the first case is flagged so callers can say so.
                 Err(e) if is_already_in_cache(&e) => {
                     return Ok(match self.tx(&hash).await {
-                        Ok(Some(info)) => BroadcastResult {
-                            ok: info.code == 0,
-                            hash: hash.clone(),
-                            code: info.code,
-                            log: info.log,
-                            data: String::new(),
-                            already_known: attempt == 0,
-                        },
+                        Ok(Some(info)) => BroadcastResult::found(&hash, info, attempt == 0),
                         _ => BroadcastResult {
                             ok: true,
                             hash: hash.clone(),
@@ -472,14 +465,7 @@ impl DexClient {
                 // A re-post refused for its sequence may mean our first, unclear post landed.
                 Err(e @ ClientError::InvalidSequence { .. }) if attempt > 0 => {
                     if let Ok(Some(info)) = self.tx(&hash).await {
-                        return Ok(BroadcastResult {
-                            ok: info.code == 0,
-                            hash: hash.clone(),
-                            code: info.code,
-                            log: info.log,
-                            data: String::new(),
-                            already_known: false,
-                        });
+                        return Ok(BroadcastResult::found(&hash, info, false));
                     }
                     return Err(e);
                 }
@@ -489,14 +475,7 @@ impl DexClient {
             // Unclear: the node may have taken it. Ask before doing anything else.
             match self.tx(&hash).await {
                 Ok(Some(info)) => {
-                    return Ok(BroadcastResult {
-                        ok: info.code == 0,
-                        hash: hash.clone(),
-                        code: info.code,
-                        log: info.log,
-                        data: String::new(),
-                        already_known: false,
-                    });
+                    return Ok(BroadcastResult::found(&hash, info, false));
                 }
                 Ok(None) => {}
                 Err(_) if attempt >= self.retry.max_retries => {

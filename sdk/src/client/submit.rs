@@ -65,14 +65,7 @@ pub async fn submit(
                 // If it is known, these exact bytes were committed before this post.
                 if let Some(info) = client.tx(&hash).await? {
                     return Ok(Submitted {
-                        result: BroadcastResult {
-                            ok: info.code == 0,
-                            hash: hash.clone(),
-                            code: info.code,
-                            log: info.log,
-                            data: String::new(),
-                            already_known: true,
-                        },
+                        result: BroadcastResult::found(&hash, info, true),
                         hash,
                         account_number: account.account_number,
                         sequence,

@@ -164,6 +164,21 @@ pub struct BroadcastResult {
     pub already_known: bool,
 }
 
+impl BroadcastResult {
+    /// The result for a transaction the node reports by hash (found by a lookup, not answered
+    /// by the broadcast itself).
+    pub fn found(hash: &str, info: TxInfo, already_known: bool) -> Self {
+        Self {
+            ok: info.code == 0,
+            hash: hash.to_string(),
+            code: info.code,
+            log: info.log,
+            data: String::new(),
+            already_known,
+        }
+    }
+}
+
 /// `GET /api/v1/tx/{hash}?format=json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TxInfo {
