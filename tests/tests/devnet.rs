@@ -426,6 +426,59 @@ fn market_rules_refuse_and_concurrent_sends_never_double_spend() {
     assert_eq!(sequence(&d, V7_TBNB), accepted as u64);
 }
 
+/// Identical sends started at once (same key, intent and sequence) are the same signed bytes:
+/// the DEX takes them once, and every command that did not send anything new says so. The
+/// ledger moves exactly one transfer per distinct hash.
+#[test]
+fn identical_concurrent_sends_land_once_and_say_so() {
+    let d = Devnet::start(&[]);
+    let h = wallets();
+    d.fund(V7_TBNB, "BNB", "10");
+    let outs: Vec<Out> = std::thread::scope(|s| {
+        let (h, d) = (&h, &d);
+        let handles: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(move || {
+                    online(
+                        h,
+                        d,
+                        &[
+                            "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB",
+                        ],
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|j| j.join().unwrap()).collect()
+    });
+    let mut hashes = Vec::new();
+    let mut already_known = 0;
+    for o in &outs {
+        assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
+        if o.code == 0 {
+            let v = o.json();
+            hashes.push(v["tx_hash"].as_str().unwrap().to_string());
+            if v["broadcast"]["already_known"] == true {
+                already_known += 1;
+                assert!(o.stderr.contains("not sent again"), "{}", o.stderr);
+            }
+        }
+    }
+    let succeeded = hashes.len();
+    hashes.sort();
+    hashes.dedup();
+    assert!(!hashes.is_empty(), "no send succeeded");
+    assert!(
+        already_known >= succeeded - hashes.len(),
+        "{succeeded} successes, {} distinct, {already_known} flagged",
+        hashes.len()
+    );
+    let moved = hashes.len() as f64;
+    assert_eq!(d.balance(K2_TBNB, "BNB"), (moved, 0.0));
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (10.0 - moved, 0.0));
+    assert_eq!(sequence(&d, V7_TBNB), hashes.len() as u64);
+}
+
 #[test]
 fn link_several_hd_addresses() {
     let d = Devnet::start(&[]);
