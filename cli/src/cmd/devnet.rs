@@ -10,8 +10,10 @@ use dexlink_devnet::DevnetConfig;
 use super::common::runtime;
 use super::{CliError, CliResult, Global};
 
-/// Run a local DEX node on 127.0.0.1 (the Binance DEX API with real checks, a faucet, and the
-/// link endpoints). The first line printed is its base URL. Stops on Ctrl-C.
+/// Run a local DEX node on 127.0.0.1 (the Binance DEX API with real checks).
+///
+/// Serves the DEX API, a faucet and the link endpoints. The first line printed is its base
+/// URL. Stops on Ctrl-C.
 ///
 /// Example: dexlink devnet --port 0 --genesis tbnb1...=1000:BNB
 #[derive(Debug, Args)]

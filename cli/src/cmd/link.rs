@@ -14,8 +14,10 @@ use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
 use crate::secrets::confirm;
 
-/// Link addresses to a DEX: ask it for a challenge, check the challenge names this DEX and its
-/// chain, sign it (ADR-036), submit the proof. The key never leaves this machine.
+/// Link addresses to a DEX with signed ownership proofs.
+///
+/// Asks the DEX for a challenge, checks that the challenge names this DEX and its chain, signs
+/// it (ADR-036) and submits the proof. The key never leaves this machine.
 ///
 /// Example: dexlink link alice --count 3 --dex http://127.0.0.1:41234
 #[derive(Debug, Args)]

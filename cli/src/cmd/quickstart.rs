@@ -23,10 +23,12 @@ use crate::keyring::{dir_error, hd_account};
 use crate::output::print_json;
 use zeroize::Zeroizing;
 
-/// Try the whole flow offline in a few seconds: start an embedded DEX node, create a throwaway
-/// HD wallet in a temporary key store, fund two of its addresses from the faucet, link them,
-/// place an order, show it open, cancel it, and send a transfer — every transaction signed
-/// locally and checked by the node. The node and the temporary key store are removed at the end.
+/// Try the whole flow offline in seconds, on an embedded local DEX.
+///
+/// Starts an embedded DEX node, creates a throwaway HD wallet in a temporary key store, funds
+/// two of its addresses from the faucet, links them, places an order, shows it open, cancels it,
+/// and sends a transfer — every transaction signed locally and checked by the node. The node and
+/// the temporary key store are removed at the end.
 ///
 /// Example: dexlink quickstart
 #[derive(Debug, Args)]

@@ -11,8 +11,10 @@ use super::common::{TxArgs, run_tx};
 use super::{CliError, CliResult, Global};
 use crate::keyring::KeyArgs;
 
-/// Send tokens. Repeat --to/--amount/--asset for a multi-send (one signature, one input holding
-/// the per-asset sums).
+/// Send tokens to one or several recipients.
+///
+/// Repeat --to/--amount/--asset for a multi-send (one signature, one input holding the
+/// per-asset sums).
 ///
 /// Example: dexlink send alice --to tbnb1... --amount 1.5 --asset BNB --memo "rent" --dex http://127.0.0.1:41234
 #[derive(Debug, Args)]
