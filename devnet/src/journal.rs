@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use crate::state::{AccountState, IssuedNonce, Ledger, LinkRecord, RestingOrder, TxRecord};
+use crate::statelog::Delta;
 
 /// The original values of the touched entries of one map: `None` if the key was absent.
 #[derive(Debug)]
@@ -39,6 +40,16 @@ impl<V: Clone + PartialEq> Saved<V> {
     /// Whether any touched entry differs from its original.
     fn changed(&self, map: &BTreeMap<String, V>) -> bool {
         self.0.iter().any(|(k, old)| map.get(k) != old.as_ref())
+    }
+
+    /// The current value of every touched entry that differs from its original (`None`:
+    /// removed).
+    fn new_values(&self, map: &BTreeMap<String, V>) -> BTreeMap<String, Option<V>> {
+        self.0
+            .iter()
+            .filter(|(k, old)| map.get(*k) != old.as_ref())
+            .map(|(k, _)| (k.clone(), map.get(k).cloned()))
+            .collect()
     }
 
     /// Puts every touched entry back as it was.
@@ -114,6 +125,23 @@ impl<'a> Journal<'a> {
             || u.txs.changed(&l.txs)
             || u.links.changed(&l.links)
             || u.nonces.changed(&l.nonces)
+    }
+
+    /// The request's change so far, as new values of the entries that differ from their
+    /// originals: what the state log records. Costs O(touched entries).
+    pub fn delta(&self) -> Delta {
+        let l = &*self.ledger;
+        let u = &self.undo;
+        let (height, next) = u.scalars.unwrap_or((l.height, l.next_account_number));
+        Delta {
+            height: (height != l.height).then_some(l.height),
+            next_account_number: (next != l.next_account_number).then_some(l.next_account_number),
+            accounts: u.accounts.new_values(&l.accounts),
+            orders: u.orders.new_values(&l.orders),
+            txs: u.txs.new_values(&l.txs),
+            links: u.links.new_values(&l.links),
+            nonces: u.nonces.new_values(&l.nonces),
+        }
     }
 
     /// Keeps the changes.
