@@ -354,6 +354,41 @@ mod tests {
     }
 
     #[test]
+    fn the_delta_replays_the_request_on_the_original_ledger() {
+        let before = ledger();
+        let mut l = before.clone();
+        let mut j = Journal::new(&mut l);
+        let _ = scribble(&mut j);
+        let delta = j.delta();
+        // Removed entries are logged as removals; entries written back unchanged are not logged.
+        assert_eq!(delta.nonces.get("old"), Some(&None));
+        assert_eq!(delta.orders.get("X-1"), None);
+        assert_eq!(delta.height, Some(9));
+        assert_eq!(delta.next_account_number, Some(3));
+        j.commit();
+        let line = serde_json::to_string(&delta).unwrap();
+        assert!(!line.contains('\n'), "a log record must be one line");
+        let replayed: Delta = serde_json::from_str(&line).unwrap();
+        let mut again = before.clone();
+        replayed.apply(&mut again);
+        assert_eq!(again, l);
+        // Values, not increments: replaying twice is harmless.
+        replayed.apply(&mut again);
+        assert_eq!(again, l);
+    }
+
+    #[test]
+    fn an_unchanged_request_has_an_empty_delta() {
+        let mut l = ledger();
+        let mut j = Journal::new(&mut l);
+        j.set_height(7);
+        j.insert_order(order("X-1"));
+        j.remove_order("X-1");
+        assert!(j.delta().is_empty());
+        assert_eq!(serde_json::to_string(&j.delta()).unwrap(), "{}");
+    }
+
+    #[test]
     fn a_panic_mid_request_is_rolled_back() {
         let before = ledger();
         let mut l = before.clone();
