@@ -6,7 +6,8 @@
 //! to an account, order, transaction, link or nonce saves that entry's old value (or its absence),
 //! and [`Journal::changed`] compares only those entries. The journal reads through to the ledger
 //! (`Deref<Target = Ledger>`) but has no `DerefMut`: every write goes through one of its methods,
-//! so no write can escape the journal.
+//! so no write can escape the journal. [`Journal::delta`] gives the new values of the touched
+//! entries that changed: what the state log (`statelog.rs`) appends for a committed request.
 //!
 //! Dropping a journal without [`Journal::commit`] rolls every touched entry back: an error
 //! returned with `?`, a failed save, and a panic in the middle of a request all leave the ledger
