@@ -168,6 +168,9 @@ pub struct StateFile {
     file_len: u64,
     records: u64,
     rewrite_next: bool,
+    /// After a failed compaction, the log length to wait for before trying again, so that a
+    /// directory refusing new files does not cost a whole snapshot attempt per request.
+    retry_compaction_at: u64,
     /// The log is compacted when it exceeds both the snapshot size and this many bytes.
     pub compact_min: u64,
 }
@@ -183,6 +186,7 @@ impl StateFile {
             file_len: len,
             records: 0,
             rewrite_next: false,
+            retry_compaction_at: 0,
             compact_min: DEFAULT_COMPACT_MIN,
         })
     }
@@ -212,8 +216,14 @@ impl StateFile {
                 return Err(e);
             }
         }
-        if self.file_len - self.snapshot_len > self.snapshot_len.max(self.compact_min) {
-            let _ = self.snapshot(ledger);
+        let log_len = self.file_len - self.snapshot_len;
+        let threshold = self
+            .snapshot_len
+            .max(self.compact_min)
+            .max(self.retry_compaction_at);
+        if log_len > threshold && self.snapshot(ledger).is_err() {
+            // The request is durable in the log; try again once the log has doubled.
+            self.retry_compaction_at = log_len.saturating_mul(2);
         }
         Ok(())
     }
@@ -225,6 +235,7 @@ impl StateFile {
         self.file_len = len;
         self.records = 0;
         self.rewrite_next = false;
+        self.retry_compaction_at = 0;
         Ok(())
     }
 
