@@ -6,7 +6,8 @@
 //! to an account, order, transaction, link or nonce saves that entry's old value (or its absence),
 //! and [`Journal::changed`] compares only those entries. The journal reads through to the ledger
 //! (`Deref<Target = Ledger>`) but has no `DerefMut`: every write goes through one of its methods,
-//! so no write can escape the journal.
+//! so no write can escape the journal. [`Journal::delta`] gives the new values of the touched
+//! entries that changed: what the state log (`statelog.rs`) appends for a committed request.
 //!
 //! Dropping a journal without [`Journal::commit`] rolls every touched entry back: an error
 //! returned with `?`, a failed save, and a panic in the middle of a request all leave the ledger
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use crate::state::{AccountState, IssuedNonce, Ledger, LinkRecord, RestingOrder, TxRecord};
+use crate::statelog::Delta;
 
 /// The original values of the touched entries of one map: `None` if the key was absent.
 #[derive(Debug)]
@@ -39,6 +41,16 @@ impl<V: Clone + PartialEq> Saved<V> {
     /// Whether any touched entry differs from its original.
     fn changed(&self, map: &BTreeMap<String, V>) -> bool {
         self.0.iter().any(|(k, old)| map.get(k) != old.as_ref())
+    }
+
+    /// The current value of every touched entry that differs from its original (`None`:
+    /// removed).
+    fn new_values(&self, map: &BTreeMap<String, V>) -> BTreeMap<String, Option<V>> {
+        self.0
+            .iter()
+            .filter(|(k, old)| map.get(*k) != old.as_ref())
+            .map(|(k, _)| (k.clone(), map.get(k).cloned()))
+            .collect()
     }
 
     /// Puts every touched entry back as it was.
@@ -114,6 +126,23 @@ impl<'a> Journal<'a> {
             || u.txs.changed(&l.txs)
             || u.links.changed(&l.links)
             || u.nonces.changed(&l.nonces)
+    }
+
+    /// The request's change so far, as new values of the entries that differ from their
+    /// originals: what the state log records. Costs O(touched entries).
+    pub fn delta(&self) -> Delta {
+        let l = &*self.ledger;
+        let u = &self.undo;
+        let (height, next) = u.scalars.unwrap_or((l.height, l.next_account_number));
+        Delta {
+            height: (height != l.height).then_some(l.height),
+            next_account_number: (next != l.next_account_number).then_some(l.next_account_number),
+            accounts: u.accounts.new_values(&l.accounts),
+            orders: u.orders.new_values(&l.orders),
+            txs: u.txs.new_values(&l.txs),
+            links: u.links.new_values(&l.links),
+            nonces: u.nonces.new_values(&l.nonces),
+        }
     }
 
     /// Keeps the changes.
@@ -323,6 +352,41 @@ mod tests {
         assert_eq!(l.next_account_number, 3);
         assert!(l.orders.contains_key("X-2") && !l.orders.contains_key("X-1"));
         assert_eq!(l.nonces.keys().collect::<Vec<_>>(), ["n2"]);
+    }
+
+    #[test]
+    fn the_delta_replays_the_request_on_the_original_ledger() {
+        let before = ledger();
+        let mut l = before.clone();
+        let mut j = Journal::new(&mut l);
+        let _ = scribble(&mut j);
+        let delta = j.delta();
+        // Removed entries are logged as removals; entries written back unchanged are not logged.
+        assert_eq!(delta.nonces.get("old"), Some(&None));
+        assert_eq!(delta.orders.get("X-1"), None);
+        assert_eq!(delta.height, Some(9));
+        assert_eq!(delta.next_account_number, Some(3));
+        j.commit();
+        let line = serde_json::to_string(&delta).unwrap();
+        assert!(!line.contains('\n'), "a log record must be one line");
+        let replayed: Delta = serde_json::from_str(&line).unwrap();
+        let mut again = before.clone();
+        replayed.apply(&mut again);
+        assert_eq!(again, l);
+        // Values, not increments: replaying twice is harmless.
+        replayed.apply(&mut again);
+        assert_eq!(again, l);
+    }
+
+    #[test]
+    fn an_unchanged_request_has_an_empty_delta() {
+        let mut l = ledger();
+        let mut j = Journal::new(&mut l);
+        j.set_height(7);
+        j.insert_order(order("X-1"));
+        j.remove_order("X-1");
+        assert!(j.delta().is_empty());
+        assert_eq!(serde_json::to_string(&j.delta()).unwrap(), "{}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod broadcast;
 pub mod faults;
 pub mod journal;
 pub mod state;
+pub mod statelog;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ use tokio::net::TcpListener;
 
 use journal::Journal;
 use state::{Ledger, MarketState};
+use statelog::StateFile;
 
 /// Why the devnet could not start.
 #[derive(Debug, Error)]
@@ -59,7 +61,8 @@ pub struct DevnetConfig {
     pub markets: Vec<MarketState>,
     /// Genesis balances: (address, asset, Fixed8 units).
     pub genesis: Vec<(String, String, i64)>,
-    /// Persist state here (atomic writes) and reload it on start.
+    /// Persist state here (a snapshot plus an fsync'd log of committed requests, see
+    /// [`statelog`]) and reload it on start.
     pub state: Option<PathBuf>,
 }
 
@@ -98,7 +101,8 @@ pub fn parse_fixed8(s: &str) -> Result<i64, String> {
 #[derive(Debug)]
 pub struct Devnet {
     ledger: Mutex<Ledger>,
-    state_path: Option<PathBuf>,
+    /// Locked only while the ledger lock is held, so requests reach the file in commit order.
+    state: Option<Mutex<StateFile>>,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
     /// Faults to inject (tests).
@@ -114,7 +118,8 @@ impl Devnet {
     /// Applies `f` to the ledger through a [`Journal`] and commits the result (persisting it
     /// first when a state file is configured) only if `f` succeeds: a failed request, a failed
     /// save or a panic changes nothing. The cost is that of the entries `f` touches, not of the
-    /// whole ledger (except the save itself, which writes the whole ledger).
+    /// whole ledger: the save appends only those entries to the state log (plus, now and then,
+    /// a snapshot that compacts the log, O(1) amortised per logged byte).
     pub fn mutate<T, E: From<String>>(
         &self,
         f: impl FnOnce(&mut Journal<'_>) -> Result<T, E>,
@@ -124,11 +129,14 @@ impl Devnet {
         // before the lock is released, so no reader ever sees a half-applied request.
         let mut journal = Journal::new(&mut guard);
         let out = f(&mut journal)?;
-        if journal.changed()
-            && let Some(p) = &self.state_path
+        if let Some(state) = &self.state
+            && journal.changed()
         {
-            journal
-                .save(p)
+            let delta = journal.delta();
+            state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .persist(&journal, &delta)
                 .map_err(|e| E::from(format!("cannot save devnet state: {e}")))?;
         }
         journal.commit();
@@ -219,21 +227,23 @@ pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
         port: config.port,
         source,
     })?;
+    // Starting compacts: the loaded snapshot and log become one snapshot (written atomically,
+    // so a crash here leaves the old file, which loads to the same ledger).
+    let state = match &config.state {
+        Some(p) => Some(Mutex::new(StateFile::create(p, &ledger).map_err(
+            |source| DevnetError::State {
+                path: p.display().to_string(),
+                source,
+            },
+        )?)),
+        None => None,
+    };
     let devnet = Arc::new(Devnet {
         ledger: Mutex::new(ledger),
-        state_path: config.state.clone(),
+        state,
         base_url: format!("http://127.0.0.1:{}", addr.port()),
         faults: faults::FaultSwitch::default(),
     });
-    if let Some(p) = &config.state {
-        devnet
-            .ledger()
-            .save(p)
-            .map_err(|source| DevnetError::State {
-                path: p.display().to_string(),
-                source,
-            })?;
-    }
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(devnet.clone());
     let task = tokio::spawn(async move {

@@ -21,7 +21,8 @@ pub struct DevnetArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Persist accounts, orders, links and txs here (atomic writes) and reload them on start.
+    /// Persist accounts, orders, links and txs here (each change fsync'd before it is
+    /// acknowledged) and reload them on start.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
     /// Chain id.
