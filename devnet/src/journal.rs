@@ -4,10 +4,10 @@
 //! Before, every request cloned the whole ledger and compared the clone with the original, so
 //! each request cost O(ledger size). Here a request costs O(entries it touches): the first write
 //! to an account, order, transaction, link or nonce saves that entry's old value (or its absence),
-//! and [`Journal::changed`] compares only those entries. The journal reads through to the ledger
-//! (`Deref<Target = Ledger>`) but has no `DerefMut`: every write goes through one of its methods,
-//! so no write can escape the journal. [`Journal::delta`] gives the new values of the touched
-//! entries that changed: what the state log (`statelog.rs`) appends for a committed request.
+//! and [`Journal::delta`] compares only those entries, giving the new values of the ones that
+//! changed: what the state log (`statelog.rs`) appends for a committed request. The journal
+//! reads through to the ledger (`Deref<Target = Ledger>`) but has no `DerefMut`: every write
+//! goes through one of its methods, so no write can escape the journal.
 //!
 //! Dropping a journal without [`Journal::commit`] rolls every touched entry back: an error
 //! returned with `?`, a failed save, and a panic in the middle of a request all leave the ledger
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use crate::state::{AccountState, IssuedNonce, Ledger, LinkRecord, RestingOrder, TxRecord};
-use crate::statelog::Delta;
+use crate::statelog::{Delta, put_entries};
 
 /// The original values of the touched entries of one map: `None` if the key was absent.
 #[derive(Debug)]
@@ -38,11 +38,6 @@ impl<V: Clone + PartialEq> Saved<V> {
         }
     }
 
-    /// Whether any touched entry differs from its original.
-    fn changed(&self, map: &BTreeMap<String, V>) -> bool {
-        self.0.iter().any(|(k, old)| map.get(k) != old.as_ref())
-    }
-
     /// The current value of every touched entry that differs from its original (`None`:
     /// removed).
     fn new_values(&self, map: &BTreeMap<String, V>) -> BTreeMap<String, Option<V>> {
@@ -55,16 +50,7 @@ impl<V: Clone + PartialEq> Saved<V> {
 
     /// Puts every touched entry back as it was.
     fn restore(&mut self, map: &mut BTreeMap<String, V>) {
-        for (k, old) in std::mem::take(&mut self.0) {
-            match old {
-                Some(v) => {
-                    map.insert(k, v);
-                }
-                None => {
-                    map.remove(&k);
-                }
-            }
-        }
+        put_entries(map, std::mem::take(&mut self.0));
     }
 }
 
@@ -114,22 +100,9 @@ impl<'a> Journal<'a> {
         }
     }
 
-    /// Whether the request changed anything: compares only the touched entries with their
-    /// originals, so it costs O(touched entries), not O(ledger).
-    pub fn changed(&self) -> bool {
-        let l = &*self.ledger;
-        let u = &self.undo;
-        u.scalars
-            .is_some_and(|s| s != (l.height, l.next_account_number))
-            || u.accounts.changed(&l.accounts)
-            || u.orders.changed(&l.orders)
-            || u.txs.changed(&l.txs)
-            || u.links.changed(&l.links)
-            || u.nonces.changed(&l.nonces)
-    }
-
     /// The request's change so far, as new values of the entries that differ from their
-    /// originals: what the state log records. Costs O(touched entries).
+    /// originals: what the state log records, and empty when the request changed nothing.
+    /// Costs O(touched entries).
     pub fn delta(&self) -> Delta {
         let l = &*self.ledger;
         let u = &self.undo;
@@ -334,7 +307,7 @@ mod tests {
         {
             let mut j = Journal::new(&mut l);
             assert_eq!(scribble(&mut j), Err("balance would overflow".into()));
-            assert!(j.changed());
+            assert!(!j.delta().is_empty());
             assert_eq!(j.accounts["tbnb1c"].account_number, 2, "written in place");
         }
         assert_eq!(l, before);
@@ -404,18 +377,18 @@ mod tests {
     }
 
     #[test]
-    fn changed_is_false_when_writes_restore_the_original() {
+    fn the_delta_is_empty_when_writes_restore_the_original() {
         let mut l = ledger();
         let mut j = Journal::new(&mut l);
-        assert!(!j.changed());
+        assert!(j.delta().is_empty());
         j.account_mut("tbnb1a").unwrap().sequence += 0;
         j.set_height(7);
         j.insert_order(order("X-1"));
         j.remove_order("X-1");
         j.remove_nonce("absent");
         j.drop_expired_nonces(0);
-        assert!(!j.changed());
+        assert!(j.delta().is_empty());
         j.account_mut("tbnb1a").unwrap().sequence += 1;
-        assert!(j.changed());
+        assert!(!j.delta().is_empty());
     }
 }

@@ -130,9 +130,9 @@ impl Devnet {
         let mut journal = Journal::new(&mut guard);
         let out = f(&mut journal)?;
         if let Some(state) = &self.state
-            && journal.changed()
+            && let delta = journal.delta()
+            && !delta.is_empty()
         {
-            let delta = journal.delta();
             state
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())

@@ -56,17 +56,26 @@ pub struct Delta {
     pub nonces: BTreeMap<String, Option<IssuedNonce>>,
 }
 
-fn put<V: Clone>(map: &mut BTreeMap<String, V>, changes: &BTreeMap<String, Option<V>>) {
-    for (k, v) in changes {
+/// Writes `entries` into `map`: `Some` sets the key, `None` removes it. Replaying a log line
+/// and rolling a journal back are both this.
+pub(crate) fn put_entries<V>(
+    map: &mut BTreeMap<String, V>,
+    entries: impl IntoIterator<Item = (String, Option<V>)>,
+) {
+    for (k, v) in entries {
         match v {
             Some(v) => {
-                map.insert(k.clone(), v.clone());
+                map.insert(k, v);
             }
             None => {
-                map.remove(k);
+                map.remove(&k);
             }
         }
     }
+}
+
+fn put<V: Clone>(map: &mut BTreeMap<String, V>, changes: &BTreeMap<String, Option<V>>) {
+    put_entries(map, changes.iter().map(|(k, v)| (k.clone(), v.clone())));
 }
 
 impl Delta {
