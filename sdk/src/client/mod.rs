@@ -620,42 +620,32 @@ pub fn parse_invalid_sequence(message: &str) -> Option<(i64, i64)> {
     Some((got.trim().parse().ok()?, expected.parse().ok()?))
 }
 
-/// The innermost message of an error chain ("connection refused", "invalid peer certificate:
-/// UnknownIssuer"): the outer layers only say "error sending request" and "client error".
-fn root_cause(e: &reqwest::Error) -> String {
-    let mut last: &(dyn std::error::Error + 'static) = e;
-    loop {
-        let next = match last
+/// The chain of causes under a transport error, outermost first. rustls and OS errors reach
+/// us wrapped in `io::Error`s, whose `source()` skips the wrapped error itself, so each one is
+/// unwrapped with `get_ref`.
+fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    let first: &(dyn std::error::Error + 'static) = e;
+    std::iter::successors(Some(first), |err| {
+        match err
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
             Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => last.source(),
-        };
-        match next {
-            Some(n) => last = n,
-            None => return last.to_string(),
+            None => err.source(),
         }
-    }
+    })
+}
+
+/// The innermost message of an error chain ("connection refused", "invalid peer certificate:
+/// UnknownIssuer"): the outer layers only say "error sending request" and "client error".
+fn root_cause(e: &reqwest::Error) -> String {
+    causes(e).last().map(|c| c.to_string()).unwrap_or_default()
 }
 
 /// Whether a transport error is TLS failing (certificate, handshake, a peer that does not speak
-/// TLS) rather than the DEX being unreachable. rustls errors reach us wrapped in `io::Error`s,
-/// whose `source()` skips the wrapped error itself, so each one is unwrapped with `get_ref`.
+/// TLS) rather than the DEX being unreachable.
 fn is_tls_failure(e: &reqwest::Error) -> bool {
-    fn walk(err: &(dyn std::error::Error + 'static)) -> bool {
-        if err.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && let Some(inner) = io.get_ref()
-            && walk(inner)
-        {
-            return true;
-        }
-        err.source().is_some_and(walk)
-    }
-    walk(e)
+    causes(e).any(|c| c.downcast_ref::<rustls::Error>().is_some())
 }
 
 #[cfg(test)]
