@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use dexlink::Address;
+use dexlink::client::OpenOrder;
 
 use super::common::{client, client_error, runtime};
 use super::{CliError, CliResult, Global};
@@ -136,16 +137,21 @@ pub fn orders(global: &Global, a: OrdersArgs) -> CliResult {
         println!("no open orders for {address}");
     } else {
         for o in &orders.order {
-            println!(
-                "{}  {} {} {} at {} ({})",
-                o.order_id,
-                if o.side == 1 { "BUY " } else { "SELL" },
-                o.quantity,
-                o.symbol,
-                o.price,
-                o.status
-            );
+            println!("{}", order_line(o));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One open order as a line: `ID  BUY  QTY SYMBOL at PRICE (STATUS)`.
+pub(crate) fn order_line(o: &OpenOrder) -> String {
+    format!(
+        "{}  {} {} {} at {} ({})",
+        o.order_id,
+        if o.side == 1 { "BUY " } else { "SELL" },
+        o.quantity,
+        o.symbol,
+        o.price,
+        o.status
+    )
 }

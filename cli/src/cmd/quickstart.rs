@@ -130,11 +130,7 @@ async fn quickstart(global: &Global) -> CliResult {
         placed.hash, open.total
     );
     for o in &open.order {
-        let side = if o.side == 1 { "BUY" } else { "SELL" };
-        shown.push_str(&format!(
-            "\n   {}  {side} {} {} at {} ({})",
-            o.order_id, o.quantity, o.symbol, o.price, o.status
-        ));
+        shown.push_str(&format!("\n   {}", super::query::order_line(o)));
     }
     step(global, &shown);
 

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use dexlink::address::{ChainId, Hrp};
-use dexlink::tx::SignedTx;
 use dexlink::tx::msg::{Msg, SendEntry};
+use dexlink::tx::{SignedTx, TxHash};
 use serde_json::{Value, json};
 
 use super::common::{client, client_error, runtime};
@@ -155,11 +155,11 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             }
         }
         TxCmd::Status { hash, dex } => {
-            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(CliError::usage(format!(
+            hash.parse::<TxHash>().map_err(|_| {
+                CliError::usage(format!(
                     "{hash:?} is not a transaction hash: expected 64 hex characters"
-                )));
-            }
+                ))
+            })?;
             let client = client(global, dex.as_deref())?;
             let info = runtime()?
                 .block_on(client.tx(&hash))
