@@ -26,6 +26,25 @@ fn client(url: &str) -> DexClient {
     DexClient::new(url, &cfg).unwrap()
 }
 
+/// Signed bytes of a GTE order buying 1 BNB for BUSD-BD1 at `price`.
+fn buy_one_bnb(k: &PrivateKey, chain: &ChainId, acct: u64, seq: u64, price: &str) -> Vec<u8> {
+    let o = NewOrder::new(
+        k.address(&Hrp::testnet()),
+        seq,
+        "BNB_BUSD-BD1",
+        Side::Buy,
+        Fixed8::parse(price).unwrap(),
+        Fixed8::parse("1").unwrap(),
+        TimeInForce::Gte,
+    )
+    .unwrap();
+    UnsignedTx::new(chain.clone(), acct, seq, Msg::NewOrder(o))
+        .unwrap()
+        .sign(k)
+        .unwrap()
+        .to_bytes()
+}
+
 async fn place(
     client: &DexClient,
     k: &PrivateKey,
@@ -34,21 +53,7 @@ async fn place(
     price: &str,
 ) -> i64 {
     let placed = submit(client, addr, |acct: i64, seq: i64| {
-        let o = NewOrder::new(
-            addr.clone(),
-            seq as u64,
-            "BNB_BUSD-BD1",
-            Side::Buy,
-            Fixed8::parse(price).unwrap(),
-            Fixed8::parse("1").unwrap(),
-            TimeInForce::Gte,
-        )
-        .unwrap();
-        UnsignedTx::new(chain.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
-            .unwrap()
-            .sign(k)
-            .unwrap()
-            .to_bytes()
+        buy_one_bnb(k, chain, acct as u64, seq as u64, price)
     })
     .await
     .expect("order placed");
@@ -122,21 +127,7 @@ async fn identical_bytes_broadcast_twice_land_once_and_say_so() {
     let addr = k.address(&Hrp::testnet());
     c.devnet_faucet(&addr, "BUSD-BD1", "1000").await.unwrap();
     let chain = ChainId::new(&c.chain_id().await.unwrap()).unwrap();
-    let o = NewOrder::new(
-        addr.clone(),
-        0,
-        "BNB_BUSD-BD1",
-        Side::Buy,
-        Fixed8::parse("300").unwrap(),
-        Fixed8::parse("1").unwrap(),
-        TimeInForce::Gte,
-    )
-    .unwrap();
-    let bytes = UnsignedTx::new(chain, 0, 0, Msg::NewOrder(o))
-        .unwrap()
-        .sign(&k)
-        .unwrap()
-        .to_bytes();
+    let bytes = buy_one_bnb(&k, &chain, 0, 0, "300");
     let first = c.broadcast(&bytes).await.unwrap();
     assert!(first.ok && !first.already_known, "{first:?}");
     let second = c.broadcast(&bytes).await.unwrap();
