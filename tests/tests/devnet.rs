@@ -628,3 +628,36 @@ fn a_damaged_state_file_is_refused_and_repaired_only_on_request() {
         damaged
     );
 }
+
+#[test]
+fn two_hundred_idle_connections_under_ulimit_128_do_not_stop_the_node() {
+    // Issue 13: with `ulimit -n 128`, 200 idle connections stopped the devnet answering anyone.
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "ulimit -n 128 && exec \"$0\" devnet --port 0"])
+        .arg(bin())
+        .env_remove("DEXLINK_HOME")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = line.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    let hostport = url.trim_start_matches("http://");
+    let idle: Vec<std::net::TcpStream> = (0..200)
+        .map(|_| std::net::TcpStream::connect(hostport).unwrap())
+        .collect();
+    let (status, body) = http(&url, "GET", "/api/v1/node-info", None, "");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["node_info"]["network"], "Binance-Chain-Ganges");
+    drop(idle);
+}
