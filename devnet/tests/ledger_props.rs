@@ -1,4 +1,4 @@
-//! Random sequences of faucet, broadcast (send, order, cancel, freeze, unfreeze), link and
+//! Random sequences of faucet, broadcast (send, order, cancel, freeze, unfreeze), link, read and
 //! malformed requests over HTTP, with the ledger's invariants checked after every answer: no
 //! coin created or destroyed except by the faucet (each asset's total held equals what the
 //! faucet granted, counted here), account numbers fixed once assigned, sequences moving by
@@ -80,7 +80,22 @@ enum Op {
         path: usize,
         body: Vec<u8>,
     },
+    /// A read with an arbitrary argument (`None`: a real user's address).
+    Get {
+        path: usize,
+        arg: Option<String>,
+        who: usize,
+    },
 }
+
+const GET_PATHS: [&str; 6] = [
+    "/api/v1/account/",
+    "/api/v1/account/{}/sequence",
+    "/api/v1/tx/",
+    "/api/v1/orders/open?address=",
+    "/api/v1/link/",
+    "/api/v1/markets?x=",
+];
 
 const RAW_PATHS: [&str; 4] = [
     "/devnet/faucet",
@@ -136,6 +151,8 @@ fn op() -> impl Strategy<Value = Op> {
                 Just(br#"{"address":5,"asset":[],"amount":null}"#.to_vec()),
             ])
             .prop_map(|(path, body)| Op::Raw { path, body }),
+        2 => (0..GET_PATHS.len(), proptest::option::of("[0-9A-Za-z._~-]{0,80}"), 0..USERS)
+            .prop_map(|(path, arg, who)| Op::Get { path, arg, who }),
     ]
 }
 
@@ -150,8 +167,9 @@ struct Model {
     orders: Vec<(usize, usize, OrderId)>,
 }
 
-/// The request one op makes: path and body, and the signer of a broadcast.
+/// The request one op makes: method, path and body, and the signer of a broadcast.
 struct Request {
+    get: bool,
     path: String,
     body: Vec<u8>,
     signer: Option<String>,
@@ -188,6 +206,7 @@ fn request(op: &Op, ledger: &Ledger, model: &Model) -> Option<Request> {
         signer: Some(signer),
         grant: None,
         placed: None,
+        get: false,
     };
     Some(match op {
         Op::Faucet { who, asset, units } => {
@@ -204,6 +223,7 @@ fn request(op: &Op, ledger: &Ledger, model: &Model) -> Option<Request> {
                 signer: None,
                 grant: Some((ASSETS[*asset].to_string(), *units)),
                 placed: None,
+get: false,
             }
         }
         Op::Send { from, to, asset, units, skew } => {
@@ -256,6 +276,7 @@ fn request(op: &Op, ledger: &Ledger, model: &Model) -> Option<Request> {
             signer: None,
             grant: None,
             placed: None,
+get: false,
         },
         Op::Raw { path, body } => Request {
             path: RAW_PATHS[*path].into(),
@@ -263,7 +284,25 @@ fn request(op: &Op, ledger: &Ledger, model: &Model) -> Option<Request> {
             signer: None,
             grant: None,
             placed: None,
+get: false,
         },
+        Op::Get { path, arg, who } => {
+            let arg = arg.clone().unwrap_or_else(|| address(*who).to_string());
+            let template = GET_PATHS[*path];
+            let path = if template.contains("{}") {
+                template.replace("{}", &arg)
+            } else {
+                format!("{template}{arg}")
+            };
+            Request {
+                path,
+                body: Vec::new(),
+                signer: None,
+                grant: None,
+                placed: None,
+                get: true,
+            }
+        }
     })
 }
 
@@ -362,12 +401,15 @@ async fn run_ops(
         let Some(r) = request(op, &before, &model) else {
             continue;
         };
-        let resp = http
-            .post(format!("{}{}", run.base_url(), r.path))
-            .header("content-type", "text/plain")
-            .body(r.body.clone())
-            .send()
-            .await;
+        let url = format!("{}{}", run.base_url(), r.path);
+        let req = if r.get {
+            http.get(url)
+        } else {
+            http.post(url)
+                .header("content-type", "text/plain")
+                .body(r.body.clone())
+        };
+        let resp = req.send().await;
         let resp = match resp {
             Ok(resp) => resp,
             Err(e) => return Err(TestCaseError::fail(format!("{op:?}: no answer: {e}"))),
