@@ -109,6 +109,41 @@ async fn a_connection_that_sends_half_a_request_head_is_closed() {
 }
 
 #[tokio::test]
+async fn a_request_head_dripped_a_byte_at_a_time_is_cut_off() {
+    // The header timeout bounds the whole head, not the gap between bytes.
+    let run = start_with(Limits {
+        header_timeout: Duration::from_millis(500),
+        ..Limits::default()
+    })
+    .await;
+    let s = TcpStream::connect(run.addr).await.unwrap();
+    let (mut r, mut w) = s.into_split();
+    let head = format!(
+        "GET /api/v1/node-info HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: {}\r\n\r\n",
+        "d".repeat(2_000)
+    );
+    let writer = tokio::spawn(async move {
+        let mut sent = 0;
+        for b in head.bytes() {
+            if w.write_all(&[b]).await.is_err() {
+                break;
+            }
+            sent += 1;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        (sent, head.len())
+    });
+    let mut got = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(120), r.read_to_end(&mut got)).await;
+    assert!(closed.is_ok(), "the dripping connection was never closed");
+    let (sent, total) = writer.await.unwrap();
+    assert!(sent < total, "the whole head got through ({sent} bytes)");
+    assert_eq!(String::from_utf8_lossy(&got), "");
+    assert_answers(&run).await;
+    run.stop().await;
+}
+
+#[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed() {
     let run = start_with(Limits {
         header_timeout: Duration::from_millis(300),
