@@ -3,8 +3,9 @@
 //!
 //! - **Connections**: at most [`Limits::max_connections`] are open at once. When a new one
 //!   arrives at the limit, the oldest connection that has no request in progress (an idle
-//!   keep-alive connection, or one that has not finished sending a request head) is closed to
-//!   make room; if every connection has a request in progress, the new one waits in the listen
+//!   keep-alive connection, or one that has not finished sending a request head; a connection
+//!   still writing out an answer its handler has finished counts as idle) is closed to make
+//!   room; if every connection has a request in progress, the new one waits in the listen
 //!   backlog until one finishes. So idle connections cannot lock anyone out, and an open
 //!   connection costs one file descriptor, bounded by the limit.
 //! - **Request heads and idle connections**: [`Limits::header_timeout`] runs from the moment a
