@@ -72,6 +72,11 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
             dev.clone(),
             crate::faults::apply,
         ))
+        // Outermost: every handler (and the fault layer) sees a complete, bounded body.
+        .layer(axum::middleware::from_fn_with_state(
+            dev.clone(),
+            crate::server::bound_body,
+        ))
         .with_state(dev)
 }
 
@@ -83,7 +88,15 @@ impl Devnet {
 }
 
 async fn set_faults(State(dev): State<Arc<Devnet>>, body: String) -> Response {
+    use crate::faults::MAX_DELAY_MS;
     match serde_json::from_str::<crate::faults::Faults>(&body) {
+        Ok(f) if f.delay_ms > MAX_DELAY_MS => error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "invalid faults: delay_ms {} is above the cap of {MAX_DELAY_MS} ms",
+                f.delay_ms
+            ),
+        ),
         Ok(f) => {
             dev.faults.set(f.clone());
             ok(serde_json::to_value(f).expect("serialisable"))
@@ -256,12 +269,7 @@ async fn faucet(State(dev): State<Arc<Devnet>>, body: Body) -> Result<Response, 
     let asset = str_field(&m, "asset")?;
     let amount = str_field(&m, "amount")?;
     let a = dev.parse_address(addr)?;
-    if asset.is_empty()
-        || asset.len() > 20
-        || !asset
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-    {
+    if !crate::state::valid_asset(asset) {
         return Err(bad_request(format!("invalid asset symbol {asset:?}")));
     }
     let units = match crate::parse_fixed8(amount) {

@@ -4,7 +4,8 @@
 //! Set with `POST /devnet/faults` (loopback only, like the whole node):
 //! `{"delay_ms": 200, "fail_status": 429, "fail_count": 2, "retry_after": 1,
 //!   "drop_after_commit": 1}`; `GET /devnet/faults` shows what is pending. Fields left out are
-//! reset to "no fault".
+//! reset to "no fault". `delay_ms` is at most [`MAX_DELAY_MS`] (60 s); a larger one is refused
+//! with 400, so one request cannot stall the node's answers indefinitely.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,11 +19,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::Devnet;
 
+/// The longest delay `POST /devnet/faults` accepts, in milliseconds (60 s).
+pub const MAX_DELAY_MS: u64 = 60_000;
+
 /// The faults still to inject.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Faults {
-    /// Delay every answer by this many milliseconds.
+    /// Delay every answer by this many milliseconds (at most [`MAX_DELAY_MS`]).
     pub delay_ms: u64,
     /// Answer the next `fail_count` requests with this status (e.g. 429, 500, 503)...
     pub fail_status: Option<u16>,

@@ -4,11 +4,19 @@
 //! Foundry: strict transaction decoding, signature, chain id, account number and sequence
 //! checks, balances, tick/lot sizes and locked funds, link proofs, and a faucet. Orders rest on
 //! the book; there is no matching engine.
+//!
+//! Hostile or careless input is bounded everywhere: the HTTP server caps connections, request
+//! head and body read times, idle time and body size ([`Limits`], see [`server`]); fault delays
+//! are capped ([`faults::MAX_DELAY_MS`]); the state file is checksummed, verified line by line
+//! and validated before the node answers, a damaged one stops the start, and only an explicit
+//! repair ([`DevnetConfig::state_repair`], `dexlink devnet --state-repair`) changes it (see
+//! [`statelog`]).
 
 mod api;
 mod broadcast;
 pub mod faults;
 pub mod journal;
+pub mod server;
 pub mod state;
 pub mod statelog;
 
@@ -22,7 +30,9 @@ use tokio::net::TcpListener;
 
 use journal::Journal;
 use state::{Ledger, MarketState};
-use statelog::StateFile;
+use statelog::{StateError, StateFile};
+
+pub use server::Limits;
 
 /// Why the devnet could not start.
 #[derive(Debug, Error)]
@@ -35,13 +45,13 @@ pub enum DevnetError {
         /// Why.
         source: std::io::Error,
     },
-    /// The state file could not be read.
+    /// The state file could not be read, verified, validated or repaired.
     #[error("cannot load devnet state from {path}: {source}")]
     State {
         /// The file.
         path: String,
         /// Why.
-        source: std::io::Error,
+        source: StateError,
     },
     /// A configuration value is invalid.
     #[error("invalid devnet configuration: {0}")]
@@ -64,6 +74,12 @@ pub struct DevnetConfig {
     /// Persist state here (a snapshot plus an fsync'd log of committed requests, see
     /// [`statelog`]) and reload it on start.
     pub state: Option<PathBuf>,
+    /// If the state file's log has a damaged line, keep a copy of the file
+    /// (`<file>.corrupt-<unix time>`) and cut it before that line instead of refusing to start
+    /// (see [`statelog::repair`]).
+    pub state_repair: bool,
+    /// Bounds on HTTP clients.
+    pub limits: Limits,
 }
 
 impl Default for DevnetConfig {
@@ -86,6 +102,8 @@ impl Default for DevnetConfig {
             ],
             genesis: vec![],
             state: None,
+            state_repair: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -107,6 +125,7 @@ pub struct Devnet {
     pub base_url: String,
     /// Faults to inject (tests).
     pub faults: faults::FaultSwitch,
+    limits: Limits,
 }
 
 impl Devnet {
@@ -141,6 +160,11 @@ impl Devnet {
         }
         journal.commit();
         Ok(out)
+    }
+
+    /// The bounds on HTTP clients this devnet serves under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The devnet's clock.
@@ -179,12 +203,36 @@ impl Running {
     }
 }
 
+/// Loads (and, if asked, repairs) the state file; notes on stderr what the operator should know.
+fn load_state(path: &std::path::Path, repair: bool) -> Result<Ledger, DevnetError> {
+    let err = |source| DevnetError::State {
+        path: path.display().to_string(),
+        source,
+    };
+    if repair && let Some(r) = statelog::repair(path).map_err(err)? {
+        eprintln!(
+            "dexlink devnet: {}: cut {} bytes from line {} on (damaged); the file as it was is \
+             kept in {}",
+            path.display(),
+            r.dropped_bytes,
+            r.line,
+            r.copy.display()
+        );
+    }
+    let loaded = statelog::load(path).map_err(err)?;
+    if loaded.torn_tail {
+        eprintln!(
+            "dexlink devnet: {}: ignored an incomplete last line (a write cut short by a crash, \
+             never acknowledged)",
+            path.display()
+        );
+    }
+    Ok(loaded.ledger)
+}
+
 fn initial_ledger(config: &DevnetConfig) -> Result<Ledger, DevnetError> {
     if let Some(p) = config.state.as_ref().filter(|p| p.exists()) {
-        return Ledger::load(p).map_err(|source| DevnetError::State {
-            path: p.display().to_string(),
-            source,
-        });
+        return load_state(p, config.state_repair);
     }
     dexlink::address::ChainId::new(&config.chain_id)
         .map_err(|e| DevnetError::Config(e.to_string()))?;
@@ -216,6 +264,7 @@ fn initial_ledger(config: &DevnetConfig) -> Result<Ledger, DevnetError> {
 
 /// Binds 127.0.0.1 and starts serving in the background.
 pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
+    config.limits.check().map_err(DevnetError::Config)?;
     let ledger = initial_ledger(&config)?;
     let listener = TcpListener::bind(("127.0.0.1", config.port))
         .await
@@ -233,7 +282,7 @@ pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
         Some(p) => Some(Mutex::new(StateFile::create(p, &ledger).map_err(
             |source| DevnetError::State {
                 path: p.display().to_string(),
-                source,
+                source: source.into(),
             },
         )?)),
         None => None,
@@ -243,16 +292,11 @@ pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
         state,
         base_url: format!("http://127.0.0.1:{}", addr.port()),
         faults: faults::FaultSwitch::default(),
+        limits: config.limits.clone(),
     });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(devnet.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(server::serve(listener, app, config.limits, rx));
     Ok(Running {
         devnet,
         addr,

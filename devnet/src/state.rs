@@ -15,8 +15,17 @@ pub fn fixed8(units: i64) -> String {
     format!("{sign}{}.{:08}", u / 100_000_000, u % 100_000_000)
 }
 
+/// Whether `s` is an asset symbol the devnet accepts: 1 to 20 ASCII letters, digits, `-` or `.`.
+pub fn valid_asset(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 20
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
 /// One asset balance.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Holding {
     /// Spendable.
     pub free: i64,
@@ -26,8 +35,18 @@ pub struct Holding {
     pub frozen: i64,
 }
 
+impl Holding {
+    /// `free + locked + frozen`, or `None` if that overflows.
+    pub fn total(&self) -> Option<i64> {
+        self.free
+            .checked_add(self.locked)
+            .and_then(|t| t.checked_add(self.frozen))
+    }
+}
+
 /// One account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AccountState {
     /// Assigned when first funded.
     pub account_number: i64,
@@ -41,6 +60,7 @@ pub struct AccountState {
 
 /// A resting order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RestingOrder {
     /// The order id.
     pub order_id: String,
@@ -68,6 +88,7 @@ pub struct RestingOrder {
 
 /// A committed transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TxRecord {
     /// Uppercase hex hash.
     pub hash: String,
@@ -85,6 +106,7 @@ pub struct TxRecord {
 
 /// A linked address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LinkRecord {
     /// When (RFC 3339).
     pub linked_at: String,
@@ -94,6 +116,7 @@ pub struct LinkRecord {
 
 /// An issued, unused link nonce.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IssuedNonce {
     /// For this address.
     pub address: String,
@@ -103,6 +126,7 @@ pub struct IssuedNonce {
 
 /// A market.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MarketState {
     /// Base asset.
     pub base: String,
@@ -125,6 +149,7 @@ impl MarketState {
 
 /// Everything the devnet knows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ledger {
     /// Chain id.
     pub chain_id: String,
@@ -166,48 +191,167 @@ impl Ledger {
             }
         });
         let h = acct.balances.entry(asset.to_string()).or_default();
-        h.free = h
-            .free
-            .checked_add(amount)
+        // The whole holding must stay representable, not just `free`: locking, unlocking,
+        // freezing and unfreezing move amounts between the three without further checks.
+        h.total()
+            .and_then(|t| t.checked_add(amount))
             .ok_or_else(|| "balance would overflow".to_string())?;
+        h.free += amount;
         Ok(())
     }
 
     /// Saves the ledger to `path` atomically (temp file in the same directory, fsync, rename):
-    /// a snapshot with no log lines (see [`crate::statelog`]).
+    /// a checksummed snapshot with no log lines (see [`crate::statelog`]).
     ///
     /// This writes the whole ledger (about 60 ms for 2,000 orders and 2,000 txs in a debug
     /// build); a running devnet does it only on start and when it compacts the log.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        self.save_len(path).map(|_| ())
+        crate::statelog::write_snapshot(path, self).map(|_| ())
     }
 
-    /// [`Ledger::save`], returning the number of bytes written.
-    pub(crate) fn save_len(&self, path: &Path) -> std::io::Result<u64> {
-        use std::io::Write;
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir)?;
-        // serde_json writes many small pieces; unbuffered, each would be a system call.
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
-        serde_json::to_writer_pretty(&mut out, self)?;
-        out.write_all(b"\n")?;
-        let tmp = out.into_inner().map_err(|e| e.into_error())?;
-        tmp.as_file().sync_all()?;
-        let len = tmp.as_file().metadata()?.len();
-        tmp.persist(path).map_err(|e| e.error)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            d.sync_all().ok();
-        }
-        Ok(len)
-    }
-
-    /// Loads the ledger persisted at `path`: the snapshot with its log replayed (see
-    /// [`crate::statelog::load`]).
+    /// Loads the ledger persisted at `path`: the snapshot with its log replayed and the result
+    /// validated (see [`crate::statelog::load`]).
     pub fn load(path: &Path) -> std::io::Result<Self> {
-        crate::statelog::load(path).map(|l| l.ledger)
+        crate::statelog::load(path)
+            .map(|l| l.ledger)
+            .map_err(|e| match e {
+                crate::statelog::StateError::Io(e) => e,
+                e => std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+            })
+    }
+
+    /// Checks that the ledger is one the devnet can serve: the chain id and HRP are valid,
+    /// every address parses with that HRP in its canonical form, numbers are in range, every
+    /// order belongs to a funded account on a listed market, and each holding's `locked` is
+    /// exactly what its resting orders lock. A state file is validated before the node answers,
+    /// so a bad one is a startup error rather than a failure of every later request.
+    pub fn validate(&self) -> Result<(), String> {
+        use dexlink::address::{Address, ChainId, Hrp};
+        ChainId::new(&self.chain_id).map_err(|e| format!("chain id {:?}: {e}", self.chain_id))?;
+        let hrp = Hrp::new(&self.hrp).map_err(|e| format!("hrp {:?}: {e}", self.hrp))?;
+        let address = |what: &str, s: &str| -> Result<(), String> {
+            match Address::parse_for(s, &hrp) {
+                Ok(a) if a.to_string() == s => Ok(()),
+                Ok(a) => Err(format!("{what} {s:?} is not in canonical form ({a})")),
+                Err(e) => Err(format!("{what} {s:?}: {e}")),
+            }
+        };
+        let non_negative = |what: String, n: i64| {
+            if n < 0 {
+                Err(format!("{what} is negative ({n})"))
+            } else {
+                Ok(())
+            }
+        };
+        non_negative("height".into(), self.height)?;
+        non_negative("next account number".into(), self.next_account_number)?;
+        let mut numbers = std::collections::BTreeSet::new();
+        for (a, acct) in &self.accounts {
+            address("account", a)?;
+            if !(0..self.next_account_number).contains(&acct.account_number)
+                || !numbers.insert(acct.account_number)
+            {
+                return Err(format!(
+                    "account {a}: account number {} is out of range or used twice",
+                    acct.account_number
+                ));
+            }
+            non_negative(format!("account {a}: sequence"), acct.sequence)?;
+            if let Some(k) = &acct.public_key
+                && (k.len() != 66 || !k.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                return Err(format!(
+                    "account {a}: public key {k:?} is not 33 bytes of hex"
+                ));
+            }
+            for (asset, h) in &acct.balances {
+                if !valid_asset(asset) {
+                    return Err(format!("account {a}: invalid asset symbol {asset:?}"));
+                }
+                non_negative(format!("account {a}: {asset} free"), h.free)?;
+                non_negative(format!("account {a}: {asset} locked"), h.locked)?;
+                non_negative(format!("account {a}: {asset} frozen"), h.frozen)?;
+                if h.total().is_none() {
+                    return Err(format!("account {a}: {asset} total overflows"));
+                }
+            }
+        }
+        for (symbol, m) in &self.markets {
+            if *symbol != m.symbol() || !valid_asset(&m.base) || !valid_asset(&m.quote) {
+                return Err(format!("market {symbol:?} does not match its assets"));
+            }
+            if m.tick_size <= 0 || m.lot_size <= 0 || m.list_price < 0 {
+                return Err(format!(
+                    "market {symbol}: tick and lot sizes must be positive"
+                ));
+            }
+        }
+        let mut locked: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        for (id, o) in &self.orders {
+            if *id != o.order_id {
+                return Err(format!("order {id:?} is stored under another id"));
+            }
+            address(&format!("order {id}: owner"), &o.owner)?;
+            if !self.accounts.contains_key(&o.owner) {
+                return Err(format!("order {id}: owner {} has no account", o.owner));
+            }
+            if !self.markets.contains_key(&o.symbol) {
+                return Err(format!("order {id}: market {:?} is not listed", o.symbol));
+            }
+            if !matches!(o.side, 1 | 2) || o.time_in_force != 1 {
+                return Err(format!("order {id}: invalid side or time in force"));
+            }
+            if o.price <= 0 || o.quantity <= 0 || o.locked_amount < 0 {
+                return Err(format!(
+                    "order {id}: price, quantity or locked amount out of range"
+                ));
+            }
+            if !(0..=self.height).contains(&o.height) {
+                return Err(format!("order {id}: height {} out of range", o.height));
+            }
+            let sum = locked
+                .entry((o.owner.as_str(), o.locked_asset.as_str()))
+                .or_default();
+            *sum = sum
+                .checked_add(o.locked_amount)
+                .ok_or_else(|| format!("order {id}: locked amounts overflow"))?;
+        }
+        for (a, acct) in &self.accounts {
+            for (asset, h) in &acct.balances {
+                let want = locked.remove(&(a.as_str(), asset.as_str())).unwrap_or(0);
+                if h.locked != want {
+                    return Err(format!(
+                        "account {a}: {asset} locked is {} but its orders lock {want}",
+                        h.locked
+                    ));
+                }
+            }
+        }
+        if let Some(((a, asset), n)) = locked.into_iter().find(|(_, n)| *n != 0) {
+            return Err(format!(
+                "account {a}: orders lock {n} {asset} it does not hold"
+            ));
+        }
+        for (hash, t) in &self.txs {
+            if *hash != t.hash
+                || hash.len() != 64
+                || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F'))
+            {
+                return Err(format!(
+                    "tx {hash:?} is not stored under its uppercase hex hash"
+                ));
+            }
+            if !(0..=self.height).contains(&t.height) {
+                return Err(format!("tx {hash}: height {} out of range", t.height));
+            }
+        }
+        for a in self.links.keys() {
+            address("linked address", a)?;
+        }
+        for (nonce, n) in &self.nonces {
+            address(&format!("nonce {nonce:?}: address"), &n.address)?;
+        }
+        Ok(())
     }
 }
 
@@ -223,19 +367,56 @@ mod tests {
         assert_eq!(fixed8(-5), "-0.00000005");
     }
 
+    /// A real testnet address (a saved ledger is validated when it is loaded).
+    fn addr(n: u8) -> String {
+        dexlink::PrivateKey::from_bytes(&[n; 32])
+            .unwrap()
+            .address(&dexlink::address::Hrp::testnet())
+            .to_string()
+    }
+
     #[test]
     fn credit_assigns_account_numbers_and_persists() {
-        let mut l = Ledger::default();
-        l.credit("tbnb1a", "BNB", 5).unwrap();
-        l.credit("tbnb1b", "BNB", 5).unwrap();
-        l.credit("tbnb1a", "BNB", 5).unwrap();
-        assert_eq!(l.accounts["tbnb1a"].account_number, 0);
-        assert_eq!(l.accounts["tbnb1b"].account_number, 1);
-        assert_eq!(l.accounts["tbnb1a"].balances["BNB"].free, 10);
-        assert!(l.credit("tbnb1a", "BNB", 0).is_err());
+        let (a, b) = (addr(1), addr(2));
+        let mut l = Ledger {
+            chain_id: "Binance-Chain-Ganges".into(),
+            hrp: "tbnb".into(),
+            ..Ledger::default()
+        };
+        l.credit(&a, "BNB", 5).unwrap();
+        l.credit(&b, "BNB", 5).unwrap();
+        l.credit(&a, "BNB", 5).unwrap();
+        assert_eq!(l.accounts[&a].account_number, 0);
+        assert_eq!(l.accounts[&b].account_number, 1);
+        assert_eq!(l.accounts[&a].balances["BNB"].free, 10);
+        assert!(l.credit(&a, "BNB", 0).is_err());
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("state.json");
         l.save(&p).unwrap();
         assert_eq!(Ledger::load(&p).unwrap(), l);
+    }
+
+    #[test]
+    fn a_credit_that_would_overflow_the_whole_holding_is_refused() {
+        // Regression: only `free` was checked, so free + locked could pass i64::MAX and a later
+        // unlock or unfreeze overflowed.
+        let mut l = Ledger::default();
+        l.credit("x", "BNB", i64::MAX - 10).unwrap();
+        let h = l
+            .accounts
+            .get_mut("x")
+            .unwrap()
+            .balances
+            .get_mut("BNB")
+            .unwrap();
+        h.free -= 100;
+        h.locked += 100;
+        assert_eq!(
+            l.credit("x", "BNB", 90),
+            Err("balance would overflow".into())
+        );
+        assert_eq!(l.credit("x", "BNB", 10), Ok(()));
+        let h = &l.accounts["x"].balances["BNB"];
+        assert_eq!((h.free, h.locked, h.frozen), (i64::MAX - 100, 100, 0));
     }
 }

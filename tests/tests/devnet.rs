@@ -579,3 +579,85 @@ fn failures_are_clear_and_change_nothing() {
     let out = run(c).expect_code(2);
     assert!(out.stderr.contains("state.json"), "{}", out.stderr);
 }
+
+#[test]
+fn a_damaged_state_file_is_refused_and_repaired_only_on_request() {
+    // Issue 13: a damaged last record ending in a newline was dropped without a word.
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("state.json");
+    let state_s = state.to_str().unwrap();
+    {
+        let d = Devnet::start(&["--state", state_s]);
+        d.fund(V7_TBNB, "BNB", "5");
+        d.fund(V7_TBNB, "BNB", "7");
+    }
+    // Damage the last record's checksum; the line still ends in its newline.
+    let text = std::fs::read_to_string(&state).unwrap();
+    let n = text.lines().count();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let flipped = if lines[n - 1].starts_with('a') {
+        "b"
+    } else {
+        "a"
+    };
+    lines[n - 1].replace_range(0..1, flipped);
+    let damaged = lines.join("\n") + "\n";
+    std::fs::write(&state, &damaged).unwrap();
+
+    let mut c = dexlink();
+    c.args(["devnet", "--port", "0", "--state"]).arg(&state);
+    let out = run(c).expect_code(2);
+    let want = format!(
+        "cannot load devnet state from {state_s}: line {n}: damaged log record: checksum mismatch"
+    );
+    assert!(out.stderr.contains(&want), "{}", out.stderr);
+    assert!(out.stderr.contains("--state-repair"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&state).unwrap(), damaged);
+
+    // With --state-repair: the state before the damaged record, and a copy of the file.
+    let d = Devnet::start(&["--state", state_s, "--state-repair"]);
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (5.0, 0.0));
+    let copies: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("state.json.corrupt-"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join(&copies[0])).unwrap(),
+        damaged
+    );
+}
+
+#[test]
+fn two_hundred_idle_connections_under_ulimit_128_do_not_stop_the_node() {
+    // Issue 13: with `ulimit -n 128`, 200 idle connections stopped the devnet answering anyone.
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "ulimit -n 128 && exec \"$0\" devnet --port 0"])
+        .arg(bin())
+        .env_remove("DEXLINK_HOME")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = line.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    let hostport = url.trim_start_matches("http://");
+    let idle: Vec<std::net::TcpStream> = (0..200)
+        .map(|_| std::net::TcpStream::connect(hostport).unwrap())
+        .collect();
+    let (status, body) = http(&url, "GET", "/api/v1/node-info", None, "");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["node_info"]["network"], "Binance-Chain-Ganges");
+    drop(idle);
+}

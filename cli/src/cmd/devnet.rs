@@ -15,6 +15,12 @@ use super::{CliError, CliResult, Global};
 /// Serves the DEX API, a faucet and the link endpoints. The first line printed is its base
 /// URL. Stops on Ctrl-C.
 ///
+/// Limits: connections up to half the open-file limit, at most 1024 (the oldest idle one is
+/// closed to admit a new one); 10 s to send a request head (also the idle keep-alive limit);
+/// 10 s and 1 MiB for a request body; fault delays up to 60 s. The state file is checksummed:
+/// a damaged one stops the start naming the file and line, and nothing is changed unless
+/// --state-repair is given.
+///
 /// Example: dexlink devnet --port 0 --genesis tbnb1...=1000:BNB
 #[derive(Debug, Args)]
 pub struct DevnetArgs {
@@ -25,6 +31,9 @@ pub struct DevnetArgs {
     /// acknowledged) and reload them on start.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// If the --state file has a damaged line, keep a copy (FILE.corrupt-TIME) and cut the file before that line.
+    #[arg(long = "state-repair", requires = "state")]
+    state_repair: bool,
     /// Chain id.
     #[arg(long = "chain-id", default_value = dexlink::address::TESTNET_CHAIN_ID)]
     chain_id: String,
@@ -57,6 +66,7 @@ pub fn run(_global: &Global, a: DevnetArgs) -> CliResult {
         hrp: a.hrp,
         genesis,
         state: a.state,
+        state_repair: a.state_repair,
         ..DevnetConfig::default()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
