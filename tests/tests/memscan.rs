@@ -860,3 +860,58 @@ fn the_scanner_finds_a_key_that_is_there() {
     let l = limbs_5x52(&two52);
     assert_eq!(&l[8..16], &1u64.to_le_bytes());
 }
+
+/// Hands `path` (recursively) to `uid`/`gid`.
+fn chown_r(path: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::chown(path, Some(uid), Some(gid)).unwrap();
+    if path.is_dir() {
+        for e in std::fs::read_dir(path).unwrap().flatten() {
+            chown_r(&e.path(), uid, gid);
+        }
+    }
+}
+
+/// Where `RLIMIT_MEMLOCK` refuses to lock a key's page, the command still works and says so
+/// once on stderr; with the lock allowed (root has CAP_IPC_LOCK) it says nothing.
+#[test]
+fn a_refused_memory_lock_warns_once() {
+    if !is_root() {
+        eprintln!("memscan: skipped, not root");
+        return;
+    }
+    let h = home();
+    let sign = ["sign", "message", "pk", "--message", "hello"];
+    let out = command(&h, &sign).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+
+    // The same as user nobody with a zero lock limit (setuid drops CAP_IPC_LOCK).
+    chown_r(h.tmp.path(), 65534, 65534);
+    let mut c = command(&h, &sign);
+    c.stdin(Stdio::null());
+    // SAFETY: between fork and exec only async-signal-safe calls run.
+    unsafe {
+        c.pre_exec(|| {
+            let zero = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            if libc::setrlimit(libc::RLIMIT_MEMLOCK, &zero) != 0
+                || libc::setgroups(0, std::ptr::null()) != 0
+                || libc::setgid(65534) != 0
+                || libc::setuid(65534) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = c.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr,
+        "warning: could not lock key memory in RAM (RLIMIT_MEMLOCK, see `ulimit -l`); keys are still wiped after use but may reach swap meanwhile\n"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("signature: 0x"));
+}
