@@ -444,17 +444,54 @@ fn openpty() -> (File, File) {
 }
 
 /// Runs the command with stdin on a pseudo-terminal until it blocks at its `[y/N]` prompt,
-/// scans it there, answers "n" and returns the findings and the exit code.
-fn scan_at_prompt(mut c: std::process::Command, patterns: &[Pattern]) -> (Findings, i32) {
+/// scans it there, answers "n" and returns the findings and the exit code. With `password`, the
+/// pseudo-terminal is the command's controlling terminal and the password is typed at its
+/// hidden prompt first.
+fn scan_at_prompt(
+    mut c: std::process::Command,
+    password: Option<&str>,
+    patterns: &[Pattern],
+) -> (Findings, i32) {
     let dir = tempfile::tempdir().unwrap();
     let err_path = dir.path().join("err");
     let (mut master, slave) = openpty();
     c.stdin(Stdio::from(slave))
         .stdout(Stdio::null())
         .stderr(File::create(&err_path).unwrap());
+    if password.is_some() {
+        // SAFETY: between fork and exec only async-signal-safe calls run.
+        unsafe {
+            c.pre_exec(|| {
+                if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
     let mut child = c.spawn().expect("spawn dexlink on a pty");
     let pid = child.id() as i32;
     let done = watchdog(pid);
+    if let Some(pw) = password {
+        // What the command writes to its terminal (the prompt), read on the master side.
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (s2, mut m2) = (seen.clone(), master.try_clone().unwrap());
+        std::thread::spawn(move || {
+            let mut b = [0u8; 256];
+            while let Ok(n) = m2.read(&mut b) {
+                if n == 0 {
+                    break;
+                }
+                s2.lock().unwrap().extend_from_slice(&b[..n]);
+            }
+        });
+        let t = Instant::now();
+        while !String::from_utf8_lossy(&seen.lock().unwrap()).contains("Password for ") {
+            assert!(t.elapsed() < Duration::from_secs(60), "no password prompt");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        master.write_all(format!("{pw}\n").as_bytes()).unwrap();
+    }
     let t = Instant::now();
     loop {
         let err = std::fs::read_to_string(&err_path).unwrap_or_default();
@@ -677,7 +714,7 @@ fn memory_holds_only_the_key_in_use_and_nothing_after() {
         let patterns = patterns_for(entry);
         let args = offline_send(entry);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (found, code) = scan_at_prompt(command(&h, &args), &patterns);
+        let (found, code) = scan_at_prompt(command(&h, &args), None, &patterns);
         assert_eq!(code, 1, "answering n cancels");
         bad.extend(judge(
             &format!("send --offline prompt ({entry})"),
@@ -841,7 +878,7 @@ fn the_scanner_finds_a_key_that_is_there() {
     let args = offline_send("pk");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let patterns = patterns_for("pk");
-    let (found, _) = scan_at_prompt(command(&h, &args), &patterns);
+    let (found, _) = scan_at_prompt(command(&h, &args), None, &patterns);
     let key_copies: usize = patterns
         .iter()
         .filter(|p| p.class == Class::KeyInUse)
@@ -914,4 +951,37 @@ fn a_refused_memory_lock_warns_once() {
         "warning: could not lock key memory in RAM (RLIMIT_MEMLOCK, see `ulimit -l`); keys are still wiped after use but may reach swap meanwhile\n"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("signature: 0x"));
+}
+
+/// A password typed at the hidden prompt (not read from a file) leaves no copy behind: at the
+/// `[y/N]` prompt that follows, only the key is in memory.
+#[test]
+fn a_password_typed_at_the_prompt_is_not_left_in_memory() {
+    if !is_root() {
+        eprintln!("memscan: skipped, not root");
+        return;
+    }
+    let h = home();
+    for entry in ["pk", "hd"] {
+        let args = offline_send(entry);
+        let mut c = std::process::Command::new(bin());
+        for v in ["DEXLINK_HOME", "DEXLINK_PASSWORD", "DEXLINK_DEX"] {
+            c.env_remove(v);
+        }
+        c.arg("--home").arg(&h.home).args(&args);
+        let patterns = patterns_for(entry);
+        let (found, code) = scan_at_prompt(c, Some(PASSWORD), &patterns);
+        assert_eq!(code, 1, "answering n cancels");
+        let bad = judge(
+            &format!("send --offline prompt, password typed ({entry})"),
+            &patterns,
+            &found,
+            1,
+        );
+        assert!(
+            bad.is_empty(),
+            "secrets left in memory:\n{}",
+            bad.join("\n")
+        );
+    }
 }
