@@ -505,12 +505,13 @@ fn scan_at_prompt(
         assert!(t.elapsed() < Duration::from_secs(60), "no prompt: {err}");
         std::thread::sleep(Duration::from_millis(20));
     }
-    // Blocked in read(2) on fd 0: /proc/PID/syscall starts with the syscall number (0 = read)
-    // and the first argument (the fd).
+    // Blocked in read(2) on fd 0: /proc/PID/syscall starts with the syscall number and the
+    // first argument (the fd).
+    let reading_stdin = format!("{} 0x0 ", libc::SYS_read);
     let t = Instant::now();
     loop {
         let sc = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
-        if sc.starts_with("0 0x0 ") {
+        if sc.starts_with(&reading_stdin) {
             break;
         }
         assert!(
