@@ -1,5 +1,6 @@
 //! `dexlink`: the command line for the dexlink SDK. Thin: the logic lives in the `dexlink` crate.
 
+mod argv;
 mod cmd;
 mod keyring;
 mod output;
@@ -9,15 +10,39 @@ mod secrets;
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
     secrets::harden_process();
-    let cli = cmd::Cli::parse();
-    match cmd::run(cli) {
+    let cli = match cmd::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => parse_error(e),
+    };
+    let result = cmd::run(cli);
+    // Commands that created keys without unlocking any (keys new, import) warn here.
+    secrets::warn_if_memory_unlocked();
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Prints a parse error (or help, or the version) and exits, hiding any secret the user typed
+/// as an argument (see [`argv`]).
+fn parse_error(e: clap::Error) -> ! {
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let text = argv::redact(&e.render().to_string(), &argv::secret_args(&args));
+    eprint!("{text}");
+    std::process::exit(e.exit_code());
 }

@@ -234,3 +234,17 @@ pub fn read_input(
         )),
     }
 }
+
+/// Warns once on stderr when a secret page could not be locked in RAM (`RLIMIT_MEMLOCK`): the
+/// key is still wiped after use, but could be written to swap meanwhile.
+pub fn warn_if_memory_unlocked() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    if dexlink::secmem::memory_lock_refused() {
+        WARNED.call_once(|| {
+            eprintln!(
+                "warning: could not lock key memory in RAM (RLIMIT_MEMLOCK, see `ulimit -l`); \
+                 keys are still wiped after use but may reach swap meanwhile"
+            );
+        });
+    }
+}

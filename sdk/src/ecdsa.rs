@@ -25,12 +25,37 @@ static SIGNER: LazyLock<Secp256k1<SignOnly>> = LazyLock::new(|| {
 static VERIFIER: LazyLock<Secp256k1<VerifyOnly>> = LazyLock::new(Secp256k1::verification_only);
 
 /// RFC 6979 low-S signature of `digest` with the 32-byte secret `key` (0 < k < n), as r‖s.
-pub(crate) fn sign(key: &Zeroizing<[u8; 32]>, digest: &[u8; 32]) -> [u8; 64] {
+/// Not inlined, so that its frame (and libsecp256k1's below it) is dead stack the caller can
+/// scrub.
+#[inline(never)]
+pub(crate) fn sign(key: &[u8; 32], digest: &[u8; 32]) -> [u8; 64] {
     // secp256k1::SecretKey is Copy and never wiped by itself: keep one, erase it by hand.
-    let mut sk = SecretKey::from_byte_array(**key).expect("a PrivateKey is always in range");
+    let mut sk = SecretKey::from_byte_array(*key).expect("a PrivateKey is always in range");
     let sig = SIGNER.sign_ecdsa(Message::from_digest(*digest), &sk);
     sk.non_secure_erase();
     sig.serialize_compact()
+}
+
+/// The uncompressed SEC1 public key of the secret `key`, or `None` when `key` is 0 or not
+/// below the curve order. Not inlined, for the same reason as [`sign`].
+#[inline(never)]
+pub(crate) fn public_key(key: &[u8; 32]) -> Option<[u8; 65]> {
+    let mut sk = SecretKey::from_byte_array(*key).ok()?;
+    let pk = secp256k1::PublicKey::from_secret_key(&SIGNER, &sk);
+    sk.non_secure_erase();
+    Some(pk.serialize_uncompressed())
+}
+
+/// Whether `key` is a valid secret (0 < k < n). Not inlined, for the same reason as [`sign`].
+#[inline(never)]
+pub(crate) fn is_valid_secret(key: &[u8; 32]) -> bool {
+    match SecretKey::from_byte_array(*key) {
+        Ok(mut sk) => {
+            sk.non_secure_erase();
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// Whether `sig` (r‖s) is a valid low-S signature of `digest` by the uncompressed SEC1 `key`.

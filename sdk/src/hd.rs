@@ -21,15 +21,16 @@ use std::sync::OnceLock;
 
 use hmac::{Hmac, KeyInit, Mac};
 use k256::elliptic_curve::ff::PrimeField;
-use k256::{NonZeroScalar, ProjectivePoint, Scalar, SecretKey};
+use k256::{ProjectivePoint, Scalar};
 use sha2::Sha512;
 use thiserror::Error;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::address::{Address, Hrp};
 use crate::hash::sha256;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::mnemonic::Seed;
+use crate::secmem::{SecretBytes, scrub_stack};
 
 /// The hardened-index flag (2^31).
 pub const HARDENED: u32 = 1 << 31;
@@ -324,30 +325,37 @@ pub fn binance_path(account: u32, index: u32) -> Result<DerivationPath, HdError>
     ])
 }
 
-/// A 32-byte chain code, wiped on drop.
-#[derive(Zeroize, ZeroizeOnDrop)]
-struct ChainCode([u8; 32]);
+/// A 32-byte chain code, in its own locked page, wiped on drop.
+struct ChainCode(SecretBytes<32>);
 
 impl ChainCode {
     fn from_slice(b: &[u8]) -> Self {
-        let mut c = [0u8; 32];
-        c.copy_from_slice(b);
+        let mut c = SecretBytes::zeroed();
+        c.expose_mut().copy_from_slice(b);
         Self(c)
+    }
+
+    fn bytes(&self) -> &[u8; 32] {
+        self.0.expose()
     }
 }
 
 type HmacSha512 = Hmac<Sha512>;
 
-/// HMAC-SHA512(key, data…) into memory that is wiped when dropped.
-fn hmac512(key: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 64]> {
+/// HMAC-SHA512(key, data…), written into a locked page that is wiped when dropped.
+#[inline(never)]
+fn hmac512(key: &[u8], parts: &[&[u8]]) -> SecretBytes<64> {
+    use hmac::digest::FixedOutput;
     let mut mac = HmacSha512::new_from_slice(key).expect("HMAC takes keys of any length");
     for p in parts {
         mac.update(p);
     }
-    let out = Zeroizing::new(mac.finalize().into_bytes());
-    let mut arr = Zeroizing::new([0u8; 64]);
-    arr.copy_from_slice(&out[..]);
-    arr
+    let mut out = SecretBytes::<64>::zeroed();
+    let dst: &mut hmac::digest::Output<HmacSha512> = (&mut out.expose_mut()[..])
+        .try_into()
+        .expect("SHA-512 output is 64 bytes");
+    mac.finalize_into(dst);
+    out
 }
 
 /// The first 4 bytes of HASH160 of a compressed public key.
@@ -356,28 +364,44 @@ fn fingerprint_of(pk: &PublicKey) -> [u8; 4] {
     [h[0], h[1], h[2], h[3]]
 }
 
-fn public_from_secret(secret: &SecretKey) -> PublicKey {
-    let nz = Zeroizing::new(secret.to_nonzero_scalar());
-    let pk = k256::PublicKey::from_secret_scalar(&nz);
-    PublicKey::from_verifying_key(k256::ecdsa::VerifyingKey::from(pk))
+/// The public key of a secret already known to be in range.
+fn public_from_secret(secret: &SecretBytes<32>) -> PublicKey {
+    let sec1 = crate::ecdsa::public_key(secret.expose());
+    scrub_stack();
+    let sec1 = sec1.expect("an extended private key is always in range");
+    PublicKey::from_sec1(&sec1).expect("libsecp256k1 returns valid points")
 }
 
-/// Adds the tweak IL to the parent key: `child = IL + k_par mod n` (BIP-32 CKDpriv).
-fn tweak_add(il: &[u8], parent: &SecretKey) -> Option<SecretKey> {
-    let mut repr = k256::FieldBytes::default();
+/// `child = IL + k_par mod n` (BIP-32 CKDpriv), written into a fresh locked page; `None` when
+/// IL ≥ n or the sum is 0. The caller scrubs the stack afterwards.
+fn tweak_add(il: &[u8], parent: &SecretBytes<32>) -> Option<SecretBytes<32>> {
+    let mut child = SecretBytes::zeroed();
+    let ok = tweak_add_into(il, parent.expose(), child.expose_mut());
+    scrub_stack();
+    ok.then_some(child)
+}
+
+#[inline(never)]
+fn tweak_add_into(il: &[u8], parent: &[u8; 32], out: &mut [u8; 32]) -> bool {
+    let mut repr = Zeroizing::new(k256::FieldBytes::default());
     repr.copy_from_slice(il);
-    let repr = Zeroizing::new(repr);
     let tweak: Option<Scalar> = Scalar::from_repr(*repr).into();
-    let tweak = Zeroizing::new(tweak?);
-    let parent = Zeroizing::new(parent.to_nonzero_scalar());
-    let sum = Zeroizing::new(*tweak + parent.as_ref());
-    let child: Option<NonZeroScalar> = NonZeroScalar::new(*sum).into();
-    child.map(SecretKey::from)
-}
-
-fn private_from_secret(secret: &SecretKey) -> PrivateKey {
-    let nz = Zeroizing::new(secret.to_nonzero_scalar());
-    PrivateKey::from_signing_key(k256::ecdsa::SigningKey::from(*nz))
+    let Some(tweak) = tweak.map(Zeroizing::new) else {
+        return false;
+    };
+    repr.copy_from_slice(parent);
+    let parent: Option<Scalar> = Scalar::from_repr(*repr).into();
+    let Some(parent) = parent.map(Zeroizing::new) else {
+        return false;
+    };
+    let sum = Zeroizing::new(*tweak + *parent);
+    if bool::from(sum.is_zero()) {
+        return false;
+    }
+    let mut bytes = Zeroizing::new(sum.to_repr());
+    out.copy_from_slice(&bytes[..]);
+    bytes.zeroize();
+    true
 }
 
 /// What both kinds of extended key carry besides the key itself: the chain code and the key's
@@ -407,9 +431,14 @@ impl Node {
 
     /// The node of `child` at `depth` (from [`Node::child_depth`]), whose CKD HMAC gave `i`
     /// (its right half is the chain code).
-    fn child(depth: u8, i: &[u8; 64], parent_fingerprint: [u8; 4], child: ChildNumber) -> Self {
+    fn child(
+        depth: u8,
+        i: &SecretBytes<64>,
+        parent_fingerprint: [u8; 4],
+        child: ChildNumber,
+    ) -> Self {
         Self {
-            chain_code: ChainCode::from_slice(&i[32..]),
+            chain_code: ChainCode::from_slice(&i.expose()[32..]),
             depth,
             parent_fingerprint,
             child_number: child,
@@ -426,9 +455,9 @@ impl Node {
     }
 
     /// CKD's HMAC for a non-hardened child: `HMAC-SHA512(c, serP(K) ‖ ser32(i))`.
-    fn normal_child_hmac(&self, public: &PublicKey, child: ChildNumber) -> Zeroizing<[u8; 64]> {
+    fn normal_child_hmac(&self, public: &PublicKey, child: ChildNumber) -> SecretBytes<64> {
         hmac512(
-            &self.chain_code.0,
+            self.chain_code.bytes(),
             &[&public.to_compressed(), &child.raw().to_be_bytes()],
         )
     }
@@ -436,7 +465,7 @@ impl Node {
     /// An explicit second copy (the chain code is treated as a secret).
     fn clone_secret(&self) -> Self {
         Self {
-            chain_code: ChainCode(self.chain_code.0),
+            chain_code: ChainCode(self.chain_code.0.clone_secret()),
             depth: self.depth,
             parent_fingerprint: self.parent_fingerprint,
             child_number: self.child_number,
@@ -451,7 +480,7 @@ impl Node {
         data[4] = self.depth;
         data[5..9].copy_from_slice(&self.parent_fingerprint);
         data[9..13].copy_from_slice(&self.child_number.raw().to_be_bytes());
-        data[13..45].copy_from_slice(&self.chain_code.0);
+        data[13..45].copy_from_slice(self.chain_code.bytes());
         data[45..78].copy_from_slice(key);
         let check = sha256(&sha256(&data[..78]));
         data[78..].copy_from_slice(&check[..4]);
@@ -493,7 +522,7 @@ macro_rules! node_getters {
 
 /// A BIP-32 extended private key.
 pub struct ExtendedPrivateKey {
-    secret: SecretKey,
+    secret: SecretBytes<32>,
     node: Node,
     /// Computed on first use (an EC multiplication), then kept.
     public: OnceLock<PublicKey>,
@@ -506,10 +535,18 @@ impl ExtendedPrivateKey {
             return Err(HdError::SeedLength(seed.len()));
         }
         let i = hmac512(b"Bitcoin seed", &[seed]);
-        let secret = SecretKey::from_slice(&i[..32]).map_err(|_| HdError::InvalidMasterKey)?;
+        scrub_stack();
+        let mut secret = SecretBytes::zeroed();
+        secret.expose_mut().copy_from_slice(&i.expose()[..32]);
+        // 0 < k < n (BIP-32: otherwise the master key is invalid).
+        let in_range = crate::ecdsa::is_valid_secret(secret.expose());
+        scrub_stack();
+        if !in_range {
+            return Err(HdError::InvalidMasterKey);
+        }
         Ok(Self {
             secret,
-            node: Node::master(&i[32..]),
+            node: Node::master(&i.expose()[32..]),
             public: OnceLock::new(),
         })
     }
@@ -548,13 +585,17 @@ impl ExtendedPrivateKey {
     fn derive_child_inner(&self, child: ChildNumber, fingerprint: bool) -> Result<Self, HdError> {
         let depth = self.node.child_depth()?;
         let i = if child.is_hardened() {
-            let k = Zeroizing::new(self.secret.to_bytes());
             let index = child.raw().to_be_bytes();
-            hmac512(&self.node.chain_code.0, &[&[0u8], &k[..], &index])
+            hmac512(
+                self.node.chain_code.bytes(),
+                &[&[0u8], self.secret.expose(), &index],
+            )
         } else {
             self.node.normal_child_hmac(&self.public_key(), child)
         };
-        let secret = tweak_add(&i[..32], &self.secret).ok_or(HdError::InvalidChild(child))?;
+        scrub_stack();
+        let secret =
+            tweak_add(&i.expose()[..32], &self.secret).ok_or(HdError::InvalidChild(child))?;
         let parent_fingerprint = if fingerprint || !child.is_hardened() {
             fingerprint_of(&self.public_key())
         } else {
@@ -570,7 +611,7 @@ impl ExtendedPrivateKey {
 
     /// The private key.
     pub fn private_key(&self) -> PrivateKey {
-        private_from_secret(&self.secret)
+        PrivateKey::from_parts(self.secret.clone_secret(), self.public_key())
     }
 
     /// The public key (computed once, then cached).
@@ -596,9 +637,10 @@ impl ExtendedPrivateKey {
     /// The base58check `xprv…` form, in memory that is wiped when dropped.
     pub fn to_xprv(&self) -> Zeroizing<String> {
         let mut key = Zeroizing::new([0u8; 33]);
-        let k = Zeroizing::new(self.secret.to_bytes());
-        key[1..].copy_from_slice(&k[..]);
-        self.node.encode(XPRV_VERSION, &key)
+        key[1..].copy_from_slice(self.secret.expose());
+        let s = self.node.encode(XPRV_VERSION, &key);
+        scrub_stack();
+        s
     }
 
     /// Parses an `xprv…` string.
@@ -612,7 +654,7 @@ impl ExtendedPrivateKey {
     /// An explicit second copy of the secret.
     pub fn clone_secret(&self) -> Self {
         Self {
-            secret: self.secret.clone(),
+            secret: self.secret.clone_secret(),
             node: self.node.clone_secret(),
             public: self.public.clone(),
         }
@@ -643,7 +685,7 @@ impl ExtendedPublicKey {
         let depth = self.node.child_depth()?;
         let i = self.node.normal_child_hmac(&self.public, child);
         let mut repr = k256::FieldBytes::default();
-        repr.copy_from_slice(&i[..32]);
+        repr.copy_from_slice(&i.expose()[..32]);
         let tweak: Option<Scalar> = Scalar::from_repr(repr).into();
         let tweak = tweak.ok_or(HdError::InvalidChild(child))?;
         let point = ProjectivePoint::mul_by_generator(&tweak)
@@ -784,7 +826,13 @@ impl ExtendedKey {
             child_number,
         };
         if private {
-            let secret = SecretKey::from_slice(&key[1..]).map_err(|_| HdError::PrivateKeyRange)?;
+            let mut secret = SecretBytes::zeroed();
+            secret.expose_mut().copy_from_slice(&key[1..]);
+            let in_range = crate::ecdsa::is_valid_secret(secret.expose());
+            scrub_stack();
+            if !in_range {
+                return Err(HdError::PrivateKeyRange);
+            }
             Ok(Self::Private(ExtendedPrivateKey {
                 secret,
                 node,
@@ -846,8 +894,9 @@ impl AccountKey {
             .key
             .node
             .normal_child_hmac(&self.key.public_key(), child);
-        let secret = tweak_add(&i[..32], &self.key.secret).ok_or(HdError::InvalidChild(child))?;
-        Ok(private_from_secret(&secret))
+        let secret =
+            tweak_add(&i.expose()[..32], &self.key.secret).ok_or(HdError::InvalidChild(child))?;
+        PrivateKey::from_secret(secret).map_err(|_| HdError::InvalidChild(child))
     }
 
     /// The address of index `index` under `hrp`.
@@ -939,8 +988,8 @@ mod tests {
     fn debug_is_redacted() {
         let m = vector1_master();
         let xprv = m.to_xprv();
-        let chain_hex = hex::encode(m.node.chain_code.0);
-        let secret_hex = hex::encode(m.secret.to_bytes());
+        let chain_hex = hex::encode(m.node.chain_code.bytes());
+        let secret_hex = hex::encode(m.secret.expose());
         let xpub = m.to_extended_public_key();
         let acct = AccountKey::from_master(&m, 0).unwrap();
         for dbg in [format!("{m:?}"), format!("{xpub:?}"), format!("{acct:?}")] {

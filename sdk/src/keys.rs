@@ -1,17 +1,21 @@
 //! secp256k1 private and public keys.
 //!
-//! A [`PrivateKey`] is exactly 32 bytes with 0 < k < n. It is wiped on drop (k256 zeroizes its
-//! scalar), prints as `PrivateKey(..)`, and has no `Display`, `Serialize`, `Copy` or `Clone`:
-//! a second copy must be asked for by name with [`PrivateKey::clone_secret`].
+//! A [`PrivateKey`] is exactly 32 bytes with 0 < k < n, held in a [`SecretBytes`] page of its
+//! own (fixed address, locked in RAM, wiped on drop): moving a `PrivateKey` copies a pointer and
+//! the public key, never the secret. It prints as `PrivateKey(..)`, and has no `Display`,
+//! `Serialize`, `Copy` or `Clone`: a second copy must be asked for by name with
+//! [`PrivateKey::clone_secret`]. Every function that computes with the secret scrubs the stack
+//! after itself ([`crate::secmem::scrub_stack`]).
 
 use std::fmt;
 
-use k256::ecdsa::{SigningKey, VerifyingKey};
+use k256::ecdsa::VerifyingKey;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::address::{Address, Hrp};
 use crate::hash::hash160;
+use crate::secmem::{SecretBytes, scrub_stack};
 use crate::signature::Signature;
 
 /// Why a key was refused. Messages never contain key material.
@@ -50,7 +54,8 @@ pub(crate) fn without_0x(text: &str) -> &str {
 
 /// A secp256k1 private key.
 pub struct PrivateKey {
-    inner: SigningKey,
+    secret: SecretBytes<32>,
+    public: PublicKey,
 }
 
 impl PrivateKey {
@@ -59,10 +64,16 @@ impl PrivateKey {
         let arr: &[u8; 32] = bytes
             .try_into()
             .map_err(|_| KeyError::PrivateKeyLength(bytes.len()))?;
-        // from_bytes (not from_slice) so that short input is never zero-padded.
-        SigningKey::from_bytes(&(*arr).into())
-            .map(|inner| Self { inner })
-            .map_err(|_| KeyError::PrivateKeyRange)
+        Self::from_secret(SecretBytes::from_slice(arr))
+    }
+
+    /// Takes a secret already written in its final place (range-checked here).
+    pub fn from_secret(secret: SecretBytes<32>) -> Result<Self, KeyError> {
+        let public = crate::ecdsa::public_key(secret.expose());
+        scrub_stack();
+        let public = public.ok_or(KeyError::PrivateKeyRange)?;
+        let public = PublicKey::from_sec1(&public).map_err(|_| KeyError::PrivateKeyRange)?;
+        Ok(Self { secret, public })
     }
 
     /// Parses 64 hex characters, with or without a `0x` prefix. Surrounding whitespace is ignored.
@@ -74,54 +85,72 @@ impl PrivateKey {
             }
             return Err(KeyError::PrivateKeyHex);
         }
-        let mut buf = Zeroizing::new([0u8; 32]);
-        hex::decode_to_slice(t, &mut buf[..]).map_err(|_| KeyError::PrivateKeyHex)?;
-        Self::from_bytes(&buf[..])
+        // Decoded straight into the key's page.
+        let mut secret = SecretBytes::zeroed();
+        let decoded = hex::decode_to_slice(t, &mut secret.expose_mut()[..]);
+        scrub_stack();
+        decoded.map_err(|_| KeyError::PrivateKeyHex)?;
+        Self::from_secret(secret)
     }
 
     /// A fresh key from the operating system's random number generator.
     pub fn generate() -> Self {
         loop {
-            let mut buf = Zeroizing::new([0u8; 32]);
-            getrandom::fill(&mut buf[..]).expect("the operating system RNG failed");
-            if let Ok(k) = Self::from_bytes(&buf[..]) {
+            let mut secret = SecretBytes::zeroed();
+            getrandom::fill(&mut secret.expose_mut()[..]).expect("the operating system RNG failed");
+            if let Ok(k) = Self::from_secret(secret) {
                 return k;
             }
         }
     }
 
-    /// The 32 big-endian bytes, in memory that is wiped when dropped.
+    /// A key whose public key is already known (HD derivation caches it).
+    pub(crate) fn from_parts(secret: SecretBytes<32>, public: PublicKey) -> Self {
+        Self { secret, public }
+    }
+
+    /// The 32 big-endian bytes, borrowed from the key's page (no copy).
+    pub fn expose_secret(&self) -> &[u8; 32] {
+        self.secret.expose()
+    }
+
+    /// A copy of the 32 big-endian bytes, in memory that is wiped when dropped (prefer
+    /// [`PrivateKey::expose_secret`]: a returned array is moved, and moves leave copies).
     pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
-        let fb = Zeroizing::new(self.inner.to_bytes());
         let mut out = Zeroizing::new([0u8; 32]);
-        out.copy_from_slice(&fb[..]);
+        out.copy_from_slice(self.secret.expose());
         out
     }
 
-    /// Lowercase hex of the key, in memory that is wiped when dropped.
+    /// Lowercase hex of the key, in memory that is wiped when dropped (exactly 64 bytes of
+    /// capacity: use [`PrivateKey::write_hex`] to add to a larger buffer without reallocating).
     pub fn to_hex(&self) -> Zeroizing<String> {
-        let bytes = self.to_bytes();
         let mut s = Zeroizing::new(String::with_capacity(64));
-        for b in bytes.iter() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            s.push(HEX[usize::from(b >> 4)] as char);
-            s.push(HEX[usize::from(b & 15)] as char);
-        }
+        self.write_hex(&mut s);
         s
     }
 
-    /// An explicit second copy of the secret.
+    /// Appends the lowercase hex of the key to `out`. Reserve 64 bytes first: a reallocation
+    /// would leave an unwiped copy of what was already there.
+    pub fn write_hex(&self, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for b in self.secret.expose() {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+
+    /// An explicit second copy of the secret (page to page).
     pub fn clone_secret(&self) -> Self {
         Self {
-            inner: self.inner.clone(),
+            secret: self.secret.clone_secret(),
+            public: self.public,
         }
     }
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey {
-            inner: *self.inner.verifying_key(),
-        }
+        self.public
     }
 
     /// The address of this key under `hrp`.
@@ -136,11 +165,9 @@ impl PrivateKey {
 
     /// Signs a 32-byte digest (RFC 6979, low-S).
     pub fn sign_digest(&self, digest: &[u8; 32]) -> Signature {
-        Signature::from_array(crate::ecdsa::sign(&self.to_bytes(), digest))
-    }
-
-    pub(crate) fn from_signing_key(inner: SigningKey) -> Self {
-        Self { inner }
+        let sig = crate::ecdsa::sign(self.secret.expose(), digest);
+        scrub_stack();
+        Signature::from_array(sig)
     }
 }
 
@@ -151,9 +178,10 @@ impl fmt::Debug for PrivateKey {
 }
 
 impl PartialEq for PrivateKey {
-    /// Constant-time comparison (k256's `ct_eq`).
+    /// Constant-time comparison of the secrets.
     fn eq(&self, other: &Self) -> bool {
-        self.inner == other.inner
+        use subtle::ConstantTimeEq;
+        bool::from(self.secret.expose().ct_eq(other.secret.expose()))
     }
 }
 impl Eq for PrivateKey {}

@@ -3,7 +3,8 @@
 //! Keys are generated, held, used and erased on the caller's machine. The crate covers
 //! mnemonics, HD derivation, addresses, signatures, transactions, keystores, link proofs and
 //! the test-vector runner; it has no CLI or server dependencies.
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: `secmem` allows the two `mlock`/`munlock` calls it needs, and only those.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod address;
@@ -19,6 +20,7 @@ pub mod keystore;
 pub mod link;
 pub mod mnemonic;
 pub mod recover;
+pub mod secmem;
 pub mod signature;
 pub mod time;
 pub mod tx;

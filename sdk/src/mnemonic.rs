@@ -21,24 +21,36 @@ use std::str::FromStr;
 use sha2::Sha512;
 use thiserror::Error;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkd_quick};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
+
+use crate::secmem::SecretBytes;
 
 /// Why a mnemonic, its entropy or a language name was refused. Messages never contain the
-/// phrase; [`MnemonicError::UnknownWord`] names the one word that is not in the list, so the
-/// user can find and correct it.
+/// phrase or any word of it: [`MnemonicError::UnknownWord`] gives the position of the word that
+/// is not in the list and whether it is close to a list word (a likely typo), so the user can
+/// find and correct it without the error (or a log holding it) repeating part of the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MnemonicError {
     /// A word is not in the word list.
     #[error(
-        "word {position} (\"{word}\") is not in the {list} word list: check its spelling (words are lowercase, separated by spaces)"
+        "word {position} of the mnemonic is not in {}; {}",
+        list_phrase(*.list),
+        if *.close {
+            "it is close to a word of that list (one letter off, or the same first four letters), so it is likely a typo: check its spelling (words are lowercase, separated by spaces)"
+        } else {
+            "it is not close to any word of that list: check that it is the right word (words are lowercase, separated by spaces)"
+        }
     )]
     UnknownWord {
         /// 1-based position of the word in the phrase.
         position: usize,
-        /// The word as given (NFKD-normalised).
-        word: String,
-        /// The word list searched (a language name, or "any supported").
-        list: &'static str,
+        /// The word list searched; `None` when every supported list was tried (the closeness
+        /// is then judged against the list holding most of the other words).
+        list: Option<Language>,
+        /// Whether the word is one edit (insertion, deletion, substitution or transposition of
+        /// adjacent letters) from a list word, or shares its first four letters with one (BIP-39
+        /// words are unique in their first four letters).
+        close: bool,
     },
     /// The words are all known but the checksum (the last bits of the last word) does not match.
     #[error(
@@ -315,7 +327,7 @@ impl Mnemonic {
                 )
             })
             .unwrap_or_default();
-        Err(unknown_word(best, text, "any supported"))
+        Err(unknown_word(best, text, None))
     }
 
     /// Parses a phrase in the given word list (NFKD-normalised first, any whitespace between
@@ -327,7 +339,7 @@ impl Mnemonic {
         match bip39::Mnemonic::parse_in_normalized(language.to_bip39(), text) {
             Ok(inner) => Ok(Self { inner }),
             Err(bip39::Error::BadWordCount(n)) => Err(MnemonicError::BadWordCount(n)),
-            Err(bip39::Error::UnknownWord(_)) => Err(unknown_word(language, text, language.name())),
+            Err(bip39::Error::UnknownWord(_)) => Err(unknown_word(language, text, Some(language))),
             Err(_) => Err(MnemonicError::InvalidChecksum),
         }
     }
@@ -390,9 +402,15 @@ impl Mnemonic {
         salt.extend_from_slice(SALT_PREFIX);
         salt.extend_from_slice(pass.as_bytes());
         let mut seed = Seed {
-            bytes: Box::new([0u8; 64]),
+            bytes: SecretBytes::zeroed(),
         };
-        pbkdf2::pbkdf2_hmac::<Sha512>(words.as_bytes(), &salt, 2048, &mut seed.bytes[..]);
+        pbkdf2::pbkdf2_hmac::<Sha512>(
+            words.as_bytes(),
+            &salt,
+            2048,
+            &mut seed.bytes.expose_mut()[..],
+        );
+        crate::secmem::scrub_stack();
         seed
     }
 
@@ -424,8 +442,17 @@ impl PartialEq for Mnemonic {
 }
 impl Eq for Mnemonic {}
 
-/// The first word of `text` not in `lang`'s list, as an error.
-fn unknown_word(lang: Language, text: &str, list: &'static str) -> MnemonicError {
+/// How an error names the list searched.
+fn list_phrase(list: Option<Language>) -> String {
+    match list {
+        Some(l) => format!("the {l} word list"),
+        None => "any supported word list".to_string(),
+    }
+}
+
+/// The first word of `text` not in `lang`'s list, as an error (its position and whether it is
+/// close to a list word; never the word).
+fn unknown_word(lang: Language, text: &str, list: Option<Language>) -> MnemonicError {
     match text
         .split_whitespace()
         .enumerate()
@@ -433,11 +460,58 @@ fn unknown_word(lang: Language, text: &str, list: &'static str) -> MnemonicError
     {
         Some((i, w)) => MnemonicError::UnknownWord {
             position: i + 1,
-            word: w.to_string(),
             list,
+            close: close_to_list(lang, w),
         },
         // Unreachable for callers (they found an unknown word), but never panic on input.
         None => MnemonicError::InvalidChecksum,
+    }
+}
+
+/// Whether `word` is one edit from a word of `lang`'s list or shares its first four letters
+/// with one.
+fn close_to_list(lang: Language, word: &str) -> bool {
+    // Stack buffers, not Vecs: the word is secret input and must leave no heap copy behind.
+    let mut a = ['\0'; 64];
+    let n = chars_into(word, &mut a);
+    let found = lang.word_list().iter().any(|cand| {
+        let mut b = ['\0'; 64];
+        let m = chars_into(cand, &mut b);
+        let prefix = n >= 4 && m >= 4 && a[..4] == b[..4];
+        prefix || within_one_edit(&a[..n], &b[..m])
+    });
+    zeroize::Zeroize::zeroize(&mut a[..]);
+    found
+}
+
+/// Copies up to 64 chars of `s` into `out`; returns how many (longer words are never close).
+fn chars_into(s: &str, out: &mut [char; 64]) -> usize {
+    let mut n = 0;
+    for c in s.chars() {
+        if n == out.len() {
+            return 0;
+        }
+        out[n] = c;
+        n += 1;
+    }
+    n
+}
+
+/// Damerau–Levenshtein distance (adjacent transpositions) of at most 1, without allocating.
+fn within_one_edit(a: &[char], b: &[char]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[pre..], &b[pre..]);
+    match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Equal => {
+            ra.len() <= 1
+                || ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Less => ra == &rb[1..],
+        std::cmp::Ordering::Greater => &ra[1..] == rb,
     }
 }
 
@@ -499,30 +573,25 @@ impl fmt::Debug for Passphrase {
     }
 }
 
-/// A 64-byte BIP-39 seed. Boxed so that moves do not copy it; wiped on drop.
+/// A 64-byte BIP-39 seed, in a locked page of its own (moves do not copy it); wiped on drop.
 pub struct Seed {
-    bytes: Box<[u8; 64]>,
+    bytes: SecretBytes<64>,
 }
 
 impl Seed {
     /// A seed from 64 bytes (for example one stored elsewhere).
     pub fn from_bytes(bytes: &[u8; 64]) -> Self {
-        let mut b = Box::new([0u8; 64]);
-        b.copy_from_slice(bytes);
-        Self { bytes: b }
+        Self {
+            bytes: SecretBytes::from_slice(bytes),
+        }
     }
 
     /// The 64 bytes.
     pub fn as_bytes(&self) -> &[u8; 64] {
-        &self.bytes
+        self.bytes.expose()
     }
 }
 
-impl Drop for Seed {
-    fn drop(&mut self) {
-        self.bytes.zeroize();
-    }
-}
 impl ZeroizeOnDrop for Seed {}
 
 impl fmt::Debug for Seed {
@@ -550,21 +619,52 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_unknown_word_and_position() {
+    fn errors_give_the_position_and_closeness_never_the_word() {
         let phrase = "abandon abandon abandon abandonn abandon abandon abandon abandon abandon abandon abandon about";
         let e = Mnemonic::parse(phrase).unwrap_err();
         assert_eq!(
             e,
             MnemonicError::UnknownWord {
                 position: 4,
-                word: "abandonn".into(),
-                list: "any supported"
+                list: None,
+                close: true,
             }
         );
+        assert_eq!(
+            e.to_string(),
+            "word 4 of the mnemonic is not in any supported word list; it is close to a word of that list (one letter off, or the same first four letters), so it is likely a typo: check its spelling (words are lowercase, separated by spaces)"
+        );
         let e = Mnemonic::parse_in(Language::English, phrase).unwrap_err();
-        assert!(e.to_string().contains("word 4 (\"abandonn\")"), "{e}");
-        // The rest of the phrase is never echoed.
-        assert!(!e.to_string().contains("about"));
+        assert_eq!(
+            e,
+            MnemonicError::UnknownWord {
+                position: 4,
+                list: Some(Language::English),
+                close: true,
+            }
+        );
+        // The example: a word far from every list word, in position 3.
+        let secret = "abandon abandon zzsecretword abandon abandon abandon abandon abandon abandon abandon abandon about";
+        let e = Mnemonic::parse_in(Language::English, secret).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "word 3 of the mnemonic is not in the english word list; it is not close to any word of that list: check that it is the right word (words are lowercase, separated by spaces)"
+        );
+        assert!(!format!("{e} {e:?}").contains("zzsecret"));
+    }
+
+    #[test]
+    fn closeness_is_one_edit_or_a_four_letter_prefix() {
+        let en = Language::English;
+        // "about" is a list word; one substitution, insertion, deletion, transposition away:
+        for w in ["abouy", "abouts", "abut", "baout", "abotu"] {
+            assert!(close_to_list(en, w), "{w}");
+        }
+        // Same first four letters as "abandon" ("aban..."), however it ends.
+        assert!(close_to_list(en, "abanxxxxxx"));
+        for w in ["zzsecretword", "qqqq", "xylophonez"] {
+            assert!(!close_to_list(en, w), "{w}");
+        }
     }
 
     #[test]

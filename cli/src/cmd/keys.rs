@@ -544,7 +544,9 @@ fn export(
         }
         ExportFormat::PrivateKey => {
             let k = keyring::unlock(global, &key)?;
-            let mut t = k.key.to_hex();
+            // Sized for the newline too: growing the string would free an unwiped copy.
+            let mut t = Zeroizing::new(String::with_capacity(65));
+            k.key.write_hex(&mut t);
             t.push('\n');
             t
         }

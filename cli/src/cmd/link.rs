@@ -35,13 +35,19 @@ pub struct LinkArgs {
     yes: bool,
 }
 
-/// Links one key's address; returns the DEX's answer as JSON.
-pub async fn link_one(
+/// A link proof signed and ready to submit: it holds no key.
+pub struct SignedLink {
+    message: String,
+    proof: serde_json::Value,
+}
+
+/// Asks the DEX for a challenge for `key`'s address, checks it, confirms and signs it.
+pub async fn sign_link(
     client: &DexClient,
     network: &Network,
     key: &PrivateKey,
     confirm_each: &dyn Fn(&str) -> Result<(), CliError>,
-) -> Result<serde_json::Value, CliError> {
+) -> Result<SignedLink, CliError> {
     let address = key.address(network.hrp());
     let ch = client
         .link_challenge(&address)
@@ -51,8 +57,19 @@ pub async fn link_one(
         .map_err(|e| CliError::failed(format!("refusing to sign the DEX's challenge: {e}")))?;
     confirm_each(&ch.message)?;
     let proof = msg.sign(key).map_err(|e| CliError::failed(e.to_string()))?;
+    Ok(SignedLink {
+        message: ch.message,
+        proof: proof.to_json(),
+    })
+}
+
+/// Submits a signed proof; returns the DEX's answer as JSON.
+pub async fn submit_link(
+    client: &DexClient,
+    signed: &SignedLink,
+) -> Result<serde_json::Value, CliError> {
     let accepted = client
-        .link_submit(&ch.message, &proof.to_json())
+        .link_submit(&signed.message, &signed.proof)
         .await
         .map_err(client_error)?;
     Ok(json!({
@@ -62,6 +79,17 @@ pub async fn link_one(
     }))
 }
 
+/// Links one key's address; returns the DEX's answer as JSON.
+pub async fn link_one(
+    client: &DexClient,
+    network: &Network,
+    key: &PrivateKey,
+    confirm_each: &dyn Fn(&str) -> Result<(), CliError>,
+) -> Result<serde_json::Value, CliError> {
+    let signed = sign_link(client, network, key, confirm_each).await?;
+    submit_link(client, &signed).await
+}
+
 pub fn run(global: &Global, a: LinkArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
@@ -69,7 +97,9 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
     let chain_id = ChainId::new(&chain)
         .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
     let keys = keyring::unlock_many(global, &a.key, a.count)?;
-    let mut results = Vec::new();
+    // Every proof is signed first and the keys dropped (wiped) before anything is submitted:
+    // no key stays in memory while waiting on the DEX.
+    let mut signed = Vec::with_capacity(keys.len());
     for k in &keys {
         let network = Network::custom(chain_id.clone(), super::common::hrp_for(&chain_id, k));
         if k.network.chain_id() != &chain_id && k.network.hrp() != network.hrp() {
@@ -80,12 +110,19 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
         }
         let yes = a.yes;
         let quiet = global.quiet;
-        let r = rt.block_on(link_one(&client, &network, &k.key, &|m: &str| {
+        let s = rt.block_on(sign_link(&client, &network, &k.key, &|m: &str| {
             if !yes && !quiet {
                 eprintln!("The DEX asks you to sign:\n---\n{m}\n---");
             }
             confirm("Sign this link request?", yes)
         }))?;
+        let address = k.key.address(&super::common::hrp_for(&chain_id, k));
+        signed.push((address, s));
+    }
+    drop(keys);
+    let mut results = Vec::with_capacity(signed.len());
+    for (_, s) in &signed {
+        let r = rt.block_on(submit_link(&client, s))?;
         if !global.json && !global.quiet {
             println!(
                 "linked {} (until {})",
@@ -95,12 +132,11 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
         }
         results.push(r);
     }
-    let mut records = Vec::with_capacity(keys.len());
-    for (k, r) in keys.iter().zip(&results) {
-        let address = k.key.address(&super::common::hrp_for(&chain_id, k));
+    let mut records = Vec::with_capacity(signed.len());
+    for ((address, _), r) in signed.iter().zip(&results) {
         // Unfunded accounts have no number yet; that is not an error for linking.
         let account_number = rt
-            .block_on(client.account(&address))
+            .block_on(client.account(address))
             .ok()
             .map(|a| a.account_number);
         records.push(crate::profile::LinkedAddress {

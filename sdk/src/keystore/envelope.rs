@@ -145,8 +145,11 @@ impl Envelope {
         rnd: SealRandom,
     ) -> Self {
         let dk = kdf.derive(password, &rnd.salt);
+        // The KDF's frames (password copies in HMAC key blocks) are dead now: erase them.
+        crate::secmem::scrub_stack();
         let mut ciphertext = secret.to_vec();
         cipher.apply(&dk, &rnd.iv, &mut ciphertext);
+        crate::secmem::scrub_stack();
         let mac = mac.compute(&dk, &ciphertext);
         Self {
             kdf,
@@ -166,6 +169,7 @@ impl Envelope {
         macs: &[MacAlg],
     ) -> Result<(Zeroizing<Vec<u8>>, MacAlg), KeystoreError> {
         let dk = self.kdf.derive(password, &self.salt);
+        crate::secmem::scrub_stack();
         let mut matched = None;
         for &alg in macs.iter().filter(|a| a.len() == self.mac.len()) {
             let computed = alg.compute(&dk, &self.ciphertext);
@@ -178,6 +182,8 @@ impl Envelope {
         let mut plain = Zeroizing::new(Vec::with_capacity(self.ciphertext.len()));
         plain.extend_from_slice(&self.ciphertext);
         self.cipher.apply(&dk, &self.iv, &mut plain);
+        // AES-CTR's keystream blocks XOR'd with the secret were on the stack.
+        crate::secmem::scrub_stack();
         Ok((plain, alg))
     }
 

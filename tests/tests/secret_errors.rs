@@ -1,0 +1,111 @@
+//! Errors never repeat secret input: a mistyped mnemonic word is reported by position (and
+//! whether it is close to a list word), and a key typed as an argument is not quoted back by the
+//! argument parser. Regression tests of issue 12.
+
+mod common;
+
+use common::{Home, K2_KEY, V7_KEY, run};
+
+/// The issue's example: the third word is unknown and far from every list word.
+#[test]
+fn an_unknown_mnemonic_word_is_named_by_position_only() {
+    let h = Home::new();
+    let phrase = "abandon abandon zzsecretword abandon abandon abandon abandon abandon abandon abandon abandon about";
+    let out = h.import_mnemonic("m", phrase, "testnet").expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: word 3 of the mnemonic is not in any supported word list; it is not close to any word of that list: check that it is the right word (words are lowercase, separated by spaces)\n"
+    );
+    assert!(!out.all().contains("zzsecret"));
+}
+
+/// A typo (one letter off a list word) says so, still without the word.
+#[test]
+fn a_mistyped_mnemonic_word_is_called_close() {
+    let h = Home::new();
+    let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abuot";
+    let out = h.import_mnemonic("m", phrase, "testnet").expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: word 12 of the mnemonic is not in any supported word list; it is close to a word of that list (one letter off, or the same first four letters), so it is likely a typo: check its spelling (words are lowercase, separated by spaces)\n"
+    );
+    assert!(!out.all().contains("abuot"));
+}
+
+/// `--private-key` is a flag; a key given after it is an unexpected argument, which clap would
+/// quote back. It is hidden, and the error says how to give a key.
+#[test]
+fn a_private_key_given_as_an_argument_is_not_echoed() {
+    let h = Home::new();
+    let mut c = h.cmd();
+    c.args(["keys", "import", "bob", "--private-key", V7_KEY]);
+    let out = run(c).expect_code(2);
+    assert!(!out.all().contains(V7_KEY), "{}", out.stderr);
+    assert!(!out.all().contains(&V7_KEY[..16]), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: unexpected argument '<hidden>' found\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--private-key and --mnemonic read them from a hidden prompt or from stdin, e.g.: dexlink keys import NAME --private-key < key.txt\n"),
+        "{}",
+        out.stderr
+    );
+    // Nothing was created.
+    assert!(!h.home.join("bob").exists());
+}
+
+/// `--private-key=KEY`, a `0x` key where no argument is expected, and mnemonic words after
+/// `--mnemonic` are hidden too.
+#[test]
+fn other_shapes_of_secret_arguments_are_not_echoed() {
+    let h = Home::new();
+    let cases: [Vec<String>; 3] = [
+        vec![
+            "keys".into(),
+            "import".into(),
+            "bob".into(),
+            format!("--private-key={K2_KEY}"),
+        ],
+        vec!["keys".into(), "list".into(), format!("0x{K2_KEY}")],
+        vec![
+            "keys".into(),
+            "import".into(),
+            "bob".into(),
+            "--mnemonic".into(),
+            "fragile".into(),
+            "duck".into(),
+        ],
+    ];
+    for args in cases {
+        let mut c = h.cmd();
+        c.args(&args);
+        let out = run(c).expect_code(2);
+        let text = out.all();
+        assert!(!text.contains(&K2_KEY[..16]), "{args:?}: {text}");
+        assert!(
+            !text.contains("fragile") && !text.contains("duck"),
+            "{args:?}: {text}"
+        );
+        assert!(text.contains("<hidden>"), "{args:?}: {text}");
+    }
+}
+
+/// Ordinary usage errors still name the argument (nothing secret in them).
+#[test]
+fn ordinary_usage_errors_are_unchanged() {
+    let h = Home::new();
+    let mut c = h.cmd();
+    c.args(["keys", "show", "alice", "--count", "many"]);
+    let out = run(c).expect_code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: invalid value 'many' for '--count <COUNT>': invalid digit found in string\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("<hidden>"));
+}
