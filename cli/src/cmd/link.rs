@@ -63,6 +63,7 @@ pub async fn link_one(
 }
 
 pub fn run(global: &Global, a: LinkArgs) -> CliResult {
+    keyring::check_count(a.count)?;
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
     let chain = rt.block_on(client.chain_id()).map_err(client_error)?;
