@@ -64,6 +64,7 @@ fn an_entry_named_profile_survives_link() {
     assert_eq!(profile["links"][0]["address"], V7_TBNB);
     assert_eq!(mode(&h.home.join("state")), 0o700);
     assert_eq!(mode(&h.home.join("state/profile.json")), 0o600);
+    d.fund(V7_TBNB, "BNB", "7");
     let mut c = h.cmd();
     c.args(["--json", "account", V7_TBNB]);
     let acct = run(c).ok().json();

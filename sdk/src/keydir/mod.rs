@@ -32,7 +32,7 @@
 //! The model-based test in `keydir::model_tests` drives random sequences of operations (with
 //! simulated crashes between the file-system steps of every write) against a reference model.
 //! `cargo test -p dexlink --lib keydir::model_tests` runs a CI-sized batch; the long run is
-//! `DEXLINK_MODEL_SEQUENCES=10000 cargo test -p dexlink --release --lib keydir::model_tests::long_run -- --ignored --nocapture`
+//! `DEXLINK_MODEL_SEQUENCES=10000 cargo test -p dexlink --lib keydir::model_tests::long_run -- --ignored --nocapture`
 //! (it prints sequences, steps, crashes and defects; `DEXLINK_MODEL_SEED` picks the seed).
 
 use std::io;

@@ -12,7 +12,7 @@
 //!
 //! A failing sequence is shrunk by deleting steps while it still fails, then reported; keep
 //! it as a regression test below. CI runs [`ci_run`]; the long run is
-//! `DEXLINK_MODEL_SEQUENCES=10000 cargo test -p dexlink --release --lib keydir::model_tests::long_run -- --ignored --nocapture`.
+//! `DEXLINK_MODEL_SEQUENCES=10000 cargo test -p dexlink --lib keydir::model_tests::long_run -- --ignored --nocapture`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -730,7 +730,7 @@ fn ci_run() {
     assert!(stats.crashes > 100, "{stats:?}");
 }
 
-/// The long run: `DEXLINK_MODEL_SEQUENCES` (default 10,000) sequences of 40 steps.
+/// The long run: `DEXLINK_MODEL_SEQUENCES` (default 10,000) sequences of 24 steps.
 #[test]
 #[ignore = "long run; see the module docs for the command"]
 fn long_run() {
@@ -742,7 +742,7 @@ fn long_run() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x1019_2026);
-    let stats = run_many(seed, n, 40);
+    let stats = run_many(seed, n, 24);
     println!(
         "model run: seed {seed}, {} sequences, {} steps, {} crashes injected, 0 defects",
         stats.sequences, stats.steps, stats.crashes
