@@ -53,7 +53,7 @@ pub enum KeysCmd {
         /// First HD index.
         #[arg(long, default_value_t = 0, conflicts_with = "all")]
         index: u32,
-        /// How many addresses from --index.
+        /// How many addresses from --index (1 to 1000).
         #[arg(long, default_value_t = 1, conflicts_with = "all")]
         count: u32,
         /// Every recorded address.

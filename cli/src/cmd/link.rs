@@ -24,7 +24,7 @@ use crate::secrets::confirm;
 pub struct LinkArgs {
     #[command(flatten)]
     key: KeyArgs,
-    /// Link this many consecutive addresses starting at --index (HD entries).
+    /// Link this many consecutive addresses starting at --index (HD entries; 1 to 1000).
     #[arg(long, default_value_t = 1)]
     count: u32,
     /// The DEX API base URL.
