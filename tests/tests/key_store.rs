@@ -215,6 +215,29 @@ fn an_oversized_entry_still_opens_and_is_compacted() {
     let mut c = h.cmd();
     c.args(["keys", "export", "hd", "--format", "mnemonic", "--yes"]);
     assert_eq!(run(c).ok().stdout.trim(), V1_MNEMONIC);
+
+    // `keys passwd` is a write too: the same note and compaction.
+    write_private(&entry, &serde_json::to_string_pretty(&v).unwrap());
+    let newpw = h.path("newpw");
+    write_private(&newpw, "brand-new-pw-8812\n");
+    let mut c = h.cmd();
+    c.args(["keys", "passwd", "hd"])
+        .arg("--new-password-file")
+        .arg(&newpw);
+    let out = run(c).ok();
+    assert!(
+        out.stderr
+            .contains("note: entry hd records 12000 addresses"),
+        "{}",
+        out.stderr
+    );
+    assert!(std::fs::metadata(&entry).unwrap().len() < 1 << 20);
+    let mut c = h.bare();
+    c.args(["--json", "keys", "show", "hd", "--all"]);
+    assert_eq!(
+        run(c).ok().json()["addresses"].as_array().unwrap().len(),
+        500
+    );
 }
 
 /// Reproduction 3: `--out -` is standard output, not a file named `-`.

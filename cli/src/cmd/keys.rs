@@ -699,13 +699,14 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
         } => {
             let dir = open_dir(global)?;
             let ename = entry_name(&name)?;
-            dir.get(&ename).map_err(dir_error)?;
+            let info = dir.get(&ename).map_err(dir_error)?;
             let old = keyring::entry_password(global, &name)?;
             let new = match &new_password_file {
                 Some(p) => crate::secrets::read_password_file(p)?,
                 None => crate::secrets::prompt_new_password(&format!("New password for {name}: "))?,
             };
             crate::secrets::check_new_password(&new, global.allow_weak_password)?;
+            keyring::note_compaction(&info);
             dir.change_password(&ename, &old, &Password::from_zeroizing(new), kdf(global)?)
                 .map_err(dir_error)?;
             if !global.quiet && !global.json {
