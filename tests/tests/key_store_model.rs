@@ -1,5 +1,5 @@
 //! Model-based test of the key store through the real binary: random sequences of `keys new
-//! (--mnemonic-out) / import (key, mnemonic) / show (small, large and out-of-range counts) / passwd / delete /
+//! (--mnemonic-out) / import (key, mnemonic) / link (against a devnet) / show (small, large and out-of-range counts) / passwd / delete /
 //! export (stdout and `--out -`) / list`, over names including `profile`, `Profile`, `.lock`,
 //! case variants, 64-character and non-ASCII names, against a plain model (name → secret,
 //! password). Writes are sometimes SIGKILLed at a random moment: afterwards the entry is the old
@@ -76,6 +76,10 @@ enum Op {
         name: usize,
         count: u32,
     },
+    Link {
+        name: usize,
+        kill: Option<u64>,
+    },
     Passwd {
         name: usize,
         pw: usize,
@@ -98,7 +102,11 @@ fn gen_ops(rng: &mut Rng, len: usize) -> Vec<Op> {
     (0..len)
         .map(|_| {
             let name = rng.below(n) as usize;
-            match rng.below(11) {
+            match rng.below(12) {
+                11 => Op::Link {
+                    name,
+                    kill: kill(rng),
+                },
                 10 => Op::New {
                     name,
                     pw: rng.below(2) as usize,
@@ -134,6 +142,7 @@ fn gen_ops(rng: &mut Rng, len: usize) -> Vec<Op> {
 
 struct Runner {
     h: Home,
+    dex: String,
     model: BTreeMap<String, (Secret, usize)>, // name -> (secret, password)
     kills: u64,
     steps: u64,
@@ -229,6 +238,8 @@ impl Runner {
                         n,
                         "--words",
                         "12",
+                        "--network",
+                        "testnet",
                         "--allow-weak-password",
                         "--mnemonic-out",
                         words.to_str().unwrap(),
@@ -274,7 +285,15 @@ impl Runner {
                     "--mnemonic"
                 };
                 let r = self.exec(
-                    &["keys", "import", n, kind, "--allow-weak-password"],
+                    &[
+                        "keys",
+                        "import",
+                        n,
+                        kind,
+                        "--network",
+                        "testnet",
+                        "--allow-weak-password",
+                    ],
                     &format!("{text}\n"),
                     *kill,
                 );
@@ -319,6 +338,26 @@ impl Runner {
                 };
                 if o.code != want {
                     return Err(format!("show {n} --count {count}: {} {}", o.code, o.stderr));
+                }
+            }
+            Op::Link { name, kill } => {
+                let n = &names[*name];
+                if let Some((_, pw)) = self.model.get(n) {
+                    self.set_pw(*pw);
+                }
+                let dex = self.dex.clone();
+                let r = self.exec(&["link", n, "--dex", &dex, "--yes"], "", *kill);
+                let want = if !valid(n) {
+                    2
+                } else if self.model.contains_key(n) {
+                    0
+                } else {
+                    1
+                };
+                if let Some(o) = r
+                    && o.code != want
+                {
+                    return Err(format!("link {n}: {} {}", o.code, o.stderr));
                 }
             }
             Op::Passwd { name, pw, kill } => {
@@ -409,9 +448,10 @@ impl Runner {
 }
 
 /// Runs one sequence; returns the number of kills, or the failing step.
-fn run_sequence(ops: &[Op]) -> Result<u64, String> {
+fn run_sequence(dex: &str, ops: &[Op]) -> Result<u64, String> {
     let mut r = Runner {
         h: Home::new(),
+        dex: dex.to_string(),
         model: BTreeMap::new(),
         kills: 0,
         steps: 0,
@@ -425,11 +465,13 @@ fn run_sequence(ops: &[Op]) -> Result<u64, String> {
 }
 
 fn run_many(seed: u64, sequences: u64, len: usize) -> (u64, u64) {
+    let devnet = Devnet::start(&[]);
+    let dex = devnet.url.clone();
     let mut rng = Rng(seed);
     let mut kills = 0;
     for _ in 0..sequences {
         let ops = gen_ops(&mut rng, len);
-        match run_sequence(&ops) {
+        match run_sequence(&dex, &ops) {
             Ok(k) => kills += k,
             Err(e) => {
                 // Shrink by deleting steps while it still fails (kill timing may vary).
@@ -438,7 +480,7 @@ fn run_many(seed: u64, sequences: u64, len: usize) -> (u64, u64) {
                 while i < min.len() {
                     let mut shorter = min.clone();
                     shorter.remove(i);
-                    if run_sequence(&shorter).is_err() {
+                    if run_sequence(&dex, &shorter).is_err() {
                         min = shorter;
                     } else {
                         i += 1;
