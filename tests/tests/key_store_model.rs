@@ -1,5 +1,5 @@
 //! Model-based test of the key store through the real binary: random sequences of `keys new
-//! (--mnemonic-out) / import (key, mnemonic) / link (against a devnet) / show (small, large and out-of-range counts) / passwd / delete /
+//! (--mnemonic-out) / import (key, mnemonic, both keystore kinds from an export) / link (against a devnet) / show (small, large and out-of-range counts) / passwd / delete /
 //! export (stdout and `--out -`) / list`, over names including `profile`, `Profile`, `.lock`,
 //! case variants, 64-character and non-ASCII names, against a plain model (name → secret,
 //! password). Writes are sometimes SIGKILLed at a random moment: afterwards the entry is the old
@@ -55,7 +55,7 @@ impl Rng {
 /// What an entry must give back: a private key (index 0 for HD) or, for `keys new`, its words.
 #[derive(Debug, Clone)]
 enum Secret {
-    Key(&'static str),
+    Key(String),
     Phrase(String),
 }
 
@@ -80,6 +80,13 @@ enum Op {
         name: usize,
         kill: Option<u64>,
     },
+    /// Export `from` as a keystore to stdout (`--out -`), import it as `to`.
+    KeystoreCopy {
+        from: usize,
+        to: usize,
+        v3: bool,
+        kill: Option<u64>,
+    },
     Passwd {
         name: usize,
         pw: usize,
@@ -102,7 +109,13 @@ fn gen_ops(rng: &mut Rng, len: usize) -> Vec<Op> {
     (0..len)
         .map(|_| {
             let name = rng.below(n) as usize;
-            match rng.below(12) {
+            match rng.below(13) {
+                12 => Op::KeystoreCopy {
+                    from: name,
+                    to: rng.below(n) as usize,
+                    v3: rng.below(2) == 0,
+                    kill: kill(rng),
+                },
                 11 => Op::Link {
                     name,
                     kill: kill(rng),
@@ -146,6 +159,8 @@ struct Runner {
     model: BTreeMap<String, (Secret, usize)>, // name -> (secret, password)
     kills: u64,
     steps: u64,
+    /// Keystore round trips that created an entry.
+    copies: u64,
 }
 
 impl Runner {
@@ -198,7 +213,7 @@ impl Runner {
     /// Whether `name` gives back `secret` with password `pw`.
     fn holds(&mut self, name: &str, pw: usize, secret: &Secret) -> bool {
         match secret {
-            Secret::Key(k) => self.exports(name, pw).as_deref() == Some(*k),
+            Secret::Key(k) => self.exports(name, pw).as_deref() == Some(k.as_str()),
             Secret::Phrase(p) => self.exports_as(name, pw, "mnemonic").as_deref() == Some(p),
         }
     }
@@ -301,7 +316,7 @@ impl Runner {
                     None => {
                         if valid(n) && !clash && self.listed()?.contains(n) {
                             self.model
-                                .insert(n.clone(), (Secret::Key(SECRETS[*sec].2), *pw));
+                                .insert(n.clone(), (Secret::Key(SECRETS[*sec].2.to_string()), *pw));
                         }
                     }
                     Some(o) if valid(n) && !clash => {
@@ -309,7 +324,7 @@ impl Runner {
                             return Err(format!("import {n}: {} {}", o.code, o.stderr));
                         }
                         self.model
-                            .insert(n.clone(), (Secret::Key(SECRETS[*sec].2), *pw));
+                            .insert(n.clone(), (Secret::Key(SECRETS[*sec].2.to_string()), *pw));
                     }
                     Some(o) if o.code != 2 => {
                         return Err(format!("import {n} (invalid or taken): {}", o.code));
@@ -338,6 +353,78 @@ impl Runner {
                 };
                 if o.code != want {
                     return Err(format!("show {n} --count {count}: {} {}", o.code, o.stderr));
+                }
+            }
+            Op::KeystoreCopy { from, to, v3, kill } => {
+                // From the drawn name if it is an entry, else from the first entry.
+                let f = match self.model.contains_key(&names[*from]) {
+                    true => names[*from].clone(),
+                    false => match self.model.keys().next() {
+                        Some(k) => k.clone(),
+                        None => return Ok(()),
+                    },
+                };
+                let (f, t) = (&f, &names[*to]);
+                let pw = self.model[f].1;
+                // The keystore password ends with a space: it must survive both directions.
+                let kspw = self.h.path("kspw");
+                write_private(&kspw, "keystore pw \n");
+                self.set_pw(pw);
+                let format = if *v3 {
+                    "keystore-v3"
+                } else {
+                    "keystore-binance"
+                };
+                let o = self
+                    .exec(
+                        &[
+                            "keys",
+                            "export",
+                            f,
+                            "--format",
+                            format,
+                            "--yes",
+                            "--out",
+                            "-",
+                            "--export-password-file",
+                            kspw.to_str().unwrap(),
+                        ],
+                        "",
+                        None,
+                    )
+                    .unwrap();
+                if o.code != 0 {
+                    return Err(format!("export {f} as {format}: {} {}", o.code, o.stderr));
+                }
+                let file = self.h.path(&format!("ks-{}", self.steps));
+                write_private(&file, &o.stdout);
+                let key = self.exports(f, pw).ok_or("export of the source failed")?;
+                let clash = self.model.keys().any(|k| k.eq_ignore_ascii_case(t));
+                self.set_pw(0);
+                let r = self.exec(
+                    &[
+                        "keys",
+                        "import",
+                        t,
+                        "--keystore",
+                        file.to_str().unwrap(),
+                        "--network",
+                        "testnet",
+                    ],
+                    "keystore pw \n",
+                    *kill,
+                );
+                let created = match &r {
+                    None => valid(t) && !clash && self.listed()?.contains(t),
+                    Some(o) if valid(t) && !clash && o.code == 0 => true,
+                    Some(o) if (!valid(t) || clash) && o.code == 2 => false,
+                    Some(o) => {
+                        return Err(format!("import {t} from {format}: {} {}", o.code, o.stderr));
+                    }
+                };
+                if created {
+                    self.copies += 1;
+                    self.model.insert(t.clone(), (Secret::Key(key), 0));
                 }
             }
             Op::Link { name, kill } => {
@@ -447,32 +534,38 @@ impl Runner {
     }
 }
 
-/// Runs one sequence; returns the number of kills, or the failing step.
-fn run_sequence(dex: &str, ops: &[Op]) -> Result<u64, String> {
+/// Runs one sequence; returns the numbers of kills and keystore copies, or the failing step.
+fn run_sequence(dex: &str, ops: &[Op]) -> Result<(u64, u64), String> {
     let mut r = Runner {
         h: Home::new(),
         dex: dex.to_string(),
         model: BTreeMap::new(),
         kills: 0,
         steps: 0,
+        copies: 0,
     };
     for (i, op) in ops.iter().enumerate() {
         r.step(op)
             .and_then(|()| r.check())
             .map_err(|e| format!("step {i} {op:?}: {e}"))?;
     }
-    Ok(r.kills)
+    Ok((r.kills, r.copies))
 }
 
-fn run_many(seed: u64, sequences: u64, len: usize) -> (u64, u64) {
+/// Runs `sequences` random sequences; returns (sequences, SIGKILLs, keystore copies).
+fn run_many(seed: u64, sequences: u64, len: usize) -> (u64, u64, u64) {
     let devnet = Devnet::start(&[]);
     let dex = devnet.url.clone();
     let mut rng = Rng(seed);
     let mut kills = 0;
+    let mut copies = 0;
     for _ in 0..sequences {
         let ops = gen_ops(&mut rng, len);
         match run_sequence(&dex, &ops) {
-            Ok(k) => kills += k,
+            Ok((k, c)) => {
+                kills += k;
+                copies += c;
+            }
             Err(e) => {
                 // Shrink by deleting steps while it still fails (kill timing may vary).
                 let mut min = ops.clone();
@@ -490,12 +583,12 @@ fn run_many(seed: u64, sequences: u64, len: usize) -> (u64, u64) {
             }
         }
     }
-    (sequences, kills)
+    (sequences, kills, copies)
 }
 
 #[test]
 fn cli_model_ci() {
-    let (n, _kills) = run_many(0xc11_0011, 10, 12);
+    let (n, _kills, _copies) = run_many(0xc11_0011, 10, 12);
     assert_eq!(n, 10);
 }
 
@@ -506,6 +599,8 @@ fn cli_model_long_run() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let (n, kills) = run_many(0xc11_2026, n, 12);
-    println!("CLI model run: {n} sequences of 12 steps, {kills} SIGKILLs, 0 defects");
+    let (n, kills, copies) = run_many(0xc11_2026, n, 12);
+    println!(
+        "CLI model run: {n} sequences of 12 steps, {kills} SIGKILLs, {copies} keystore copies, 0 defects"
+    );
 }
