@@ -45,7 +45,8 @@ pub fn dir_error(e: KeyDirError) -> CliError {
         KeyDirError::InvalidName(..)
         | KeyDirError::NameTaken(..)
         | KeyDirError::InvalidSecret(..)
-        | KeyDirError::InvalidMetadata(..) => CliError::usage(e.to_string()),
+        | KeyDirError::InvalidMetadata(..)
+        | KeyDirError::EntryFull { .. } => CliError::usage(e.to_string()),
         other => CliError::failed(other.to_string()),
     }
 }
@@ -74,6 +75,31 @@ pub fn entry_password(global: &Global, name: &str) -> Result<Password, CliError>
     Ok(Password::from_zeroizing(pw))
 }
 
+/// Most addresses one command derives (`keys show --count`, `link --count`).
+pub const MAX_COUNT: u32 = 1000;
+
+/// Refuses a `--count` of 0 or above [`MAX_COUNT`] before anything is unlocked or allocated.
+pub fn check_count(count: u32) -> Result<(), CliError> {
+    if count == 0 || count > MAX_COUNT {
+        return Err(CliError::usage(format!(
+            "--count {count} is out of range: give 1 to {MAX_COUNT} (for more, run again with a higher --index)"
+        )));
+    }
+    Ok(())
+}
+
+/// Says on stderr that an entry grown by an older version is compacted by the coming write.
+pub fn note_compaction(info: &dexlink::keydir::EntryInfo) {
+    if info.is_over_limits() {
+        eprintln!(
+            "note: entry {} records {} addresses (an older version recorded every address shown); keeping the first {}",
+            info.name,
+            info.addresses.len(),
+            dexlink::keydir::COMPACTED_ADDRESSES
+        );
+    }
+}
+
 /// Unlocks `args.name` and returns the key at `args.account`/`args.index` (HD) or the key.
 pub fn unlock(global: &Global, args: &KeyArgs) -> Result<Unlocked, CliError> {
     Ok(unlock_many(global, args, 1)?
@@ -83,6 +109,7 @@ pub fn unlock(global: &Global, args: &KeyArgs) -> Result<Unlocked, CliError> {
 
 /// Unlocks once and returns `count` consecutive keys from `args.index` (HD), or the one key.
 pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Unlocked>, CliError> {
+    check_count(count)?;
     let dir = open_dir(global)?;
     let name = entry_name(&args.name)?;
     let info = dir.get(&name).map_err(dir_error)?;
@@ -132,12 +159,61 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
                     path: Some(path),
                 });
             }
+            // Only addresses a command uses (signs or links with) are recorded; metadata is a
+            // convenience, so a full entry is no reason to refuse the signature.
             if !record.is_empty() {
-                dir.add_addresses(&name, &record).map_err(dir_error)?;
+                note_compaction(&info);
+                match dir.add_addresses(&name, &record) {
+                    Ok(_) => {}
+                    Err(e @ KeyDirError::EntryFull { .. }) => {
+                        eprintln!("note: {e}; the address is used but not recorded")
+                    }
+                    Err(e) => return Err(dir_error(e)),
+                }
             }
             Ok(out)
         }
     }
+}
+
+/// Unlocks an HD entry and derives `count` addresses from `args.index`, recording nothing
+/// (`keys show` displays addresses; only addresses that are used get recorded).
+pub fn derive_addresses(
+    global: &Global,
+    args: &KeyArgs,
+    count: u32,
+) -> Result<Vec<DerivedAddress>, CliError> {
+    check_count(count)?;
+    let dir = open_dir(global)?;
+    let name = entry_name(&args.name)?;
+    dir.get(&name).map_err(dir_error)?;
+    let password = entry_password(global, &args.name)?;
+    let unlocked = dir.unlock(&name, &password).map_err(dir_error)?;
+    drop(password);
+    let hrp = unlocked.info.network.hrp().clone();
+    let EntrySecret::Hd(secret) = unlocked.secret else {
+        return Err(CliError::usage(format!(
+            "{} holds a single imported key; --account, --index and --count apply to HD entries only",
+            args.name
+        )));
+    };
+    let account = hd_account(&secret, args.account)?;
+    drop(secret);
+    (0..count)
+        .map(|i| {
+            let index = args
+                .index
+                .checked_add(i)
+                .ok_or_else(|| CliError::usage("--index plus --count runs past 2^31 - 1"))?;
+            let path = account
+                .path(index)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            let address = account
+                .address(index, &hrp)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            Ok(DerivedAddress::new(path.to_string(), address))
+        })
+        .collect()
 }
 
 /// The account-level key (`m/44'/714'/ACCOUNT'/0`) of an unlocked HD entry.

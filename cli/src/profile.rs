@@ -1,8 +1,6 @@
 //! The local profile: the DEX last linked to and the addresses linked there, so later commands
-//! can take `--dex` from it. Public data only, kept beside the key entries (0600, atomic writes).
-
-use std::io::Write;
-use std::path::PathBuf;
+//! can take `--dex` from it. Public data only, kept in the key directory's state area
+//! (`state/profile.json`, 0600, atomic writes), apart from the entries.
 
 use serde::{Deserialize, Serialize};
 
@@ -33,49 +31,40 @@ pub struct Profile {
     pub links: Vec<LinkedAddress>,
 }
 
-fn path(global: &Global) -> Result<PathBuf, CliError> {
-    let dir = dexlink::keydir::KeyDir::resolve_location(global.home.as_deref())
-        .map_err(|e| CliError::failed(e.to_string()))?;
-    Ok(dir.join(FILE))
-}
+/// Largest profile read.
+const MAX_PROFILE_BYTES: u64 = 1 << 20;
 
-/// Loads the profile (empty when there is none).
+/// Loads the profile from the key directory's state area (empty when there is none). A key
+/// directory that does not exist yet is not created just to find no profile.
 pub fn load(global: &Global) -> Result<Profile, CliError> {
-    let p = path(global)?;
-    match std::fs::read_to_string(&p) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| {
+    let root = dexlink::keydir::KeyDir::resolve_location(global.home.as_deref())
+        .map_err(crate::keyring::dir_error)?;
+    if !root.exists() {
+        return Ok(Profile::default());
+    }
+    let dir = crate::keyring::open_dir(global)?;
+    match dir
+        .read_state(FILE, MAX_PROFILE_BYTES)
+        .map_err(crate::keyring::dir_error)?
+    {
+        Some(text) => serde_json::from_str(&text).map_err(|e| {
             CliError::failed(format!(
                 "{} is not a valid profile ({e}); fix or delete it",
-                p.display()
+                dir.path().join("state").join(FILE).display()
             ))
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profile::default()),
-        Err(e) => Err(CliError::failed(format!(
-            "cannot read {}: {e}",
-            p.display()
-        ))),
+        None => Ok(Profile::default()),
     }
 }
 
-/// Saves the profile atomically (temp file 0600 in the same directory, fsync, rename).
+/// Saves the profile atomically in the key directory's state area (where no entry name can
+/// reach it).
 pub fn save(global: &Global, profile: &Profile) -> Result<(), CliError> {
     // Opening the key directory creates it 0700 and checks its permissions.
     let dir = crate::keyring::open_dir(global)?;
-    let target = dir.path().join(FILE);
-    let fail =
-        |e: std::io::Error| CliError::failed(format!("cannot write {}: {e}", target.display()));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".profile")
-        .tempfile_in(dir.path())
-        .map_err(fail)?;
     let text = serde_json::to_string_pretty(profile).expect("serialisable");
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(&target).map_err(|e| fail(e.error))?;
-    if let Ok(d) = std::fs::File::open(dir.path()) {
-        d.sync_all().ok();
-    }
-    Ok(())
+    dir.write_state(FILE, text.as_bytes())
+        .map_err(crate::keyring::dir_error)
 }
 
 /// Records links to `dex` on `chain_id`, replacing earlier records of the same addresses.

@@ -185,6 +185,35 @@ pub fn read_secret(prompt: &str) -> Result<Zeroizing<String>, CliError> {
     Ok(trimmed)
 }
 
+/// Reads a password: from a hidden prompt on a terminal, else from stdin, where exactly one
+/// trailing line ending (`\n` or `\r\n`) is dropped and nothing else (spaces are part of it).
+pub fn read_password_input(prompt: &str) -> Result<Zeroizing<String>, CliError> {
+    if io::stdin().is_terminal() {
+        return prompt_hidden(prompt);
+    }
+    let mut s = Zeroizing::new(String::with_capacity(1024));
+    io::stdin()
+        .lock()
+        .take(MAX_STDIN_PASSWORD_BYTES + 1)
+        .read_to_string(&mut s)
+        .map_err(|e| CliError::usage(format!("cannot read the password from stdin: {e}")))?;
+    if s.len() as u64 > MAX_STDIN_PASSWORD_BYTES {
+        return Err(CliError::usage(format!(
+            "the password on stdin is longer than {MAX_STDIN_PASSWORD_BYTES} bytes; pipe only the password"
+        )));
+    }
+    trim_line_end(&mut s);
+    if s.is_empty() {
+        return Err(CliError::usage(
+            "no password was given on stdin; pipe the password in or run on a terminal",
+        ));
+    }
+    Ok(s)
+}
+
+/// Longest password read from stdin.
+const MAX_STDIN_PASSWORD_BYTES: u64 = 64 * 1024;
+
 /// Asks `question [y/N]` on the terminal. `--yes` answers for scripts; without a terminal and
 /// without `--yes` it refuses rather than guessing.
 pub fn confirm(question: &str, yes: bool) -> Result<(), CliError> {

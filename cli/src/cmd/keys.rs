@@ -53,7 +53,7 @@ pub enum KeysCmd {
         /// First HD index.
         #[arg(long, default_value_t = 0, conflicts_with = "all")]
         index: u32,
-        /// How many addresses from --index.
+        /// How many addresses from --index (1 to 1000).
         #[arg(long, default_value_t = 1, conflicts_with = "all")]
         count: u32,
         /// Every recorded address.
@@ -69,7 +69,7 @@ pub enum KeysCmd {
         /// What to export.
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// Write to this new file (mode 0600) instead of stdout.
+        /// Write to this new file (mode 0600) instead of stdout; `-` is stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Password for an exported keystore file, read from this file (default: prompt twice).
@@ -129,7 +129,7 @@ pub struct NewArgs {
     /// Also protect the seed with a BIP39 passphrase (asked for on the terminal).
     #[arg(long = "bip39-passphrase")]
     bip39_passphrase: bool,
-    /// Write the mnemonic to this new file (mode 0600) instead of showing it.
+    /// Write the mnemonic to this new file (mode 0600) instead of showing it; `-` is stdout.
     #[arg(long = "mnemonic-out", value_name = "FILE")]
     mnemonic_out: Option<PathBuf>,
 }
@@ -206,6 +206,44 @@ fn create_private_file(path: &Path) -> Result<std::fs::File, CliError> {
 pub fn write_new_private_file(path: &Path, data: &[u8]) -> Result<(), CliError> {
     let f = create_private_file(path)?;
     write_private(path, f, data)
+}
+
+/// Writes `data` to a new file with mode 0600 atomically: a temp file beside it is written and
+/// fsync-ed, then linked into place (never overwriting), then the directory fsync-ed. A crash
+/// leaves no file or the complete one.
+fn write_new_private_file_atomic(path: &Path, data: &[u8]) -> Result<(), CliError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail =
+        |e: std::io::Error| CliError::failed(format!("cannot write {}: {e}", path.display()));
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(CliError::usage(format!(
+            "cannot create {}: it exists (it must not exist yet)",
+            path.display()
+        )));
+    }
+    // tempfile creates its files with mode 0600.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dexlink-mnemonic")
+        .tempfile_in(parent)
+        .map_err(|e| {
+            CliError::usage(format!("cannot create a file in {}: {e}", parent.display()))
+        })?;
+    tmp.write_all(data).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        CliError::usage(format!(
+            "cannot create {}: {} (it must not exist yet)",
+            path.display(),
+            e.error
+        ))
+    })?;
+    if let Ok(d) = std::fs::File::open(parent) {
+        d.sync_all().map_err(fail)?;
+    }
+    Ok(())
 }
 
 fn write_private(path: &Path, mut f: std::fs::File, data: &[u8]) -> Result<(), CliError> {
@@ -328,35 +366,35 @@ fn new(global: &Global, a: NewArgs) -> CliResult {
     // The passphrase is kept (encrypted) with the mnemonic so any key can be derived later.
     let pp_text = bip39_passphrase(a.bip39_passphrase)?;
     let mnemonic = Mnemonic::generate_in(language, count);
-    // Claim the output file before the entry exists: failing after it would leave a wallet
-    // whose words were never shown.
-    let out_file = match &a.mnemonic_out {
-        Some(path) => Some(create_private_file(path)?),
-        None => None,
-    };
+    let phrase = mnemonic.phrase();
+    let mut line = Zeroizing::new(String::with_capacity(phrase.len() + 1));
+    line.push_str(&phrase);
+    line.push('\n');
+    // The words are saved (atomically, complete) before the entry exists: a crash in between
+    // leaves a mnemonic file and no entry, never an entry whose words were not saved.
+    let to_file = a.mnemonic_out.as_ref().filter(|p| p.as_os_str() != "-");
+    match (&a.mnemonic_out, to_file) {
+        (_, Some(path)) => write_new_private_file_atomic(path, line.as_bytes())?,
+        (Some(_), None) => {
+            let mut so = std::io::stdout().lock();
+            so.write_all(line.as_bytes())
+                .and_then(|()| so.flush())
+                .map_err(|e| CliError::failed(format!("cannot write to stdout: {e}")))?;
+        }
+        (None, _) => {}
+    }
     let info = match store_hd(global, &a.name, &mnemonic, pp_text, &network) {
         Ok(info) => info,
         Err(e) => {
-            if let Some(path) = &a.mnemonic_out {
+            // No wallet was created: its words must not linger on disk.
+            if let Some(path) = to_file {
                 let _ = std::fs::remove_file(path);
             }
             return Err(e);
         }
     };
-    let phrase = mnemonic.phrase();
-    match (&a.mnemonic_out, out_file) {
-        (Some(path), Some(file)) => {
-            let mut data = Zeroizing::new(String::with_capacity(phrase.len() + 1));
-            data.push_str(&phrase);
-            data.push('\n');
-            if let Err(e) = write_private(path, file, data.as_bytes()) {
-                // The words could not be saved: do not keep a wallet nobody can back up.
-                let _ = std::fs::remove_file(path);
-                if let Ok(dir) = open_dir(global) {
-                    let _ = dir.delete(&info.name);
-                }
-                return Err(e);
-            }
+    match (&a.mnemonic_out, to_file) {
+        (_, Some(path)) => {
             if !global.quiet && !global.json {
                 eprintln!(
                     "mnemonic written to {} (mode 0600): back it up offline, then delete the file",
@@ -364,7 +402,8 @@ fn new(global: &Global, a: NewArgs) -> CliResult {
                 );
             }
         }
-        _ => {
+        (Some(_), None) => {}
+        (None, _) => {
             let mut text = Zeroizing::new(String::with_capacity(phrase.len() + 256));
             text.push_str("\nWrite these words down, in order, and keep them offline. They are the only way to\nrecover this wallet; anyone who has them controls its funds. They will not be shown again.\n\n    ");
             text.push_str(&phrase);
@@ -400,9 +439,24 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
             let path = a.keystore.as_ref().expect("clap requires one source");
             let json = std::fs::read_to_string(path)
                 .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
-            let pw = Password::from_zeroizing(read_secret("Keystore file password (hidden): ")?);
-            let decrypted = keystore::decrypt(&json, &pw)
-                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+            let pw = Password::from_zeroizing(crate::secrets::read_password_input(
+                "Keystore file password (hidden): ",
+            )?);
+            let decrypted = keystore::decrypt(&json, &pw).map_err(|e| {
+                let msg = format!("{}: {e}", path.display());
+                // One rule for wrong passwords, store entries or keystore files: exit 1.
+                if matches!(e, keystore::KeystoreError::WrongPassword) {
+                    CliError::failed(msg)
+                } else {
+                    CliError::usage(msg)
+                }
+            })?;
+            if let keystore::AddressCheck::NotChecked(why) = decrypted.address_check() {
+                eprintln!(
+                    "warning: {}: the file's address label was not checked against the key: {why}",
+                    path.display()
+                );
+            }
             decrypted.into_private_key()
         };
         let password = Password::from_zeroizing(passwords(global).get_new(&a.name)?);
@@ -450,15 +504,23 @@ fn list(global: &Global) -> CliResult {
 }
 
 fn show(global: &Global, name: &str, account: u32, index: u32, count: u32, all: bool) -> CliResult {
+    if !all {
+        keyring::check_count(count)?;
+    }
     let dir = open_dir(global)?;
     let ename = entry_name(name)?;
-    let mut info = dir.get(&ename).map_err(dir_error)?;
+    let info = dir.get(&ename).map_err(dir_error)?;
     let wanted: Vec<String> = if all || info.kind == EntryKind::PrivateKey {
         Vec::new()
     } else {
         (0..count)
-            .map(|i| format!("m/44'/714'/{account}'/0/{}", index + i))
-            .collect()
+            .map(|i| {
+                index
+                    .checked_add(i)
+                    .map(|x| format!("m/44'/714'/{account}'/0/{x}"))
+                    .ok_or_else(|| CliError::usage("--index plus --count runs past 2^32 - 1"))
+            })
+            .collect::<Result<_, _>>()?
     };
     let missing = wanted.iter().any(|p| {
         !info
@@ -466,18 +528,22 @@ fn show(global: &Global, name: &str, account: u32, index: u32, count: u32, all: 
             .iter()
             .any(|a| a.path.as_deref() == Some(p.as_str()))
     });
-    if missing {
-        // Deriving new addresses needs the seed: unlock once and record them.
+    // Recorded addresses show without a password; others need the seed, and are derived but
+    // not recorded (an entry records only addresses that are used, so it stays small).
+    let derived: Vec<DerivedAddress> = if missing {
         let args = KeyArgs {
             name: name.into(),
             account,
             index,
         };
-        keyring::unlock_many(global, &args, count)?;
-        info = dir.get(&ename).map_err(dir_error)?;
-    }
+        keyring::derive_addresses(global, &args, count)?
+    } else {
+        Vec::new()
+    };
     let shown: Vec<&DerivedAddress> = if wanted.is_empty() {
         info.addresses.iter().collect()
+    } else if missing {
+        derived.iter().collect()
     } else {
         wanted
             .iter()
@@ -570,7 +636,7 @@ fn export(
             Zeroizing::new(json + "\n")
         }
     };
-    match out {
+    match out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             write_new_private_file(&path, data.as_bytes())?;
             if !global.quiet {
@@ -578,7 +644,10 @@ fn export(
             }
         }
         None => {
-            print!("{}", data.as_str());
+            let mut so = std::io::stdout().lock();
+            so.write_all(data.as_bytes())
+                .and_then(|()| so.flush())
+                .map_err(|e| CliError::failed(format!("cannot write to stdout: {e}")))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -632,13 +701,14 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
         } => {
             let dir = open_dir(global)?;
             let ename = entry_name(&name)?;
-            dir.get(&ename).map_err(dir_error)?;
+            let info = dir.get(&ename).map_err(dir_error)?;
             let old = keyring::entry_password(global, &name)?;
             let new = match &new_password_file {
                 Some(p) => crate::secrets::read_password_file(p)?,
                 None => crate::secrets::prompt_new_password(&format!("New password for {name}: "))?,
             };
             crate::secrets::check_new_password(&new, global.allow_weak_password)?;
+            keyring::note_compaction(&info);
             dir.change_password(&ename, &old, &Password::from_zeroizing(new), kdf(global)?)
                 .map_err(dir_error)?;
             if !global.quiet && !global.json {

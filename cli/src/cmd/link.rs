@@ -24,7 +24,7 @@ use crate::secrets::confirm;
 pub struct LinkArgs {
     #[command(flatten)]
     key: KeyArgs,
-    /// Link this many consecutive addresses starting at --index (HD entries).
+    /// Link this many consecutive addresses starting at --index (HD entries; 1 to 1000).
     #[arg(long, default_value_t = 1)]
     count: u32,
     /// The DEX API base URL.
@@ -91,6 +91,7 @@ pub async fn link_one(
 }
 
 pub fn run(global: &Global, a: LinkArgs) -> CliResult {
+    keyring::check_count(a.count)?;
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
     let chain = rt.block_on(client.chain_id()).map_err(client_error)?;

@@ -42,7 +42,9 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Key directory (default: $DEXLINK_HOME, else ~/.dexlink).
-    #[arg(long, global = true, env = "DEXLINK_HOME", value_name = "DIR")]
+    // Not `env = "DEXLINK_HOME"`: the SDK reads it, so an empty value counts as unset instead
+    // of a clap error about --home.
+    #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
     /// Machine output: one JSON document on stdout.
     #[arg(long, global = true)]

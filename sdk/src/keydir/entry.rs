@@ -82,6 +82,15 @@ pub struct EntryInfo {
     pub created_at: u64,
 }
 
+impl EntryInfo {
+    /// Whether the entry records more than [`MAX_RECORDED_ADDRESSES`](super::MAX_RECORDED_ADDRESSES)
+    /// addresses (grown by an older version): its next write keeps only the first
+    /// [`COMPACTED_ADDRESSES`](super::COMPACTED_ADDRESSES), which callers should say.
+    pub fn is_over_limits(&self) -> bool {
+        self.addresses.len() > super::MAX_RECORDED_ADDRESSES
+    }
+}
+
 /// A parsed entry file: metadata and the sealed `crypto` object.
 pub(crate) struct EntryFile {
     pub(crate) info: EntryInfo,

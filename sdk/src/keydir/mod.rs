@@ -1,16 +1,39 @@
 //! The local key directory: named, password-encrypted entries (HD wallets or imported keys)
 //! with public metadata, stored so that crashes and concurrent processes never corrupt them.
 //!
-//! * Location: an explicit path, else `$DEXLINK_HOME`, else `~/.dexlink`. Created with mode
-//!   0700; an existing directory with any group/world permission bit is refused
-//!   ([`KeyDirError::InsecurePermissions`], fix: `chmod 700`).
+//! * Location: an explicit path, else `$DEXLINK_HOME` (empty counts as unset), else
+//!   `~/.dexlink`. Created with mode 0700; an existing directory with any group/world permission
+//!   bit is refused ([`KeyDirError::InsecurePermissions`], fix: `chmod 700`), and so is a
+//!   directory, entry or lock file owned by another user ([`KeyDirError::ForeignOwner`], as ssh
+//!   does).
+//! * One namespace for entries and nothing else in it: every `<name>.json` file at the top level
+//!   is an entry ([`EntryName`]s never start with `.`). Everything else the directory holds is
+//!   out of reach of entry names: the lock `.lock` and temp files `.*.tmp` (dot names), and the
+//!   **state area** `state/` ([`KeyDir::state_dir`]: a 0700 subdirectory, no `.json` suffix, so
+//!   no entry file can be it) where applications keep their files — the CLI's link profile
+//!   `state/profile.json`, and later an agent's socket or pid file. Two names that differ only in
+//!   case are refused as a clash ([`KeyDirError::NameTaken`]), so a directory behaves the same
+//!   on case-insensitive file systems. A `profile.json` written at the top level by older
+//!   versions moves to `state/profile.json` when the directory is opened, unless it is an entry
+//!   (then it stays one).
 //! * One file per entry, `<name>.json`, mode 0600 (format in [`entry`](self) docs: public
-//!   metadata plus a Web3-v3-style `crypto` object, scrypt 2^18/8/1 by default).
+//!   metadata plus a Web3-v3-style `crypto` object, scrypt 2^18/8/1 by default). Entries stay
+//!   small: at most [`MAX_RECORDED_ADDRESSES`] recorded addresses and [`MAX_ENTRY_SIZE`] bytes; a
+//!   change that would pass either is refused before anything is written. An entry that an older
+//!   version grew past the size (up to 64 MiB) still opens, and its next write keeps only the
+//!   first [`COMPACTED_ADDRESSES`] addresses ([`EntryInfo::is_over_limits`] tells callers to
+//!   say so).
 //! * Every write is a temp file created 0600 in the same directory, written, fsync-ed, then
 //!   hard-linked (create: never overwrites) or renamed (replace) into place, then the directory
-//!   fsync-ed. Creates, deletes and rewrites hold an exclusive lock on `.lock`
-//!   (`File::lock`), so concurrent processes serialise; readers need no lock.
+//!   fsync-ed. Creates, deletes and rewrites hold an exclusive lock on `.lock` (`File::lock`,
+//!   opened with `O_NOFOLLOW`), so concurrent processes serialise; readers need no lock.
 //! * Unlocking returns the secret in zeroizing types; the password is borrowed, never stored.
+//!
+//! The model-based test in `keydir::model_tests` drives random sequences of operations (with
+//! simulated crashes between the file-system steps of every write) against a reference model.
+//! `cargo test -p dexlink --lib keydir::model_tests` runs a CI-sized batch; the long run is
+//! `DEXLINK_MODEL_SEQUENCES=10000 cargo test -p dexlink --lib keydir::model_tests::long_run -- --ignored --nocapture`
+//! (it prints sequences, steps, crashes and defects; `DEXLINK_MODEL_SEED` picks the seed).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,6 +46,19 @@ mod entry;
 mod fsops;
 mod name;
 mod secret;
+
+/// Largest number of addresses an entry records.
+pub const MAX_RECORDED_ADDRESSES: usize = 1000;
+/// How many of its first addresses an over-limit entry keeps when its next write compacts it
+/// (half the limit, so recording can go on afterwards).
+pub const COMPACTED_ADDRESSES: usize = MAX_RECORDED_ADDRESSES / 2;
+/// Largest entry file written (bytes).
+pub const MAX_ENTRY_SIZE: u64 = fsops::MAX_ENTRY_BYTES;
+/// The state area's directory name inside the key directory.
+const STATE_DIR: &str = "state";
+/// Top-level files older versions wrote that are application state, not entries, with the
+/// only keys such a file has: (file name, keys). Moved into the state area on open.
+const LEGACY_STATE_FILES: &[(&str, &[&str])] = &[("profile.json", &["dex", "chain_id", "links"])];
 
 pub use entry::{DerivedAddress, EntryInfo, EntryKind};
 pub use name::{EntryName, MAX_NAME_LEN};
@@ -93,6 +129,27 @@ pub enum KeyDirError {
     /// A secret given to or decrypted from an entry is unusable.
     #[error("invalid secret: {0}")]
     InvalidSecret(String),
+    /// The key directory, an entry or the lock file belongs to another user.
+    #[error(
+        "{path} belongs to user id {uid}, not to you; key files must be owned by the user who uses them (fix the owner with chown, or use your own key directory)"
+    )]
+    ForeignOwner {
+        /// The path.
+        path: PathBuf,
+        /// Its owner's user id.
+        uid: u32,
+    },
+    /// A change would grow an entry past its limits; nothing was written.
+    #[error("entry '{name}' cannot grow: {reason}; nothing was written")]
+    EntryFull {
+        /// The entry.
+        name: String,
+        /// Which limit.
+        reason: String,
+    },
+    /// A state-area file name that is not a plain file name.
+    #[error("invalid state file name {0:?}: use a plain file name (no '/', not starting with '.')")]
+    InvalidStateName(String),
     /// Decryption or encryption failed (wrong password, damaged envelope).
     #[error(transparent)]
     Keystore(#[from] KeystoreError),
@@ -149,7 +206,75 @@ impl KeyDir {
     pub fn open(explicit: Option<&Path>) -> Result<Self, KeyDirError> {
         let root = fsops::resolve(explicit)?;
         fsops::ensure_private_dir(&root)?;
-        Ok(Self { root })
+        let dir = Self { root };
+        dir.migrate_legacy_state()?;
+        Ok(dir)
+    }
+
+    /// The state area (`<dir>/state`, created 0700 if needed): where applications keep files
+    /// that are not entries (link profiles, caches, sockets). No entry name can reach it.
+    pub fn state_dir(&self) -> Result<PathBuf, KeyDirError> {
+        let p = self.root.join(STATE_DIR);
+        fsops::ensure_private_subdir(&p)?;
+        Ok(p)
+    }
+
+    /// Reads a file of the state area (at most `max` bytes; `Ok(None)` when absent). The same
+    /// checks as for entries apply: a regular file, ours, mode 0600.
+    pub fn read_state(&self, file: &str, max: u64) -> Result<Option<String>, KeyDirError> {
+        check_state_name(file)?;
+        let p = self.root.join(STATE_DIR).join(file);
+        fsops::read_private_file(&p, max)
+    }
+
+    /// Writes a file of the state area atomically (mode 0600, durable), replacing it.
+    pub fn write_state(&self, file: &str, bytes: &[u8]) -> Result<(), KeyDirError> {
+        check_state_name(file)?;
+        let dir = self.state_dir()?;
+        let _lock = DirLock::acquire(&self.root)?;
+        fsops::write_atomic(&dir, file, bytes, Install::Replace)
+    }
+
+    /// Moves state files written at the top level by older versions into the state area. A
+    /// file stays where it is when it is (or might be) an entry: only a JSON object without
+    /// `dexlink_entry` and with no keys but the known state ones is moved.
+    fn migrate_legacy_state(&self) -> Result<(), KeyDirError> {
+        for (file, keys) in LEGACY_STATE_FILES {
+            let src = self.root.join(file);
+            if std::fs::symlink_metadata(&src).is_err() || !self.is_legacy_state(&src, keys)? {
+                continue;
+            }
+            let state = self.state_dir()?;
+            let _lock = DirLock::acquire(&self.root)?;
+            // Re-check under the lock: another process may have migrated or replaced it.
+            if !self.is_legacy_state(&src, keys)? {
+                continue;
+            }
+            let mut dst = state.join(file);
+            if std::fs::symlink_metadata(&dst).is_ok() {
+                // The state area has its own copy already (newer): keep the old one aside.
+                dst = state.join(format!("{file}.pre-migration"));
+            }
+            fsops::failpoint("migrate: before move");
+            std::fs::rename(&src, &dst).map_err(fsops::io_err("move", &src))?;
+            fsops::failpoint("migrate: moved");
+            fsops::sync_dir(&state)?;
+            fsops::sync_dir(&self.root)?;
+        }
+        Ok(())
+    }
+
+    fn is_legacy_state(&self, path: &Path, keys: &[&str]) -> Result<bool, KeyDirError> {
+        let Some(text) = fsops::read_private_file(path, MAX_ENTRY_SIZE)
+            .ok()
+            .flatten()
+        else {
+            return Ok(false);
+        };
+        let Ok(serde_json::Value::Object(o)) = serde_json::from_str(&text) else {
+            return Ok(false);
+        };
+        Ok(!o.contains_key("dexlink_entry") && o.keys().all(|k| keys.contains(&k.as_str())))
     }
 
     /// The path [`KeyDir::open`] would use, without touching the file system.
@@ -191,6 +316,8 @@ impl KeyDir {
                 Err(e) => listing.problems.push((file, e)),
             }
         }
+        // By name, as documented: file-name order differs ("a.b.json" < "a.json").
+        listing.entries.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(listing)
     }
 
@@ -295,13 +422,19 @@ impl KeyDir {
         for a in addresses {
             check_address(&file.info.network, a)?;
         }
-        file.info.addresses = dedup(std::mem::take(&mut file.info.addresses), addresses)?;
-        fsops::write_atomic(
-            &self.root,
-            &name.file_name(),
-            file.to_json().as_bytes(),
-            Install::Replace,
-        )?;
+        compact(&mut file.info);
+        let merged = dedup(file.info.addresses.clone(), addresses)?;
+        if merged.len() > MAX_RECORDED_ADDRESSES {
+            return Err(KeyDirError::EntryFull {
+                name: name.to_string(),
+                reason: format!(
+                    "it would record {} addresses, above the limit of {MAX_RECORDED_ADDRESSES}",
+                    merged.len()
+                ),
+            });
+        }
+        file.info.addresses = merged;
+        self.write_entry(&file, Install::Replace)?;
         Ok(file.info)
     }
 
@@ -320,12 +453,8 @@ impl KeyDir {
         // Refuse to rewrite an entry whose content is inconsistent.
         drop(decode_secret(&file.info, &plain)?);
         file.crypto = keystore::seal_secret(&plain, new, kdf)?;
-        fsops::write_atomic(
-            &self.root,
-            &name.file_name(),
-            file.to_json().as_bytes(),
-            Install::Replace,
-        )
+        compact(&mut file.info);
+        self.write_entry(&file, Install::Replace)
     }
 
     /// Deletes an entry (atomic unlink, directory fsync-ed). The secret is not recoverable
@@ -333,8 +462,12 @@ impl KeyDir {
     pub fn delete(&self, name: &EntryName) -> Result<(), KeyDirError> {
         let _lock = DirLock::acquire(&self.root)?;
         let path = self.entry_path(name);
+        fsops::failpoint("delete: before unlink");
         match std::fs::remove_file(&path) {
-            Ok(()) => fsops::sync_dir(&self.root),
+            Ok(()) => {
+                fsops::failpoint("delete: unlinked");
+                fsops::sync_dir(&self.root)
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(KeyDirError::NotFound(name.to_string()))
             }
@@ -361,22 +494,50 @@ impl KeyDir {
         .to_string())
     }
 
+    /// Refuses a name that exists, or that differs from an existing entry only in case (the
+    /// same file on a case-insensitive file system).
     fn ensure_free(&self, name: &EntryName) -> Result<(), KeyDirError> {
         if self.contains(name)? {
             return Err(KeyDirError::NameTaken(name.to_string()));
+        }
+        let want = name.file_name();
+        for e in std::fs::read_dir(&self.root).map_err(fsops::io_err("list", &self.root))? {
+            let e = e.map_err(fsops::io_err("list", &self.root))?;
+            let file = e.file_name().to_string_lossy().into_owned();
+            if file.eq_ignore_ascii_case(&want) {
+                let other = file.strip_suffix(".json").unwrap_or(&file).to_string();
+                return Err(KeyDirError::NameTaken(other));
+            }
         }
         Ok(())
     }
 
     fn create(&self, file: EntryFile) -> Result<EntryInfo, KeyDirError> {
         let _lock = DirLock::acquire(&self.root)?;
+        // Again under the lock: a racing process may have taken a case variant meanwhile.
+        self.ensure_free(&file.info.name)?;
+        self.write_entry(&file, Install::CreateNew)?;
+        Ok(file.info)
+    }
+
+    /// Writes an entry file, refusing (before writing anything) one past [`MAX_ENTRY_SIZE`].
+    fn write_entry(&self, file: &EntryFile, install: Install) -> Result<(), KeyDirError> {
+        let text = file.to_json();
+        if text.len() as u64 > MAX_ENTRY_SIZE {
+            return Err(KeyDirError::EntryFull {
+                name: file.info.name.to_string(),
+                reason: format!(
+                    "its file would be {} bytes, above the limit of {MAX_ENTRY_SIZE}",
+                    text.len()
+                ),
+            });
+        }
         fsops::write_atomic(
             &self.root,
             &file.info.name.file_name(),
-            file.to_json().as_bytes(),
-            Install::CreateNew,
-        )?;
-        Ok(file.info)
+            text.as_bytes(),
+            install,
+        )
     }
 
     fn read(&self, name: &EntryName) -> Result<EntryFile, KeyDirError> {
@@ -420,6 +581,21 @@ fn check_address(network: &Network, a: &DerivedAddress) -> Result<(), KeyDirErro
     Ok(())
 }
 
+/// Keeps only the first [`COMPACTED_ADDRESSES`] addresses of an entry an older version grew
+/// past [`MAX_RECORDED_ADDRESSES`]; leaves entries within the limit alone.
+fn compact(info: &mut EntryInfo) {
+    if info.is_over_limits() {
+        info.addresses.truncate(COMPACTED_ADDRESSES);
+    }
+}
+
+fn check_state_name(file: &str) -> Result<(), KeyDirError> {
+    if file.is_empty() || file.starts_with('.') || file.len() > 255 || file.contains(['/', '\0']) {
+        return Err(KeyDirError::InvalidStateName(file.to_string()));
+    }
+    Ok(())
+}
+
 /// Appends `new` to `existing`, skipping exact repeats and refusing a path with two addresses.
 fn dedup(
     mut existing: Vec<DerivedAddress>,
@@ -447,5 +623,7 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
+#[cfg(test)]
+mod model_tests;
 #[cfg(test)]
 mod tests;

@@ -531,3 +531,305 @@ fn real_default_kdf_round_trip() {
         other => panic!("{other:?}"),
     }
 }
+
+// ---- issue 11: namespace, bounded entries, ownership, crash at every failpoint ----
+
+/// V7 (binance-chain.md §9.1): key and mainnet address.
+const V7_KEY: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
+const V7_BNB: &str = "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu";
+
+fn v7() -> PrivateKey {
+    PrivateKey::from_hex(V7_KEY).unwrap()
+}
+
+fn write_0600(p: &Path, text: &str) {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(p)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn an_entry_named_profile_and_the_state_area_never_meet() {
+    // Reproduction 1 at SDK level: the entry `profile`, then application state written.
+    let (_t, kd) = new_dir();
+    kd.import_private_key(
+        &name("profile"),
+        &v7(),
+        &Network::mainnet(),
+        &pw(PW),
+        fast(),
+    )
+    .unwrap();
+    let state = br#"{"dex":"http://127.0.0.1:1","chain_id":"c","links":[]}"#;
+    kd.write_state("profile.json", state).unwrap();
+    assert_eq!(mode(&kd.state_dir().unwrap()), 0o700);
+    assert_eq!(mode(&kd.path().join("state/profile.json")), 0o600);
+    let kd = KeyDir::open(Some(kd.path())).unwrap();
+    let l = kd.list().unwrap();
+    assert!(l.problems.is_empty(), "{:?}", l.problems);
+    assert_eq!(l.entries.len(), 1);
+    assert_eq!(l.entries[0].addresses[0].address.to_string(), V7_BNB);
+    match kd.unlock(&name("profile"), &pw(PW)).unwrap().secret {
+        EntrySecret::PrivateKey(k) => assert_eq!(&k.to_hex()[..], V7_KEY),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        kd.read_state("profile.json", 1 << 20)
+            .unwrap()
+            .unwrap()
+            .as_bytes(),
+        state
+    );
+    for bad in ["", ".hidden", "a/b"] {
+        assert!(matches!(
+            kd.write_state(bad, b"x"),
+            Err(KeyDirError::InvalidStateName(_))
+        ));
+    }
+}
+
+#[test]
+fn a_legacy_top_level_profile_moves_and_an_entry_profile_stays() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("keys");
+    let kd = KeyDir::open(Some(&root)).unwrap();
+    let legacy = r#"{"dex":"http://127.0.0.1:9","chain_id":"Binance-Chain-Ganges","links":[]}"#;
+    write_0600(&root.join("profile.json"), legacy);
+    drop(kd);
+    let kd = KeyDir::open(Some(&root)).unwrap();
+    assert!(!root.join("profile.json").exists());
+    assert_eq!(
+        kd.read_state("profile.json", 1 << 20).unwrap().as_deref(),
+        Some(legacy)
+    );
+    assert!(kd.list().unwrap().problems.is_empty());
+    // A second legacy file while the state area has its own: kept aside, not lost.
+    write_0600(&root.join("profile.json"), legacy);
+    let kd = KeyDir::open(Some(&root)).unwrap();
+    assert_eq!(
+        kd.read_state("profile.json.pre-migration", 1 << 20)
+            .unwrap()
+            .as_deref(),
+        Some(legacy)
+    );
+    // An entry named profile is an entry: it stays.
+    kd.import_private_key(
+        &name("profile"),
+        &v7(),
+        &Network::mainnet(),
+        &pw(PW),
+        fast(),
+    )
+    .unwrap();
+    let kd = KeyDir::open(Some(&root)).unwrap();
+    assert!(root.join("profile.json").exists());
+    assert_eq!(kd.list().unwrap().entries.len(), 1);
+}
+
+#[test]
+fn names_differing_only_in_case_clash() {
+    let (_t, kd) = new_dir();
+    kd.import_private_key(&name("Alice"), &v7(), &Network::mainnet(), &pw(PW), fast())
+        .unwrap();
+    for n in ["alice", "ALICE", "Alice"] {
+        let e = kd
+            .import_private_key(&name(n), &v7(), &Network::mainnet(), &pw(PW), fast())
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "an entry named 'Alice' already exists; choose another name or delete it first"
+        );
+    }
+    assert!(matches!(
+        EntryName::new(".lock"),
+        Err(KeyDirError::InvalidName(_))
+    ));
+    // `state` is an ordinary entry name: its file is state.json, the state area state/.
+    kd.import_private_key(&name("state"), &v7(), &Network::mainnet(), &pw(PW), fast())
+        .unwrap();
+    kd.write_state("x", b"1").unwrap();
+    let l = kd.list().unwrap();
+    let names: Vec<&str> = l.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["Alice", "state"]);
+    assert!(l.problems.is_empty());
+}
+
+fn indexed(i: u32) -> DerivedAddress {
+    let mut b = [0u8; 20];
+    b[..4].copy_from_slice(&i.to_be_bytes());
+    DerivedAddress::new(
+        format!("m/44'/714'/0'/0/{i}"),
+        crate::address::Address::new(crate::address::Hrp::mainnet(), b),
+    )
+}
+
+#[test]
+fn recording_past_the_limit_is_refused_before_writing() {
+    let (_t, kd) = new_dir();
+    let spec = NewHdEntry {
+        addresses: vec![indexed(0)],
+        ..spec()
+    };
+    kd.create_hd(&name("w"), &hd_secret(), &spec, &pw(PW), fast())
+        .unwrap();
+    let batch: Vec<DerivedAddress> = (1..1000).map(indexed).collect();
+    assert_eq!(
+        kd.add_addresses(&name("w"), &batch)
+            .unwrap()
+            .addresses
+            .len(),
+        1000
+    );
+    let before = fs::read(kd.entry_path(&name("w"))).unwrap();
+    let e = kd.add_addresses(&name("w"), &[indexed(5000)]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "entry 'w' cannot grow: it would record 1001 addresses, above the limit of 1000; nothing was written"
+    );
+    assert_eq!(fs::read(kd.entry_path(&name("w"))).unwrap(), before);
+    // Re-recording known addresses is no growth.
+    assert!(kd.add_addresses(&name("w"), &[indexed(7)]).is_ok());
+}
+
+#[test]
+fn an_entry_grown_past_the_size_cap_opens_and_the_next_write_compacts_it() {
+    let (_t, kd) = new_dir();
+    kd.create_hd(&name("w"), &hd_secret(), &spec(), &pw(PW), fast())
+        .unwrap();
+    let path = kd.entry_path(&name("w"));
+    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let list = v["addresses"].as_array_mut().unwrap();
+    for i in 1..12_000 {
+        let a = indexed(i);
+        list.push(serde_json::json!({"path": a.path, "address": a.address.to_string()}));
+    }
+    write_0600(&path, &serde_json::to_string_pretty(&v).unwrap());
+    assert!(fs::metadata(&path).unwrap().len() > MAX_ENTRY_SIZE);
+    let info = kd.get(&name("w")).unwrap();
+    assert_eq!(info.addresses.len(), 12_000);
+    assert!(info.is_over_limits());
+    assert!(kd.list().unwrap().problems.is_empty());
+    match kd.unlock(&name("w"), &pw(PW)).unwrap().secret {
+        EntrySecret::Hd(s) => assert_eq!(s.phrase(), PHRASE),
+        other => panic!("{other:?}"),
+    }
+    kd.change_password(&name("w"), &pw(PW), &pw("new password 2"), fast())
+        .unwrap();
+    assert!(fs::metadata(&path).unwrap().len() < MAX_ENTRY_SIZE);
+    let info = kd.get(&name("w")).unwrap();
+    assert_eq!(info.addresses.len(), COMPACTED_ADDRESSES);
+    assert_eq!(
+        info.addresses[0].address.to_string(),
+        "bnb1ss57e8sa7xnwq030k2ctr775uac9gjzg347gp4"
+    );
+    assert!(kd.unlock(&name("w"), &pw("new password 2")).is_ok());
+}
+
+#[test]
+fn foreign_owners_and_a_symlinked_lock_are_refused() {
+    let (t, kd) = new_dir();
+    kd.import_private_key(&name("k"), &v7(), &Network::mainnet(), &pw(PW), fast())
+        .unwrap();
+    // The lock is never followed through a symlink.
+    let lock = kd.path().join(".lock");
+    fs::remove_file(&lock).unwrap();
+    let target = t.path().join("elsewhere");
+    std::os::unix::fs::symlink(&target, &lock).unwrap();
+    assert!(matches!(
+        kd.delete(&name("k")),
+        Err(KeyDirError::NotARegularFile(_))
+    ));
+    assert!(!target.exists());
+    fs::remove_file(&lock).unwrap();
+    let uid = fs::metadata(kd.path()).map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    if uid.ok() != Some(0) {
+        return; // chown to another user needs root
+    }
+    let entry = kd.entry_path(&name("k"));
+    std::os::unix::fs::lchown(&entry, Some(12345), Some(12345)).unwrap();
+    match kd.get(&name("k")) {
+        Err(KeyDirError::ForeignOwner { uid: 12345, path }) => assert_eq!(path, entry),
+        other => panic!("{other:?}"),
+    }
+    std::os::unix::fs::lchown(&entry, Some(0), Some(0)).unwrap();
+    std::os::unix::fs::lchown(kd.path(), Some(12345), Some(12345)).unwrap();
+    assert!(matches!(
+        KeyDir::open(Some(kd.path())),
+        Err(KeyDirError::ForeignOwner { uid: 12345, .. })
+    ));
+}
+
+/// Every write, crashed at each of its failpoints in turn: afterwards the entry is the old
+/// one or the new one, never neither, and the reopened directory lists no problem.
+#[test]
+fn a_crash_at_any_failpoint_leaves_the_old_or_the_new_entry() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let mut crashes = 0;
+    for step in 0..8u32 {
+        let (_t, kd) = new_dir();
+        kd.create_hd(&name("w"), &hd_secret(), &spec(), &pw(PW), fast())
+            .unwrap();
+        let crashed = |f: &dyn Fn()| {
+            fsops::arm_crash(Some(step));
+            let r = catch_unwind(AssertUnwindSafe(f));
+            fsops::arm_crash(None);
+            match r {
+                Ok(()) => false,
+                Err(p) if p.is::<fsops::Crash>() => true,
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        };
+        let clean = |kd: &KeyDir| {
+            let kd = KeyDir::open(Some(kd.path())).unwrap();
+            let l = kd.list().unwrap();
+            assert!(l.problems.is_empty(), "step {step}: {:?}", l.problems);
+            l.entries
+                .iter()
+                .map(|e| e.name.to_string())
+                .collect::<Vec<_>>()
+        };
+        // create
+        crashes += crashed(&|| {
+            kd.import_private_key(&name("k"), &v7(), &Network::mainnet(), &pw(PW), fast())
+                .unwrap();
+        }) as u32;
+        let names = clean(&kd);
+        assert!(
+            names == ["k", "w"] || names == ["w"],
+            "step {step}: {names:?}"
+        );
+        // passwd
+        crashes += crashed(&|| {
+            kd.change_password(&name("w"), &pw(PW), &pw("second pw"), fast())
+                .unwrap();
+        }) as u32;
+        clean(&kd);
+        let new = kd.unlock(&name("w"), &pw("second pw")).is_ok();
+        let old = kd.unlock(&name("w"), &pw(PW)).is_ok();
+        assert!(new != old, "step {step}: new {new}, old {old}");
+        // add addresses
+        crashes += crashed(&|| {
+            kd.add_addresses(&name("w"), &[indexed(77)]).unwrap();
+        }) as u32;
+        clean(&kd);
+        let n = kd.get(&name("w")).unwrap().addresses.len();
+        assert!(n == 1 || n == 2, "step {step}: {n}");
+        // delete
+        crashes += crashed(&|| kd.delete(&name("w")).unwrap()) as u32;
+        let names = clean(&kd);
+        // Still there (crash before the unlink): still opens with its current password.
+        if names.contains(&"w".to_string()) {
+            let current = if new { "second pw" } else { PW };
+            assert!(kd.unlock(&name("w"), &pw(current)).is_ok(), "step {step}");
+        }
+    }
+    // Each of the three atomic writes passes 5 failpoints, a delete 2: every one was hit once.
+    assert_eq!(crashes, 3 * 5 + 2);
+}

@@ -221,6 +221,21 @@ impl Home {
         c
     }
 
+    /// The same command as [`Home::cmd`] as a `std::process::Command`, for tests that spawn
+    /// and kill it (keep the two in step).
+    pub fn cmd_std(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(bin());
+        for v in ["DEXLINK_HOME", "DEXLINK_PASSWORD", "DEXLINK_DEX"] {
+            c.env_remove(v);
+        }
+        c.arg("--home")
+            .arg(&self.home)
+            .arg("--password-file")
+            .arg(&self.pwfile)
+            .args(["--insecure-kdf-log-n", "10"]);
+        c
+    }
+
     /// Imports a hex private key (read from stdin) as `name` on `network`.
     pub fn import_key(&self, name: &str, key_hex: &str, network: &str) -> Out {
         let mut c = self.cmd();
