@@ -1,6 +1,7 @@
 //! `dexlink`: the command line for the dexlink SDK. Thin: the logic lives in the `dexlink` crate.
 
 mod cmd;
+mod kdf_cost;
 mod keyring;
 mod output;
 mod profile;
