@@ -215,3 +215,36 @@ fn sign_message_with_an_hd_index_uses_that_address() {
     ]);
     assert_eq!(run(c).ok().json()["signature"], hd0["signature"]);
 }
+
+/// Hostile WalletConnect documents through `sign doc`: a right-to-left override in the memo is
+/// refused with the character named; a memo with <, > and & is shown, in the summary and in the
+/// sign bytes, exactly as the node signs it (binance-chain.md §5.2 DERIVED example a<b>&c).
+#[test]
+fn sign_doc_refuses_hidden_characters_and_shows_what_it_signs() {
+    let h = Home::new();
+    h.import_key("v7", V7_KEY, "mainnet").ok();
+    let rlo = V10_SB.replace(r#""memo":"""#, r#""memo":"pay \u202eto""#);
+    let mut c = h.cmd();
+    c.args(["sign", "doc", "v7", "-", "--yes"]).write_stdin(rlo);
+    let out = run(c).expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: refusing to sign: invalid sign document: memo has the invisible or direction-changing character U+202E at byte 4, which would be shown differently from what is signed\n"
+    );
+    assert_eq!(out.stdout, "");
+
+    let html = V10_SB.replace(r#""memo":"""#, r#""memo":"a<b>&c""#);
+    let signed = V10_SB.replace(r#""memo":"""#, r#""memo":"a\u003cb\u003e\u0026c""#);
+    let mut c = h.cmd();
+    c.args(["sign", "doc", "v7", "-", "--yes"])
+        .write_stdin(html);
+    let out = run(c).ok();
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert!(
+        lines[0].ends_with(r#", memo "a\u003cb\u003e\u0026c""#),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1], format!("Sign bytes: {signed}"));
+}
