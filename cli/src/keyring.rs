@@ -117,6 +117,7 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
     let unlocked = dir.unlock(&name, &password).map_err(dir_error)?;
     drop(password);
     crate::secrets::warn_if_memory_unlocked();
+    crate::kdf_cost::warn_weak_entry(&args.name, &unlocked.kdf);
     let network = unlocked.info.network.clone();
     match unlocked.secret {
         EntrySecret::PrivateKey(key) => {

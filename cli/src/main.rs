@@ -2,6 +2,7 @@
 
 mod argv;
 mod cmd;
+mod kdf_cost;
 mod keyring;
 mod output;
 mod profile;

@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use dexlink::client::ClientError;
 use dexlink::tx::{Coin, Msg, Send, SendEntry};
 use dexlink_devnet::DevnetConfig;
 use dexlink_devnet::state::Ledger;
@@ -94,8 +95,14 @@ async fn a_faucet_credit_that_overflows_changes_nothing() {
     let a = addr(&key(1));
     fund(&run, &a, "BNB", MAX).await;
     let before = snapshot(&run);
-    let err = client(&run).devnet_faucet(&a, "BNB", "1").await;
-    assert!(err.is_err(), "an overflowing credit was accepted");
+    let err = client(&run)
+        .devnet_faucet(&a, "BNB", "1")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Http { status: 400, message } if message == "balance would overflow"),
+        "{err:?}"
+    );
     assert_eq!(snapshot(&run), before);
     run.stop().await;
 }
@@ -128,12 +135,14 @@ async fn a_failed_save_leaves_memory_and_file_unchanged() {
         "cannot save devnet state",
     )
     .await;
+    // Refused for the failed save itself, not for any other reason.
+    let err = client(&run)
+        .devnet_faucet(&addr(&b), "BNB", "1")
+        .await
+        .unwrap_err();
     assert!(
-        client(&run)
-            .devnet_faucet(&addr(&b), "BNB", "1")
-            .await
-            .is_err(),
-        "a faucet credit that could not be saved was accepted"
+        matches!(&err, ClientError::Http { message, .. } if message.starts_with("cannot save devnet state: ")),
+        "{err:?}"
     );
     assert_eq!(snapshot(&run), before);
 

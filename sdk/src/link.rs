@@ -207,10 +207,17 @@ fn check_statement(s: &str) -> Result<(), LinkError> {
 }
 
 impl LinkMessage {
-    /// Validates every field (but not the time window against a clock, which [`verify`] does).
+    /// Validates every field, and the validity window's length (at most [`MAX_WINDOW_SECS`],
+    /// ending after it starts); checking the window against a clock is [`verify`]'s job.
     pub fn validate(&self) -> Result<(), LinkError> {
         check_domain(&self.domain)?;
         check_uri(&self.uri)?;
+        // A window no verifier accepts is a property of the fields alone: refuse to build it,
+        // rather than let a wallet sign a message that can only be refused.
+        let window = self.expiration_time.unix() - self.issued_at.unix();
+        if window <= 0 || window > MAX_WINDOW_SECS {
+            return Err(LinkError::Window);
+        }
         // link.md: the address must match the chain, `Binance-Chain-Tigris` ⇒ `bnb`. Checked here
         // too, not only against the DEX's network in `verify`, so no message can pair them wrongly.
         if self.chain_id.as_str() == MAINNET_CHAIN_ID && *self.address.hrp() != Hrp::mainnet() {
@@ -620,6 +627,26 @@ mod tests {
             verify(&long.to_text(), &p, &expect(), now, |_, _| true),
             Err(LinkError::Window)
         );
+    }
+
+    /// Regression: `validate` accepted windows that `verify` always refuses (link-proof-invalid
+    /// vectors window-3601s, window-one-day, window-negative built at the construction stage).
+    #[test]
+    fn validate_refuses_a_window_no_verifier_accepts() {
+        let m = message(None);
+        for (secs, ok) in [
+            (3600, true),
+            (1, true),
+            (3601, false),
+            (86400, false),
+            (0, false),
+            (-1, false),
+        ] {
+            let mut w = m.clone();
+            w.expiration_time = w.issued_at.plus(secs);
+            let want = if ok { Ok(()) } else { Err(LinkError::Window) };
+            assert_eq!(w.validate(), want, "window of {secs} s");
+        }
     }
 
     #[test]

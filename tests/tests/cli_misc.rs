@@ -30,16 +30,66 @@ fn quickstart_runs_and_reports_three_transactions() {
     assert!(store.contains("dexlink-quickstart-"), "{store}");
     assert!(!Path::new(store).exists(), "{store} was left behind");
 
-    // The human form also ends cleanly.
+    // The human form: twelve lines, each step with its outcome (keys, hashes and ports are
+    // fresh each run, so those lines are checked around them).
     let out = run({
         let mut c = dexlink();
         c.arg("quickstart");
         c
     })
     .ok();
-    assert!(out.stdout.contains("open order(s):"), "{}", out.stdout);
-    assert!(out.stdout.contains("cleaned up"), "{}", out.stdout);
-    assert!(out.stdout.contains("done"), "{}", out.stdout);
+    let l: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(l.len(), 12, "{}", out.stdout);
+    assert!(
+        l[0].starts_with("1. local DEX node running at http://127.0.0.1:"),
+        "{}",
+        l[0]
+    );
+    assert!(
+        l[1].starts_with("2. new HD wallet 'quickstart' in a temporary key store ")
+            && l[1].ends_with(" (scrypt-encrypted), first two addresses:"),
+        "{}",
+        l[1]
+    );
+    let second = l[3]
+        .strip_prefix("   m/44'/714'/0'/0/1  ")
+        .expect("the second address line");
+    assert!(l[2].starts_with("   m/44'/714'/0'/0/0  tbnb1"), "{}", l[2]);
+    assert_eq!(
+        l[4],
+        "3. funded from the devnet faucet: 100 BNB + 1000 BUSD-BD1, and 1 BNB"
+    );
+    assert_eq!(
+        l[5],
+        "4. both addresses linked to the DEX with signed proofs (ADR-036)"
+    );
+    assert!(
+        l[6].starts_with("5. placed BUY 0.5 BNB at 300 BUSD-BD1: order ")
+            && l[6].ends_with("; the DEX lists 1 open order(s):"),
+        "{}",
+        l[6]
+    );
+    assert!(
+        l[7].ends_with("  BUY  0.50000000 BNB_BUSD-BD1 at 300.00000000 (Ack)"),
+        "{}",
+        l[7]
+    );
+    assert!(l[8].starts_with("6. cancelled it (tx "), "{}", l[8]);
+    // 1 BNB from the faucet plus the 2.5 sent.
+    assert!(
+        l[9].starts_with(&format!("7. sent 2.5 BNB to {second} (tx "))
+            && l[9].ends_with("); its balance is now 3.50000000 BNB"),
+        "{}",
+        l[9]
+    );
+    let removed = l[10]
+        .strip_prefix("8. cleaned up: stopped the node, removed ")
+        .expect("the clean-up line");
+    assert!(!Path::new(removed).exists(), "{removed} was left behind");
+    assert_eq!(
+        l[11],
+        "done: every transaction was signed here and verified by the node. Next: `dexlink devnet` in one terminal, `dexlink keys new alice --network testnet` in another."
+    );
 }
 
 /// Runs `dexlink vectors run PATHS...`; returns the passed count of the closing line after
@@ -178,8 +228,26 @@ fn completions_are_generated() {
     let mut c = dexlink();
     c.args(["completions", "bash"]);
     let out = run(c).ok();
-    assert!(out.stdout.contains("dexlink"));
-    assert!(out.stdout.contains("quickstart"));
+    // Loaded into bash, the script registers itself and completes commands and subcommands.
+    let script =
+        std::env::temp_dir().join(format!("dexlink-completions-{}.bash", std::process::id()));
+    std::fs::write(&script, &out.stdout).unwrap();
+    let probe = r#"source "$1"
+complete -p dexlink
+COMP_WORDS=(dexlink qu); COMP_CWORD=1; _dexlink dexlink qu dexlink; echo "${COMPREPLY[@]}"
+COMP_WORDS=(dexlink keys ex); COMP_CWORD=2; _dexlink dexlink ex keys; echo "${COMPREPLY[@]}""#;
+    let shell = std::process::Command::new("bash")
+        .args(["-c", probe, "probe"])
+        .arg(&script)
+        .output()
+        .expect("run bash");
+    std::fs::remove_file(&script).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&shell.stdout),
+        "complete -o bashdefault -o default -o nosort -F _dexlink dexlink\nquickstart\nexport\n",
+        "{}",
+        String::from_utf8_lossy(&shell.stderr)
+    );
 }
 
 /// The binary turns core dumps off before it reads anything (a core file would hold unlocked

@@ -560,15 +560,13 @@ fn failures_are_clear_and_change_nothing() {
         run(c).expect_code(2);
         d.url.clone()
     };
-    // The node is gone: a clear error, exit 1, quickly (no hang).
-    let started = std::time::Instant::now();
+    // The node is gone: a clear error, exit 1, no hang (the command's timeout would kill one).
     let mut c = h.cmd();
     c.args([
         "send", "alice", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB", "--yes", "--dex", &url,
     ]);
     let out = run(c).expect_code(1);
     assert!(out.stderr.contains("cannot reach"), "{}", out.stderr);
-    assert!(started.elapsed() < std::time::Duration::from_secs(60));
 
     // A damaged state file: the devnet refuses to start, exit 2, naming the file.
     let tmp = tempfile::tempdir().unwrap();

@@ -203,8 +203,15 @@ fn offline_signing_without_yes_and_terminal_is_refused() {
         "bnb",
     ]);
     let out = run(c).expect_code(2);
-    assert!(out.stderr.contains("--yes"), "{}", out.stderr);
-    assert!(!out.stdout.contains("cc01"), "nothing signed is printed");
+    // The summary, then the refusal; nothing at all on stdout.
+    assert_eq!(
+        out.stderr,
+        format!(
+            "About to sign: SEND 10.01 BNB to {V13_TO}, from {K2_BNB}; chain chain-bnb, account 19, sequence 23, source 0, memo \"\"\n\
+             error: Sign this transaction?: confirmation needed but there is no terminal; pass --yes to confirm\n"
+        )
+    );
+    assert_eq!(out.stdout, "", "nothing signed is printed");
 }
 
 fn decode(args: &[&str]) -> Out {
@@ -403,17 +410,31 @@ fn quiet_output_is_the_hash_and_bad_inputs_are_usage_errors() {
     assert_eq!(run(c).ok().stdout.trim(), V13_HASH);
 
     let long_memo = "m".repeat(129);
-    for extra in [
-        vec!["--amount", "10.01", "--memo", long_memo.as_str()],
-        vec!["--amount", "0"],
-        vec!["--amount", "0.000000001"],
-        vec!["--amount", "-1"],
-        vec!["--amount", "abc"],
+    for (extra, error) in [
+        (
+            vec!["--amount", "10.01", "--memo", long_memo.as_str()],
+            "--memo: memo is 129 bytes; the chain accepts at most 128",
+        ),
+        (vec!["--amount", "0"], "--amount: must be greater than zero"),
+        (
+            vec!["--amount", "0.000000001"],
+            "--amount: amount \"0.000000001\" has more than 8 decimals; Binance Chain amounts have at most 8",
+        ),
+        // `--amount=-1`: with a space clap would take "-1" for an option and never reach the rule.
+        (
+            vec!["--amount=-1"],
+            "--amount: amount \"-1\" is negative; amounts must be positive",
+        ),
+        (
+            vec!["--amount", "abc"],
+            "--amount: amount \"abc\" is not a plain decimal number: write digits with an optional '.' and up to 8 decimals, e.g. 12 or 0.00000001",
+        ),
     ] {
         let mut c = h.cmd();
         c.args(base).args(&extra);
         let out = run(c).expect_code(2);
-        assert!(!out.stdout.contains("cc01"), "{extra:?} signed anyway");
+        assert_eq!(out.stderr, format!("error: {error}\n"), "{extra:?}");
+        assert_eq!(out.stdout, "", "{extra:?} printed something");
     }
     // A recipient of another network is refused.
     let mut c = h.cmd();

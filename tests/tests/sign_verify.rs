@@ -59,21 +59,29 @@ fn verify(address: &str, message: &str, sig: &str) -> Out {
 #[test]
 fn verify_accepts_the_vector_and_rejects_tampering() {
     let out = verify(K2_BNB, "hello world", &format!("0x{HELLO_SIG}")).ok();
-    assert!(out.stdout.contains("valid"), "{}", out.stdout);
-    verify(K2_BNB, "hello world", HELLO_SIG).ok();
+    assert_eq!(out.stdout, format!("valid: signed by {K2_BNB}\n"));
+    let out = verify(K2_BNB, "hello world", HELLO_SIG).ok();
+    assert_eq!(out.stdout, format!("valid: signed by {K2_BNB}\n"));
     // The testnet form of the same address is the same key.
-    verify(K2_TBNB, "hello world", HELLO_SIG).ok();
+    let out = verify(K2_TBNB, "hello world", HELLO_SIG).ok();
+    assert_eq!(out.stdout, format!("valid: signed by {K2_TBNB}\n"));
 
+    const NOT_OVER: &str = "INVALID: the signature does not verify over SHA-256 of the message\n";
     let out = verify(K2_BNB, "hello world!", HELLO_SIG).expect_code(1);
-    assert!(out.stdout.contains("INVALID"), "{}", out.stdout);
-    verify(K2_BNB, "Hello world", HELLO_SIG).expect_code(1);
+    assert_eq!(out.stdout, NOT_OVER);
+    let out = verify(K2_BNB, "Hello world", HELLO_SIG).expect_code(1);
+    assert_eq!(out.stdout, NOT_OVER);
     // Another address for the same key and signature.
     let out = verify(V7_BNB, "hello world", HELLO_SIG).expect_code(1);
-    assert!(out.stdout.contains("belongs to"), "{}", out.stdout);
-    // A flipped signature bit.
+    assert_eq!(
+        out.stdout,
+        format!("INVALID: the public key belongs to {K2_BNB}, not to {V7_BNB}\n")
+    );
+    // A flipped signature bit (r's top nibble 7 -> 6: still low-S, no longer verifies).
     let mut bad = HELLO_SIG.to_string();
     bad.replace_range(0..1, "6");
-    verify(K2_BNB, "hello world", &bad).expect_code(1);
+    let out = verify(K2_BNB, "hello world", &bad).expect_code(1);
+    assert_eq!(out.stdout, NOT_OVER);
     // Malformed inputs are usage errors.
     verify(K2_BNB, "hello world", "zz").expect_code(2);
     verify("bnb1notanaddress", "hello world", HELLO_SIG).expect_code(2);
@@ -206,4 +214,37 @@ fn sign_message_with_an_hd_index_uses_that_address() {
         "hello world",
     ]);
     assert_eq!(run(c).ok().json()["signature"], hd0["signature"]);
+}
+
+/// Hostile WalletConnect documents through `sign doc`: a right-to-left override in the memo is
+/// refused with the character named; a memo with <, > and & is shown, in the summary and in the
+/// sign bytes, exactly as the node signs it (binance-chain.md §5.2 DERIVED example a<b>&c).
+#[test]
+fn sign_doc_refuses_hidden_characters_and_shows_what_it_signs() {
+    let h = Home::new();
+    h.import_key("v7", V7_KEY, "mainnet").ok();
+    let rlo = V10_SB.replace(r#""memo":"""#, r#""memo":"pay \u202eto""#);
+    let mut c = h.cmd();
+    c.args(["sign", "doc", "v7", "-", "--yes"]).write_stdin(rlo);
+    let out = run(c).expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: refusing to sign: invalid sign document: memo has the invisible or direction-changing character U+202E at byte 4, which would be shown differently from what is signed\n"
+    );
+    assert_eq!(out.stdout, "");
+
+    let html = V10_SB.replace(r#""memo":"""#, r#""memo":"a<b>&c""#);
+    let signed = V10_SB.replace(r#""memo":"""#, r#""memo":"a\u003cb\u003e\u0026c""#);
+    let mut c = h.cmd();
+    c.args(["sign", "doc", "v7", "-", "--yes"])
+        .write_stdin(html);
+    let out = run(c).ok();
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert!(
+        lines[0].ends_with(r#", memo "a\u003cb\u003e\u0026c""#),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1], format!("Sign bytes: {signed}"));
 }

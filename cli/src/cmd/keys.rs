@@ -165,13 +165,9 @@ fn network(s: &str) -> Result<Network, CliError> {
     })
 }
 
-/// The scrypt cost for new entries: the standard (2^18) unless the hidden test-only option
-/// lowered it.
-pub(crate) fn kdf(global: &Global) -> Result<ScryptParams, CliError> {
-    match global.insecure_kdf_log_n {
-        None => Ok(ScryptParams::STANDARD),
-        Some(n) => ScryptParams::new(n, 8, 1).map_err(|e| CliError::usage(e.to_string())),
-    }
+/// The scrypt cost for new entries (see [`crate::kdf_cost::for_new_entries`]).
+pub(crate) fn kdf(_global: &Global) -> Result<ScryptParams, CliError> {
+    crate::kdf_cost::for_new_entries()
 }
 
 fn info_json(info: &EntryInfo) -> Value {
@@ -451,6 +447,7 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
                     CliError::usage(msg)
                 }
             })?;
+            crate::kdf_cost::warn_weak_keystore(path, &decrypted.kdf(), &a.name);
             if let keystore::AddressCheck::NotChecked(why) = decrypted.address_check() {
                 eprintln!(
                     "warning: {}: the file's address label was not checked against the key: {why}",
@@ -593,6 +590,7 @@ fn export(
             let ename = entry_name(&key.name)?;
             let pw = keyring::entry_password(global, &key.name)?;
             let unlocked = dir.unlock(&ename, &pw).map_err(dir_error)?;
+            crate::kdf_cost::warn_weak_entry(&key.name, &unlocked.kdf);
             match unlocked.secret {
                 dexlink::keydir::EntrySecret::Hd(s) => {
                     let mut t = Zeroizing::new(String::with_capacity(s.phrase().len() + 1));

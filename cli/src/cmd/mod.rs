@@ -58,14 +58,6 @@ pub struct Global {
     /// Accept new passwords shorter than 8 characters.
     #[arg(long = "allow-weak-password", global = true)]
     pub allow_weak_password: bool,
-    /// Tests only: scrypt cost 2^N for new entries instead of 2^18. Weakens the encryption.
-    #[arg(
-        long = "insecure-kdf-log-n",
-        global = true,
-        hide = true,
-        value_name = "N"
-    )]
-    pub insecure_kdf_log_n: Option<u8>,
 }
 
 #[derive(Debug, Subcommand)]

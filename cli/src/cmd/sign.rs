@@ -116,6 +116,9 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
             }
             if !global.quiet {
                 eprintln!("About to sign: {}", tx.describe());
+                // The exact bytes the signature covers (hidden characters were refused, and
+                // controls, <, >, & are escaped as signed), for a reader who wants every field.
+                eprintln!("Sign bytes: {}", tx.sign_json());
             }
             confirm("Sign this transaction?", yes)?;
             let answer =

@@ -66,7 +66,7 @@ pub use secret::{EntrySecret, HdSecret};
 
 use crate::address::Network;
 use crate::keys::PrivateKey;
-use crate::keystore::{self, KdfLimits, KeystoreError, Password, ScryptParams};
+use crate::keystore::{self, Kdf, KdfLimits, KeystoreError, Password, ScryptParams};
 use entry::{EntryFile, check_path_text};
 use fsops::{DirLock, Install};
 
@@ -183,6 +183,9 @@ pub struct Unlocked {
     pub info: EntryInfo,
     /// The secret.
     pub secret: EntrySecret,
+    /// The KDF and cost the entry is encrypted with (weak ones deserve a warning:
+    /// [`Kdf::is_below_default`]).
+    pub kdf: Kdf,
 }
 
 /// Entries of a directory listing, and files that could not be read as entries.
@@ -395,11 +398,13 @@ impl KeyDir {
     /// belong to the key (the metadata is outside the MAC).
     pub fn unlock(&self, name: &EntryName, password: &Password) -> Result<Unlocked, KeyDirError> {
         let file = self.read(name)?;
-        let plain = keystore::open_secret(&file.crypto, password, &KdfLimits::DEFAULT)?;
+        let (plain, kdf) =
+            keystore::open_secret_with_kdf(&file.crypto, password, &KdfLimits::DEFAULT)?;
         let secret = decode_secret(&file.info, &plain)?;
         Ok(Unlocked {
             info: file.info,
             secret,
+            kdf,
         })
     }
 

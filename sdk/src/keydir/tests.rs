@@ -424,11 +424,22 @@ fn race_child_process() {
     let id = std::env::var("DEXLINK_TEST_RACE_ID").unwrap();
     let kd = KeyDir::open(Some(Path::new(&dir))).unwrap();
     let key = PrivateKey::generate();
-    // Start together: wait for the parent's go file so the creates overlap.
+    // Barrier: say we are ready, then wait for the parent's go file, which it writes only once
+    // every child is ready, so the creates start together.
     let go = std::env::var_os("DEXLINK_TEST_RACE_GO").unwrap();
-    while !Path::new(&go).exists() {
-        std::thread::sleep(std::time::Duration::from_millis(1));
+    let go = Path::new(&go);
+    let marks = go.parent().unwrap();
+    fs::write(marks.join(format!("ready-{id}")), b"").unwrap();
+    while !go.exists() {
+        std::thread::yield_now();
     }
+    // Overlap: no racer may have finished all its rounds before this one started.
+    let overlapped = !fs::read_dir(marks).unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("done-")
+    });
     let mut out = String::new();
     for round in 0..5 {
         let r = kd.import_private_key(
@@ -455,6 +466,8 @@ fn race_child_process() {
             kd.delete(&name(&format!("p{id}-{round}"))).unwrap();
         }
     }
+    fs::write(marks.join(format!("done-{id}")), b"").unwrap();
+    out.push_str(if overlapped { "OVERLAP" } else { "LATE" });
     // On its own line: libtest prints "test name ... " before captured-less output.
     println!("\nRACE-RESULT {out}");
 }
@@ -482,7 +495,12 @@ fn processes_racing_to_create_and_delete() {
                 .unwrap()
         })
         .collect();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The barrier: release the children only once all of them are waiting (however slow the
+    // machine is to start them), instead of guessing a delay.
+    let all_ready = || (0..procs).all(|i| t.path().join(format!("ready-{i}")).exists());
+    while !all_ready() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
     fs::write(&go, b"").unwrap();
     let mut won = [0usize; 5];
     for c in children {
@@ -494,9 +512,11 @@ fn processes_racing_to_create_and_delete() {
             .find_map(|l| l.split_once("RACE-RESULT ").map(|(_, r)| r))
             .expect("child printed its result");
         let words: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(words.len(), 5, "{line}");
+        assert_eq!(words.len(), 6, "{line}");
         assert!(!words.contains(&"ERROR"), "{line}");
-        for (round, w) in words.iter().enumerate() {
+        // Every racer started before any other had finished: the creates really overlapped.
+        assert_eq!(words[5], "OVERLAP", "{line}");
+        for (round, w) in words[..5].iter().enumerate() {
             if *w == "WON" {
                 won[round] += 1;
             }

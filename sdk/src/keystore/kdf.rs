@@ -3,6 +3,8 @@
 //!
 //! The caps are checked when a file is parsed, before any derivation work starts.
 
+use std::fmt;
+
 use zeroize::Zeroizing;
 
 use super::{KeystoreError, Password};
@@ -91,6 +93,26 @@ impl Kdf {
         }
     }
 
+    /// Whether this costs an attacker less per password guess than `floor`, the cost new files
+    /// get: scrypt with a smaller `n`, or with `r·p` below `floor`'s (less memory or work per
+    /// guess); PBKDF2 with fewer than [`MIN_PBKDF2_C`] iterations (the count the Binance Chain
+    /// JS SDK and geth write). PBKDF2 is not memory-hard, so it is never compared with scrypt.
+    pub fn is_below(&self, floor: ScryptParams) -> bool {
+        match self {
+            Self::Scrypt(sp) => {
+                sp.log_n < floor.log_n
+                    || u64::from(sp.r) * u64::from(sp.p) < u64::from(floor.r) * u64::from(floor.p)
+            }
+            Self::Pbkdf2Sha256 { c } => *c < MIN_PBKDF2_C,
+        }
+    }
+
+    /// [`Kdf::is_below`] the default [`ScryptParams::STANDARD`] (scrypt n = 2^18 with r·p ≥ 8,
+    /// or PBKDF2 c ≥ 262,144): the threshold under which opening a file deserves a warning.
+    pub fn is_below_default(&self) -> bool {
+        self.is_below(ScryptParams::STANDARD)
+    }
+
     /// Derives the 32-byte key. Callers check the parameters against [`KdfLimits`] first
     /// (parsing does); the memory scrypt allocates internally is not wiped by the scrypt crate.
     pub(crate) fn derive(&self, password: &Password, salt: &[u8]) -> Zeroizing<[u8; DKLEN]> {
@@ -109,6 +131,20 @@ impl Kdf {
         dk
     }
 }
+
+impl fmt::Display for Kdf {
+    /// The cost parameters, e.g. `scrypt n = 2^10, r = 8, p = 1` or `PBKDF2 c = 262144`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Scrypt(sp) => write!(f, "scrypt n = 2^{}, r = {}, p = {}", sp.log_n, sp.r, sp.p),
+            Self::Pbkdf2Sha256 { c } => write!(f, "PBKDF2 c = {c}"),
+        }
+    }
+}
+
+/// The PBKDF2 iteration count below which a file is weaker than what the Binance Chain JS SDK,
+/// its web wallet and geth write (262,144).
+pub const MIN_PBKDF2_C: u32 = 262_144;
 
 /// Upper bounds on the work a keystore file may ask for. A file above them is refused before
 /// any derivation starts (cf. age's `max_work_factor`).
@@ -252,6 +288,34 @@ mod tests {
         assert!(l.check_pbkdf2(262_144).is_ok());
         assert!(l.check_pbkdf2(0).is_err());
         assert!(l.check_pbkdf2(10_000_001).is_err());
+    }
+
+    #[test]
+    fn costs_below_the_default_are_flagged_at_the_documented_threshold() {
+        let scrypt = |log_n, r, p| Kdf::Scrypt(ScryptParams { log_n, r, p });
+        // What we write, and the Web3 spec vector (same n, r·p = 8): not weak.
+        assert!(!scrypt(18, 8, 1).is_below_default());
+        assert!(!scrypt(18, 1, 8).is_below_default());
+        assert!(!scrypt(19, 8, 1).is_below_default());
+        // Half the n (ethers' 2^17), geth's "light" 2^12/p = 6, the old test hook's 2^1, and
+        // the standard n with a tenth of the memory: weak.
+        assert!(scrypt(17, 8, 1).is_below_default());
+        assert!(scrypt(12, 8, 6).is_below_default());
+        assert!(scrypt(1, 8, 1).is_below_default());
+        assert!(scrypt(18, 1, 1).is_below_default());
+        assert!(!Kdf::Pbkdf2Sha256 { c: 262_144 }.is_below_default());
+        assert!(Kdf::Pbkdf2Sha256 { c: 262_143 }.is_below_default());
+        assert!(Kdf::Pbkdf2Sha256 { c: 1 }.is_below_default());
+        // A lower floor (the test builds' cheap cost) moves the scrypt threshold only.
+        let floor = ScryptParams::new(10, 8, 1).unwrap();
+        assert!(!scrypt(10, 8, 1).is_below(floor));
+        assert!(scrypt(9, 8, 1).is_below(floor));
+        assert!(Kdf::Pbkdf2Sha256 { c: 1000 }.is_below(floor));
+        assert_eq!(
+            scrypt(10, 8, 1).to_string(),
+            "scrypt n = 2^10, r = 8, p = 1"
+        );
+        assert_eq!(Kdf::BINANCE_PBKDF2.to_string(), "PBKDF2 c = 262144");
     }
 
     #[test]

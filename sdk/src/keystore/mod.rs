@@ -36,7 +36,7 @@ mod kdf;
 mod password;
 mod web3;
 
-pub use kdf::{DKLEN, Kdf, KdfLimits, ScryptParams};
+pub use kdf::{DKLEN, Kdf, KdfLimits, MIN_PBKDF2_C, ScryptParams};
 pub use password::Password;
 pub use web3::ethereum_address;
 
@@ -101,6 +101,7 @@ pub struct DecryptedKeystore {
     key: PrivateKey,
     format: KeystoreFormat,
     address_check: AddressCheck,
+    kdf: Kdf,
 }
 
 impl DecryptedKeystore {
@@ -120,6 +121,10 @@ impl DecryptedKeystore {
     pub fn address_check(&self) -> &AddressCheck {
         &self.address_check
     }
+    /// The KDF and cost the file was encrypted with (see [`Kdf::is_below_default`]).
+    pub fn kdf(&self) -> Kdf {
+        self.kdf
+    }
 }
 
 impl fmt::Debug for DecryptedKeystore {
@@ -128,6 +133,7 @@ impl fmt::Debug for DecryptedKeystore {
             .field("key", &self.key)
             .field("format", &self.format)
             .field("address_check", &self.address_check)
+            .field("kdf", &self.kdf)
             .finish()
     }
 }
@@ -211,6 +217,7 @@ pub fn decrypt_value(
         key,
         format,
         address_check,
+        kdf: env.kdf,
     })
 }
 
@@ -272,10 +279,11 @@ pub fn encrypt_binance(key: &PrivateKey, password: &Password, address_hrp: Optio
     binance::encrypt(key, password, address_hrp).to_string()
 }
 
-/// Test hook: [`encrypt_binance`] with a fixed salt, IV and id, so published vectors (with
-/// their randomness given) can be reproduced. Never use fixed randomness for real keys.
-#[doc(hidden)]
-pub fn encrypt_binance_with_fixed_randomness_for_tests(
+/// [`encrypt_binance`] with a fixed salt, IV and id, so published vectors (with their
+/// randomness given) can be reproduced. Compiled only into this crate's unit tests: fixed
+/// randomness must never be reachable for real keys.
+#[cfg(test)]
+pub(crate) fn encrypt_binance_with_fixed_randomness_for_tests(
     key: &PrivateKey,
     password: &Password,
     salt: [u8; 32],
@@ -312,9 +320,20 @@ pub fn open_secret(
     password: &Password,
     limits: &KdfLimits,
 ) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
+    open_secret_with_kdf(crypto, password, limits).map(|(plain, _)| plain)
+}
+
+/// [`open_secret`], also returning the KDF and cost the object was sealed with, so that callers
+/// can warn about weak ones ([`Kdf::is_below_default`]).
+pub fn open_secret_with_kdf(
+    crypto: &Value,
+    password: &Password,
+    limits: &KdfLimits,
+) -> Result<(Zeroizing<Vec<u8>>, Kdf), KeystoreError> {
     let env = Envelope::parse(crypto, 1..=MAX_SECRET_LEN, limits)?;
     web3::check(&env)?;
-    env.open(password, web3::MACS).map(|(plain, _)| plain)
+    let (plain, _) = env.open(password, web3::MACS)?;
+    Ok((plain, env.kdf))
 }
 
 /// A fresh random (version 4) UUID in its hyphenated form.

@@ -225,9 +225,47 @@ pub fn parse_sign_doc(text: &str) -> Result<UnsignedTx, SignDocError> {
         doc.int_string("sequence")?,
         msg,
     )?
-    .with_memo(Memo::new(doc.string("memo")?)?)
+    .with_memo(Memo::new(visible("memo", doc.string("memo")?)?)?)
     .with_source(doc.int_string("source")?)?;
     Ok(tx)
+}
+
+/// Whether a terminal shows `c` as something other than itself: DEL and C1 controls, bidirectional
+/// controls, zero-width and other invisible format characters, variation selectors, tag
+/// characters and fillers that render blank. (C0 controls, `<`, `>`, `&` and U+2028/2029 are
+/// shown escaped, as they are signed.)
+fn hidden(c: char) -> bool {
+    matches!(c as u32,
+        0x7f..=0x9f
+            | 0xad
+            | 0x34f
+            | 0x61c
+            | 0x115f..=0x1160
+            | 0x17b4..=0x17b5
+            | 0x180b..=0x180f
+            | 0x200b..=0x200f
+            | 0x202a..=0x202e
+            | 0x2060..=0x206f
+            | 0x3164
+            | 0xfe00..=0xfe0f
+            | 0xfeff
+            | 0xffa0
+            | 0xfff9..=0xfffb
+            | 0x1d173..=0x1d17a
+            | 0xe0000..=0xe0fff)
+}
+
+/// A received text field that the confirmation can show exactly as it is signed: refuses the
+/// characters of [`hidden`] (a `bnb_sign` request is hostile input: a right-to-left override
+/// or a zero-width space would make the summary read differently from the signed bytes).
+fn visible<'a>(key: &str, text: &'a str) -> Result<&'a str, SignDocError> {
+    match text.char_indices().find(|&(_, c)| hidden(c)) {
+        None => Ok(text),
+        Some((at, c)) => Err(SignDocError::Invalid(format!(
+            "{key} has the invisible or direction-changing character U+{:04X} at byte {at}, which would be shown differently from what is signed",
+            c as u32
+        ))),
+    }
 }
 
 /// The wallet's answer to `bnb_sign`: hex r‖s and the 65-byte uncompressed public key

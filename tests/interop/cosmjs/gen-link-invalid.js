@@ -68,6 +68,10 @@ async function main() {
   let n = 0;
   // Each case: (fields, key, address) → { fields?, message?, signature? } overrides.
   // `net` (0 = bnb/Tigris, 1 = tbnb/Ganges) forces the network; by default they alternate.
+  // Where a verifier must refuse each case (`expect_stage`): "verification" when the fields are
+  // valid and only the signed message or signature is wrong, "construction" when the fields
+  // themselves break a rule, so that no message may be built from them (set per section below).
+  let stage;
   const add = async (id, why, withStatement, mutate, net = NETWORKS[n % 2]) => {
     n++;
     const key = rng.privateKey();
@@ -78,6 +82,7 @@ async function main() {
     const v = await linkVector(id, key, f2, m.message);
     if (m.signature !== undefined) v.signature = toHex(m.signature);
     v.expect_error = "invalid-message";
+    v.expect_stage = stage;
     v.why = why;
     // Statement absent from the fields must be absent from the vector too.
     if (f2.statement === undefined) delete v.statement;
@@ -86,6 +91,7 @@ async function main() {
   const other = () => rng.privateKey();
 
   // --- The message text differs from the canonical text of its (valid) fields. -------------
+  stage = "verification";
   await add("message-trailing-newline", "message ends with \\n (link.md: no trailing newline)", false,
     ({ valid }) => ({ message: valid.message + "\n" }));
   await add("message-leading-newline", "message starts with an empty line", true,
@@ -166,6 +172,7 @@ async function main() {
     }));
 
   // --- Fields (and the message built from them) break a rule of link.md. -----------------------
+  stage = "construction";
   const window = (secs) => ({ fields }) => {
     const t = Date.parse(fields.issued_at) / 1000;
     return { fields: { ...fields, expiration_time: rfc3339(t + secs) } };
@@ -210,7 +217,10 @@ async function main() {
       "Invalid link proofs (spec/link.md): each vector is a CosmJS-generated link proof with one hand-picked defect, " +
       "named by its id and described in `why`. Message and field defects are signed by CosmJS as they are, so only " +
       "the named defect is wrong; signature defects keep a valid message. Only the error kind is expected " +
-      "(invalid-message, an extension of the kinds in test-vectors.md).",
+      "(invalid-message, an extension of the kinds in test-vectors.md), and the stage that must refuse it " +
+      "(expect_stage): construction when the fields break a rule of link.md (no message may be built from " +
+      "them; the signed message must fail verification too), verification when the fields are valid and " +
+      "only the message or signature is wrong.",
     source: `tests/interop/cosmjs/gen-link-invalid.js --seed ${args.seed} with ${versions().join(", ")} (node ${process.version})`,
     vectors: out,
   };

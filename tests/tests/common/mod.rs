@@ -96,8 +96,11 @@ pub fn bin() -> &'static Path {
             .to_path_buf();
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+        // `test-kdf` lets DEXLINK_TEST_KDF_LOG_N make entries cheap; a release build has no
+        // such feature (checked by tests/interop/release-binary.sh in CI).
         let status = std::process::Command::new(cargo)
             .args(["build", "-q", "-p", "dexlink-cli", "--bin", "dexlink"])
+            .args(["--features", "test-kdf"])
             .arg("--manifest-path")
             .arg(&manifest)
             .status()
@@ -109,12 +112,20 @@ pub fn bin() -> &'static Path {
     })
 }
 
-/// A `dexlink` command with no home, no password and none of dexlink's environment variables.
+/// The variable a `test-kdf` build of dexlink reads: scrypt cost 2^N for new entries.
+pub const TEST_KDF_VAR: &str = "DEXLINK_TEST_KDF_LOG_N";
+
+/// The cheap scrypt cost (2^10) test entries get, through [`TEST_KDF_VAR`].
+pub const TEST_KDF_LOG_N: &str = "10";
+
+/// A `dexlink` command with no home, no password and none of dexlink's environment variables,
+/// except [`TEST_KDF_VAR`]: new entries cost scrypt 2^10 (remove the variable for the default).
 pub fn dexlink() -> Command {
     let mut c = Command::new(bin());
     for v in ["DEXLINK_HOME", "DEXLINK_PASSWORD", "DEXLINK_DEX"] {
         c.env_remove(v);
     }
+    c.env(TEST_KDF_VAR, TEST_KDF_LOG_N);
     c.timeout(Duration::from_secs(120));
     c
 }
@@ -212,12 +223,11 @@ impl Home {
         c
     }
 
-    /// `dexlink --home H --password-file PW --insecure-kdf-log-n 10`.
+    /// `dexlink --home H --password-file PW` (new entries at the tests' cheap cost, as for
+    /// every [`dexlink`] command).
     pub fn cmd(&self) -> Command {
         let mut c = self.bare();
-        c.arg("--password-file")
-            .arg(&self.pwfile)
-            .args(["--insecure-kdf-log-n", "10"]);
+        c.arg("--password-file").arg(&self.pwfile);
         c
     }
 
@@ -232,7 +242,7 @@ impl Home {
             .arg(&self.home)
             .arg("--password-file")
             .arg(&self.pwfile)
-            .args(["--insecure-kdf-log-n", "10"]);
+            .env(TEST_KDF_VAR, TEST_KDF_LOG_N);
         c
     }
 

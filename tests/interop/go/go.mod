@@ -1,0 +1,3 @@
+module dexlink.invalid/signbytes
+
+go 1.19
