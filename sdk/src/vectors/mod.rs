@@ -317,6 +317,9 @@ pub enum RunError {
     /// A directory held no `.json` files.
     #[error("no vector files (*.json) found under {0}")]
     Empty(String),
+    /// A vector file is not a regular file, is too large, or could not be read.
+    #[error(transparent)]
+    Input(#[from] crate::io::ReadError),
 }
 
 /// Runs every vector file named by `paths`; a directory means every `*.json` below it, sorted.
@@ -364,10 +367,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RunError> {
 
 /// Runs one vector file.
 pub fn run_file(path: &Path) -> Result<FileReport, RunError> {
-    let text = std::fs::read_to_string(path).map_err(|source| RunError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = crate::io::read_regular_text(path, crate::io::VECTOR_FILE)?;
     run_str(&path.display().to_string(), &text)
 }
 
