@@ -224,6 +224,24 @@ fn a_vector_file_fifo_is_refused() {
 }
 
 #[test]
+fn a_symlink_loop_under_a_vector_directory_is_not_followed() {
+    let h = Home::new();
+    let dir = h.path("vectors");
+    std::fs::create_dir(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/bech32-bip173.json");
+    std::fs::copy(&src, dir.join("bech32-bip173.json")).unwrap();
+    // A link back to the directory itself: following it recursed until the stack overflowed.
+    std::os::unix::fs::symlink(".", dir.join("loop")).unwrap();
+    let mut c = dexlink();
+    c.args(["vectors", "run", "--json"])
+        .arg(&dir)
+        .timeout(GUARD);
+    let out = run(c).ok();
+    let files = out.json()["files"].as_array().expect("files").len();
+    assert_eq!(files, 1, "{}", out.stdout);
+}
+
+#[test]
 fn stdin_is_bounded() {
     // 1 MiB + 1 byte of hex on stdin for `tx decode -`.
     let mut c = dexlink();

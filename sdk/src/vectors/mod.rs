@@ -356,7 +356,9 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RunError> {
         .map_err(io)?;
     entries.sort();
     for p in entries {
-        if p.is_dir() {
+        // Not `is_dir`, which follows symlinks: a link back up the tree would recurse forever.
+        let real_dir = std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir());
+        if real_dir {
             collect_json(&p, out)?;
         } else if p.extension().is_some_and(|e| e == "json") {
             out.push(p);
