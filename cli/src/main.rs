@@ -19,15 +19,21 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => parse_error(e),
     };
-    let result = cmd::run(cli);
+    output::quiet_closed_output();
+    // A closed stdout (`dexlink … | head -c1`) makes the print macros panic with EPIPE, SIGPIPE
+    // being ignored; that panic unwinds here (erasing secrets on the way) and ends the process
+    // as an ordinary failure, without a panic message.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cmd::run(cli)));
     // Commands that created keys without unlocking any (keys new, import) warn here.
     secrets::warn_if_memory_unlocked();
     match result {
-        Ok(code) => code,
-        Err(e) => {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::from(e.exit_code())
         }
+        Err(payload) if output::is_closed_output(&*payload) => ExitCode::from(1),
+        Err(payload) => std::panic::resume_unwind(payload),
     }
 }
 

@@ -4,8 +4,7 @@
 //! a hidden prompt on the terminal. With no terminal and none of the others, a clear error —
 //! never a hang on a closed stdin.
 
-use std::fs;
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -15,8 +14,9 @@ use crate::cmd::CliError;
 /// The environment variable that may hold the key-store password (automation only).
 pub const PASSWORD_ENV: &str = "DEXLINK_PASSWORD";
 
-/// Turns off core dumps and same-user ptrace before any secret is read (Linux), and restores
-/// the default SIGPIPE action.
+/// Turns off core dumps and same-user ptrace before any secret is read (Linux). SIGPIPE stays
+/// ignored (Rust's default): a peer that resets a TLS connection must give an error message, not
+/// kill the process; a closed stdout is handled in `main`.
 pub fn harden_process() {
     #[cfg(target_os = "linux")]
     {
@@ -29,8 +29,6 @@ pub fn harden_process() {
                 rlim_max: 0,
             };
             libc::setrlimit(libc::RLIMIT_CORE, &zero);
-            // `dexlink ... | head` should end quietly, as Unix tools do, not panic on EPIPE.
-            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
 }
@@ -45,33 +43,33 @@ fn trim_line_end(s: &mut Zeroizing<String>) {
     }
 }
 
-/// Reads a password file: it must not be readable by others; one trailing newline is dropped.
-pub fn read_password_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let meta = fs::metadata(path).map_err(|e| {
-            CliError::usage(format!("cannot read password file {}: {e}", path.display()))
-        })?;
-        if meta.mode() & 0o077 != 0 {
-            return Err(CliError::usage(format!(
-                "password file {} is accessible by other users (mode {:o}); run: chmod 600 {}",
-                path.display(),
-                meta.mode() & 0o777,
-                path.display()
-            )));
+/// A refused or failed read of outside input: bad input, exit 2. The SDK's message names the
+/// input, the limit or the file type, and the fix.
+pub fn input_error(e: dexlink::io::ReadError) -> CliError {
+    CliError::usage(e.to_string())
+}
+
+/// Bytes read into a fixed buffer, as UTF-8 text, without copying them.
+fn secret_text(
+    mut bytes: Zeroizing<Vec<u8>>,
+    what: impl FnOnce() -> String,
+) -> Result<Zeroizing<String>, CliError> {
+    match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(s) => Ok(Zeroizing::new(s)),
+        Err(e) => {
+            // Erase the bytes handed back with the error before dropping them.
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(CliError::usage(format!("{} is not UTF-8 text", what())))
         }
     }
-    let mut f = fs::File::open(path).map_err(|e| {
-        CliError::usage(format!("cannot read password file {}: {e}", path.display()))
-    })?;
-    let mut s = Zeroizing::new(String::with_capacity(1024));
-    f.read_to_string(&mut s).map_err(|e| {
-        CliError::usage(format!(
-            "password file {} is not readable UTF-8 text: {e}",
-            path.display()
-        ))
-    })?;
+}
+
+/// Reads a password file: a regular file of at most 4 KiB that others cannot read (checked on
+/// the open file); one trailing newline is dropped.
+pub fn read_password_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
+    let bytes =
+        dexlink::io::read_secret_file(path, dexlink::io::PASSWORD_FILE).map_err(input_error)?;
+    let mut s = secret_text(bytes, || format!("password file {}", path.display()))?;
     trim_line_end(&mut s);
     Ok(s)
 }
@@ -171,11 +169,10 @@ pub fn read_secret(prompt: &str) -> Result<Zeroizing<String>, CliError> {
             .map_err(|e| CliError::usage(format!("cannot read from the terminal: {e}")))?;
         return Ok(Zeroizing::new(s));
     }
-    let mut s = Zeroizing::new(String::with_capacity(4096));
-    io::stdin()
-        .lock()
-        .read_to_string(&mut s)
-        .map_err(|e| CliError::usage(format!("cannot read the secret from stdin: {e}")))?;
+    let bytes =
+        dexlink::io::read_secret_stream(io::stdin().lock(), dexlink::io::SECRET_INPUT, "stdin")
+            .map_err(input_error)?;
+    let s = secret_text(bytes, || "the secret on stdin".into())?;
     let trimmed = Zeroizing::new(s.trim().to_string());
     if trimmed.is_empty() {
         return Err(CliError::usage(
@@ -239,24 +236,19 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
     }
 }
 
-/// Reads the input of `--message TEXT | --file F | -` as bytes.
+/// Reads the input of `--message TEXT | --file F | -` as bytes, at most `limit` of them; a
+/// file must be a regular file.
 pub fn read_input(
     text: Option<&str>,
     file: Option<&Path>,
     stdin: bool,
+    limit: dexlink::io::Limit,
 ) -> Result<Vec<u8>, CliError> {
     match (text, file, stdin) {
         (Some(t), None, false) => Ok(t.as_bytes().to_vec()),
-        (None, Some(p), false) => {
-            fs::read(p).map_err(|e| CliError::usage(format!("cannot read {}: {e}", p.display())))
-        }
+        (None, Some(p), false) => dexlink::io::read_regular_file(p, limit).map_err(input_error),
         (None, None, true) => {
-            let mut buf = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
-            Ok(buf)
+            dexlink::io::read_stream(io::stdin().lock(), limit, "stdin").map_err(input_error)
         }
         _ => Err(CliError::usage(
             "give exactly one of --message TEXT, --file FILE or - (stdin)",

@@ -14,6 +14,7 @@ pub mod client;
 mod ecdsa;
 pub mod hash;
 pub mod hd;
+pub mod io;
 pub mod keydir;
 pub mod keys;
 pub mod keystore;

@@ -433,8 +433,8 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
             PrivateKey::from_hex(&text).map_err(|e| CliError::usage(format!("private key: {e}")))?
         } else {
             let path = a.keystore.as_ref().expect("clap requires one source");
-            let json = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+            let json = dexlink::io::read_regular_text(path, dexlink::io::KEYSTORE_FILE)
+                .map_err(crate::secrets::input_error)?;
             let pw = Password::from_zeroizing(crate::secrets::read_password_input(
                 "Keystore file password (hidden): ",
             )?);

@@ -169,6 +169,7 @@ impl MessageInput {
             self.message.as_deref(),
             self.file.as_deref(),
             self.stdin.unwrap_or(false),
+            dexlink::io::MESSAGE,
         )
     }
 }
@@ -199,12 +200,11 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Devnet(a) => devnet::run(&cli.global, a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "dexlink",
-                &mut std::io::stdout(),
-            );
+            // Generated into memory, then printed: clap_complete panics with its own message
+            // on a write error, while a closed stdout must end quietly (see `main`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dexlink", &mut script);
+            print!("{}", String::from_utf8_lossy(&script));
             Ok(ExitCode::SUCCESS)
         }
         Command::Recover(c) => recover::run(&cli.global, c),

@@ -97,9 +97,14 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
         }
         SignCmd::Doc { key, input, yes } => {
             let bytes = if input == "-" {
-                read_input(None, None, true)?
+                read_input(None, None, true, dexlink::io::SIGN_DOC)?
             } else {
-                read_input(None, Some(std::path::Path::new(&input)), false)?
+                read_input(
+                    None,
+                    Some(std::path::Path::new(&input)),
+                    false,
+                    dexlink::io::SIGN_DOC,
+                )?
             };
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError::usage("the sign document is not UTF-8"))?;

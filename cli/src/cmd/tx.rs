@@ -94,7 +94,7 @@ pub fn msg_json(msg: &Msg) -> Value {
 
 fn read_hex(arg: &str) -> Result<String, CliError> {
     if arg == "-" {
-        let bytes = crate::secrets::read_input(None, None, true)?;
+        let bytes = crate::secrets::read_input(None, None, true, dexlink::io::TX_HEX)?;
         String::from_utf8(bytes).map_err(|_| CliError::usage("stdin is not hex text"))
     } else {
         Ok(arg.to_string())

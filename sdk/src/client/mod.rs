@@ -103,6 +103,16 @@ pub enum ClientError {
         /// What was wrong.
         reason: String,
     },
+    /// The answer's body was larger than the client accepts (a misbehaving or hostile server).
+    #[error(
+        "the DEX at {url} sent a response larger than {limit} bytes, the client's limit; check --dex"
+    )]
+    ResponseTooLarge {
+        /// The URL.
+        url: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A broadcast's outcome could not be established; the tx may or may not have landed.
     #[error(
         "outcome unknown for transaction {hash}: the DEX did not confirm it; look it up with `dexlink tx status {hash}` before trying again"
@@ -122,6 +132,10 @@ impl ClientError {
         ) || matches!(self, Self::Http { status, .. } if *status >= 500)
     }
 }
+
+/// The largest response body the client reads: the DEX API's answers (markets, orders, an
+/// account) are far smaller; a server that sends more is refused rather than buffered.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Client settings.
 #[derive(Debug, Clone)]
@@ -153,6 +167,10 @@ pub struct DexClient {
     http: reqwest::Client,
     base: String,
     retry: RetryPolicy,
+    /// Deadline of one exchange, from sending the request to the last byte of the body.
+    deadline: Duration,
+    /// The most body bytes read from one answer.
+    max_response_bytes: usize,
 }
 
 fn is_loopback_http(url: &str) -> bool {
@@ -198,7 +216,15 @@ impl DexClient {
             http,
             base,
             retry: config.retry,
+            deadline: config.timeout,
+            max_response_bytes: MAX_RESPONSE_BYTES,
         })
+    }
+
+    /// The same client with another response-size limit (default [`MAX_RESPONSE_BYTES`]).
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 
     /// The base URL.
@@ -228,7 +254,8 @@ impl DexClient {
         }
     }
 
-    /// One HTTP exchange: status, `Retry-After`, body.
+    /// One HTTP exchange: status, `Retry-After`, body. The whole exchange has a deadline (the
+    /// configured timeout, enforced here as well as by the transport) and the body a size limit.
     async fn exchange(
         &self,
         method: Method,
@@ -236,24 +263,58 @@ impl DexClient {
         body: Option<(String, &'static str)>,
     ) -> Result<(StatusCode, Option<Duration>, String), ClientError> {
         let url = self.url(path);
-        let mut req = self.http.request(method, &url);
+        match tokio::time::timeout(self.deadline, self.exchange_unbounded(method, &url, body)).await
+        {
+            Ok(r) => r,
+            Err(_) => Err(ClientError::Timeout(url)),
+        }
+    }
+
+    async fn exchange_unbounded(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<(String, &'static str)>,
+    ) -> Result<(StatusCode, Option<Duration>, String), ClientError> {
+        let mut req = self.http.request(method, url);
         if let Some((b, ctype)) = body {
             req = req.header(reqwest::header::CONTENT_TYPE, ctype).body(b);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| self.transport_error(&url, e))?;
+        let mut resp = req.send().await.map_err(|e| self.transport_error(url, e))?;
         let status = resp.status();
         let retry_after = resp
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(retry::parse_retry_after);
-        let text = resp
-            .text()
+        let too_large = || ClientError::ResponseTooLarge {
+            url: url.into(),
+            limit: self.max_response_bytes,
+        };
+        // A declared length over the limit is refused before reading; otherwise the body is
+        // read chunk by chunk and refused as soon as it passes the limit.
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.max_response_bytes as u64)
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
             .await
-            .map_err(|e| self.transport_error(&url, e))?;
+            .map_err(|e| self.transport_error(url, e))?
+        {
+            if bytes.len() + chunk.len() > self.max_response_bytes {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        // As `Response::text` does: invalid UTF-8 is replaced, the JSON decoder reports it.
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
         Ok((status, retry_after, text))
     }
 

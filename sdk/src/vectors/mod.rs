@@ -317,6 +317,9 @@ pub enum RunError {
     /// A directory held no `.json` files.
     #[error("no vector files (*.json) found under {0}")]
     Empty(String),
+    /// A vector file is not a regular file, is too large, or could not be read.
+    #[error(transparent)]
+    Input(#[from] crate::io::ReadError),
 }
 
 /// Runs every vector file named by `paths`; a directory means every `*.json` below it, sorted.
@@ -353,7 +356,9 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RunError> {
         .map_err(io)?;
     entries.sort();
     for p in entries {
-        if p.is_dir() {
+        // Not `is_dir`, which follows symlinks: a link back up the tree would recurse forever.
+        let real_dir = std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir());
+        if real_dir {
             collect_json(&p, out)?;
         } else if p.extension().is_some_and(|e| e == "json") {
             out.push(p);
@@ -364,10 +369,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RunError> {
 
 /// Runs one vector file.
 pub fn run_file(path: &Path) -> Result<FileReport, RunError> {
-    let text = std::fs::read_to_string(path).map_err(|source| RunError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = crate::io::read_regular_text(path, crate::io::VECTOR_FILE)?;
     run_str(&path.display().to_string(), &text)
 }
 
