@@ -182,3 +182,57 @@ fn freeze_and_unfreeze_online() {
     run(c).expect_code(1);
     assert_eq!(d.account(V7_TBNB)["sequence"], 2);
 }
+
+/// `tx broadcast` uses the reliable path: the devnet commits the transaction and drops the
+/// connection; the CLI looks the hash up instead of failing or posting twice.
+#[test]
+fn broadcast_after_a_dropped_connection_lands_once() {
+    let d = Devnet::start(&[]);
+    d.fund(V7_TBNB, "BNB", "10");
+    let h = Home::new();
+    h.import_key("alice", V7_KEY, "testnet").ok();
+    let mut c = h.bare();
+    c.args([
+        "send",
+        V7_TBNB,
+        "--to",
+        K2_TBNB,
+        "--amount",
+        "3",
+        "--asset",
+        "BNB",
+        "--generate-only",
+        "--dex",
+        &d.url,
+    ]);
+    let unsigned = run(c).ok().stdout;
+    // Without --json, stdout is the hex alone (the hash goes to stderr): a file for broadcast.
+    let mut c = h.cmd();
+    c.env_remove("DEXLINK_DEX")
+        .args(["tx", "sign", "alice", "-", "--yes"])
+        .write_stdin(unsigned.clone());
+    let plain = run(c).ok().stdout;
+    let mut c = h.cmd();
+    c.env_remove("DEXLINK_DEX")
+        .args(["--json", "tx", "sign", "alice", "-", "--yes"])
+        .write_stdin(unsigned);
+    let hex = run(c).ok().json()["tx_hex"].as_str().unwrap().to_string();
+    assert_eq!(plain, format!("{hex}\n"));
+    let file = h.path("signed.hex");
+    std::fs::write(&file, &plain).unwrap();
+
+    let (s, b) = d.post_json(
+        "/devnet/faults",
+        &serde_json::json!({"drop_after_commit": 1}),
+    );
+    assert_eq!(s, 200, "{b}");
+    let mut c = h.bare();
+    c.args(["--json", "tx", "broadcast"])
+        .arg(&file)
+        .args(["--dex", &d.url]);
+    let v = run(c).ok().json();
+    assert_eq!(v["broadcast"]["ok"], true, "{v}");
+    assert_eq!(d.balance(V7_TBNB, "BNB"), (7.0, 0.0));
+    assert_eq!(d.balance(K2_TBNB, "BNB"), (3.0, 0.0));
+    assert_eq!(d.account(V7_TBNB)["sequence"], 1);
+}

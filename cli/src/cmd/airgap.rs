@@ -117,7 +117,15 @@ pub fn sign(global: &Global, a: SignArgs) -> CliResult {
         .sign(&key.key)
         .map_err(|e| CliError::usage(format!("cannot sign: {e}")))?;
     drop(key);
-    print_signed(global, &tx, &signed, None);
+    if global.json {
+        print_signed(global, &tx, &signed, None);
+    } else {
+        // Only the hex on stdout, so `tx sign … > signed.hex` feeds `tx broadcast signed.hex`.
+        if !global.quiet {
+            eprintln!("tx_hash: {}", signed.hash());
+        }
+        println!("{}", signed.to_hex());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
