@@ -157,32 +157,78 @@ fn offline_freeze_and_unfreeze_match_the_js_sdk() {
     }
 }
 
+/// The CLI arguments that express a JS SDK order or cancel vector (memo-less: these commands
+/// take no memo).
+fn order_args(v: &Value) -> Vec<String> {
+    let m = &v["msg"];
+    let symbol = m["symbol"].as_str().unwrap().to_string();
+    if m["kind"] == "cancel_order" {
+        let refid = m["refid"].as_str().unwrap().to_string();
+        return [
+            "order",
+            "cancel",
+            "k",
+            "--symbol",
+            &symbol,
+            "--order-id",
+            &refid,
+        ]
+        .map(String::from)
+        .to_vec();
+    }
+    let side = if m["side"] == 1 { "buy" } else { "sell" };
+    let tif = if m["time_in_force"] == 3 {
+        "ioc"
+    } else {
+        "gte"
+    };
+    let mut args: Vec<String> = ["order", "place", "k", "--symbol", &symbol]
+        .map(String::from)
+        .to_vec();
+    args.extend(["--side".into(), side.into(), "--tif".into(), tif.into()]);
+    args.extend(["--price".into(), decimal(&m["price"])]);
+    args.extend(["--quantity".into(), decimal(&m["quantity"])]);
+    args
+}
+
 /// `--generate-only --offline` on one home, `tx sign` on another: the same bytes as the JS SDK.
 #[test]
 fn generate_only_then_tx_sign_matches_the_js_sdk() {
+    let mut cases: Vec<(Value, Vec<String>)> = Vec::new();
     for kind in ["freeze", "unfreeze"] {
         for v in freeze_vectors(kind, 2) {
-            let online = Home::new();
-            let mut args = freeze_args(&v);
-            args.push("--generate-only".into());
-            args.extend(offline_args(&v));
-            online
-                .import_key("k", v["private_key"].as_str().unwrap(), "testnet")
-                .ok();
-            let mut c = online.cmd();
-            c.args(args);
-            let unsigned = run(c).ok().stdout;
-
-            let offline = Home::new();
-            offline
-                .import_key("k", v["private_key"].as_str().unwrap(), "testnet")
-                .ok();
-            let mut c = offline.cmd();
-            c.args(["--json", "tx", "sign", "k", "-", "--yes"])
-                .write_stdin(unsigned);
-            let out = run(c).ok().json();
-            assert_eq!(out["tx_hex"], v["tx_hex"], "{}", v["id"]);
+            let args = freeze_args(&v);
+            cases.push((v, args));
         }
+    }
+    for kind in ["new_order", "cancel_order"] {
+        let v = vectors()
+            .into_iter()
+            .find(|v| v["msg"]["kind"] == kind && v["memo"] == "")
+            .unwrap_or_else(|| panic!("no memo-less JS SDK {kind}"));
+        let args = order_args(&v);
+        cases.push((v, args));
+    }
+    for (v, mut args) in cases {
+        let online = Home::new();
+        args.push("--generate-only".into());
+        args.extend(offline_args(&v));
+        online
+            .import_key("k", v["private_key"].as_str().unwrap(), "testnet")
+            .ok();
+        let mut c = online.cmd();
+        c.args(args);
+        let unsigned = run(c).ok().stdout;
+
+        let offline = Home::new();
+        offline
+            .import_key("k", v["private_key"].as_str().unwrap(), "testnet")
+            .ok();
+        let mut c = offline.cmd();
+        c.args(["--json", "tx", "sign", "k", "-", "--yes"])
+            .write_stdin(unsigned);
+        let out = run(c).ok().json();
+        assert_eq!(out["tx_hex"], v["tx_hex"], "{}", v["id"]);
     }
 }
 
@@ -235,4 +281,65 @@ fn bnbcli_generate_only_files_sign_to_the_js_sdk_bytes() {
         let out = run(c).ok().json();
         assert_eq!(out["tx_hex"], v["tx_hex"], "{}", v["id"]);
     }
+}
+
+/// A bnbcli StdTx for a new order: amino JSON of node `NewOrderMsg` (json tags sender, id,
+/// symbol, ordertype, side, price, quantity, timeinforce; int64 price and quantity as strings,
+/// the int8 enums as numbers). It signs to the JS SDK's bytes; with another key it is refused.
+#[test]
+fn bnbcli_new_order_signs_to_the_js_sdk_bytes_and_only_with_its_key() {
+    let v = vectors()
+        .into_iter()
+        .find(|v| v["msg"]["kind"] == "new_order")
+        .unwrap();
+    let doc: Value = serde_json::from_str(v["sign_bytes"].as_str().unwrap()).unwrap();
+    let m = &doc["msgs"][0];
+    let std_tx = serde_json::json!({
+        "type": "auth/StdTx",
+        "value": {
+            "msg": [{"type": "dex/NewOrder", "value": {
+                "sender": m["sender"], "id": m["id"], "symbol": m["symbol"],
+                "ordertype": m["ordertype"], "side": m["side"],
+                "price": m["price"].as_u64().unwrap().to_string(),
+                "quantity": m["quantity"].as_u64().unwrap().to_string(),
+                "timeinforce": m["timeinforce"],
+            }}],
+            "signatures": null,
+            "memo": v["memo"],
+            "source": v["source"].as_u64().unwrap().to_string(),
+            "data": null,
+        }
+    });
+    let numbers = [
+        "--chain-id".to_string(),
+        v["chain_id"].as_str().unwrap().into(),
+        "--account-number".into(),
+        v["account_number"].to_string(),
+        "--sequence".into(),
+        v["sequence"].to_string(),
+    ];
+    let h = Home::new();
+    h.import_key("k", v["private_key"].as_str().unwrap(), "testnet")
+        .ok();
+    h.import_key("other", K2_KEY, "testnet").ok();
+    let file = h.path("bnbcli.json");
+    std::fs::write(&file, std_tx.to_string()).unwrap();
+
+    let mut c = h.cmd();
+    c.args(["--json", "tx", "sign", "k", "--yes"])
+        .arg(&file)
+        .args(&numbers);
+    assert_eq!(run(c).ok().json()["tx_hex"], v["tx_hex"], "{}", v["id"]);
+
+    let mut c = h.cmd();
+    c.args(["tx", "sign", "other", "--yes"])
+        .arg(&file)
+        .args(&numbers);
+    let out = run(c).expect_code(2);
+    assert!(
+        out.stderr.contains("is not the message signer"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
 }
