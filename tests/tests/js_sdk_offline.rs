@@ -337,7 +337,9 @@ fn bnbcli_new_order_signs_to_the_js_sdk_bytes_and_only_with_its_key() {
         .args(&numbers);
     let out = run(c).expect_code(2);
     assert!(
-        out.stderr.contains("is not the message signer"),
+        out.stderr.contains(&format!(
+            "but this key is {K2_TBNB}; choose the matching key"
+        )),
         "{}",
         out.stderr
     );

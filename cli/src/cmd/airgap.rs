@@ -12,10 +12,11 @@ use dexlink::client::submit_signed;
 use dexlink::tx::{SignedTx, TxNumbers, UnsignedTxError, parse_unsigned_tx};
 use serde_json::json;
 
-use super::common::{client, client_error, confirm_tx, print_signed, runtime};
+use super::common::{client, client_error, print_signed, runtime};
 use super::{CliError, CliResult, Global};
 use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
+use crate::secrets::confirm;
 
 /// Largest unsigned-transaction or signed-transaction file read. A transaction is at most a
 /// few KiB; the cap keeps a wrong file (or endless stdin) from being read whole.
@@ -110,9 +111,19 @@ pub fn sign(global: &Global, a: SignArgs) -> CliResult {
         sequence: a.sequence,
     };
     let tx = parse_unsigned_tx(&text, &numbers).map_err(unsigned_error)?;
-    // Confirm before the password prompt: declining costs nothing and unlocks nothing.
-    confirm_tx(global, &tx, a.yes)?;
+    // Show and confirm before the password prompt: declining costs nothing and unlocks nothing.
+    if !global.quiet {
+        eprintln!("About to sign: {}", tx.describe());
+    }
+    confirm("Sign this transaction?", a.yes)?;
     let key = keyring::unlock(global, &a.key)?;
+    let signer = tx.msg().signer();
+    let own = key.key.address(signer.hrp());
+    if &own != signer {
+        return Err(CliError::usage(format!(
+            "the transaction is for {signer}, but this key is {own}; choose the matching key or --index"
+        )));
+    }
     let signed = tx
         .sign(&key.key)
         .map_err(|e| CliError::usage(format!("cannot sign: {e}")))?;

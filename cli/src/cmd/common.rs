@@ -281,7 +281,7 @@ fn with_source(tx: UnsignedTx, source: u64) -> Result<UnsignedTx, CliError> {
         .map_err(|e| CliError::usage(format!("--source: {e}")))
 }
 
-pub fn confirm_tx(global: &Global, tx: &UnsignedTx, yes: bool) -> Result<(), CliError> {
+fn confirm_tx(global: &Global, tx: &UnsignedTx, yes: bool) -> Result<(), CliError> {
     if !yes && !global.quiet {
         eprintln!("About to sign: {}", tx.describe());
     }

@@ -292,6 +292,26 @@ mod tests {
             parse_unsigned_tx("[1]", &TxNumbers::default()),
             Err(UnsignedTxError::UnknownFormat)
         );
+        // Burn signs the freeze shape too; a type this SDK does not build is refused by name.
+        assert_eq!(
+            parse_unsigned_tx(
+                &text.replace("tokens/FreezeMsg", "tokens/BurnMsg"),
+                &TxNumbers::default()
+            ),
+            Err(UnsignedTxError::Doc(SignDocError::UnknownType(
+                "tokens/BurnMsg".into()
+            )))
+        );
+        // Unknown keys are refused, not ignored: nothing unsigned rides along unseen.
+        assert_eq!(
+            parse_unsigned_tx(
+                &text.replace("\"version\":1", "\"version\":1,\"note\":\"x\""),
+                &TxNumbers::default()
+            ),
+            Err(UnsignedTxError::Doc(SignDocError::UnknownKey(
+                "note".into()
+            )))
+        );
     }
 
     /// The shape bnbcli prints for `bnbcli token freeze --generate-only` (amino JSON: int64 as
