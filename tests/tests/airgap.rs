@@ -105,10 +105,20 @@ fn generate_only_then_offline_sign_then_broadcast_once() {
     assert_eq!(d.balance(K2_TBNB, "BNB"), (2.5, 0.0));
     assert_eq!(d.account(V7_TBNB)["sequence"], 1);
 
-    // A file that is not a transaction: bad input, exit 2, nothing sent.
+    // Hex that is not a transaction, and an argument that is neither hex nor a file: bad
+    // input, exit 2, nothing sent.
     let mut c = online.bare();
     c.args(["tx", "broadcast", "00ff", "--dex", &d.url]);
     run(c).expect_code(2);
+    let mut c = online.bare();
+    c.args(["tx", "broadcast", "signed.hexx", "--dex", &d.url]);
+    let out = run(c).expect_code(2);
+    assert!(
+        out.stderr
+            .contains("\"signed.hexx\" is neither transaction hex nor an existing file"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(d.account(V7_TBNB)["sequence"], 1);
 }
 

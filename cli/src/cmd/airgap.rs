@@ -144,8 +144,14 @@ pub fn sign(global: &Global, a: SignArgs) -> CliResult {
 /// that `tx sign --json` prints.
 fn signed_hex(input: &str) -> Result<String, CliError> {
     let looks_hex = input.len() >= 2 && input.bytes().all(|b| b.is_ascii_hexdigit());
-    if looks_hex && !Path::new(input).exists() {
+    let exists = input == "-" || Path::new(input).exists();
+    if looks_hex && !exists {
         return Ok(input.to_string());
+    }
+    if !exists {
+        return Err(CliError::usage(format!(
+            "{input:?} is neither transaction hex nor an existing file; give the hex that `dexlink tx sign` printed, a file holding it, or - for stdin"
+        )));
     }
     let text = read_capped(input)?;
     let text = text.trim();
