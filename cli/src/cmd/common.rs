@@ -43,6 +43,13 @@ pub struct TxArgs {
     /// Skip the confirmation prompt (for scripts).
     #[arg(short, long)]
     pub yes: bool,
+    /// Print the unsigned transaction as JSON (docs/unsigned-tx.md) instead of signing, for
+    /// `dexlink tx sign` on another machine. NAME may then be an address (no key needed).
+    #[arg(long = "generate-only", conflicts_with = "dry_run")]
+    pub generate_only: bool,
+    /// Do everything but the broadcast: sign and print what would be sent (online only).
+    #[arg(long = "dry-run", conflicts_with = "offline")]
+    pub dry_run: bool,
 }
 
 /// Connects to the DEX named by `--dex` (or `DEXLINK_DEX`), else the one recorded in the
@@ -100,6 +107,9 @@ pub fn run_tx(
     tx_args: &TxArgs,
     build: &BuildTx<'_>,
 ) -> CliResult {
+    if tx_args.generate_only {
+        return generate_only(global, key_args, tx_args, build);
+    }
     let key = keyring::unlock(global, key_args)?;
     if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
@@ -143,6 +153,13 @@ pub fn run_tx(
             tx_args.source,
         )?;
         confirm_tx(global, &preview, tx_args.yes)?;
+        if tx_args.dry_run {
+            let signed = preview
+                .sign(&key.key)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            print_dry_run(global, &preview, &signed);
+            return Ok(ExitCode::SUCCESS);
+        }
         let signer: &PrivateKey = &key.key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
         let mut build_err: Option<CliError> = None;
@@ -176,6 +193,89 @@ pub fn run_tx(
     })
 }
 
+/// `--generate-only`: the unsigned transaction for the numbers given (`--offline`) or read
+/// from the DEX, printed as an unsigned-transaction file. Nothing is signed; when NAME is an
+/// address no key is touched at all, so a watch-only online machine can prepare transactions.
+fn generate_only(
+    global: &Global,
+    key_args: &KeyArgs,
+    tx_args: &TxArgs,
+    build: &BuildTx<'_>,
+) -> CliResult {
+    let watch = dexlink::Address::parse(&key_args.name).ok();
+    // The key only gives the address; it is dropped (and wiped) before anything else happens.
+    let entry_address = |chain_id: &ChainId| -> Result<dexlink::Address, CliError> {
+        if let Some(a) = &watch {
+            return Ok(a.clone());
+        }
+        let key = keyring::unlock(global, key_args)?;
+        let hrp = match &tx_args.hrp {
+            Some(h) => Hrp::new(h).map_err(|e| CliError::usage(format!("--hrp: {e}")))?,
+            None => hrp_for(chain_id, &key),
+        };
+        Ok(key.key.address(&hrp))
+    };
+    let tx = if tx_args.offline {
+        let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
+            .map_err(|e| CliError::usage(format!("--chain-id: {e}")))?;
+        let address = entry_address(&chain_id)?;
+        build(
+            &chain_id,
+            &address,
+            tx_args.account_number.unwrap_or_default(),
+            tx_args.sequence.unwrap_or_default(),
+        )?
+    } else {
+        let client = client(global, tx_args.dex.as_deref())?;
+        runtime()?.block_on(async {
+            let chain = client.chain_id().await.map_err(client_error)?;
+            let chain_id = ChainId::new(&chain).map_err(|e| {
+                CliError::failed(format!("the DEX reports an invalid chain id: {e}"))
+            })?;
+            let address = entry_address(&chain_id)?;
+            let account = client.account(&address).await.map_err(client_error)?;
+            build(
+                &chain_id,
+                &address,
+                account.account_number as u64,
+                account.sequence as u64,
+            )
+        })?
+    };
+    let tx = with_source(tx, tx_args.source)?;
+    if !global.quiet {
+        eprintln!("Unsigned: {}", tx.describe());
+    }
+    println!("{}", tx.to_unsigned_json());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--dry-run`: what would have been broadcast.
+fn print_dry_run(global: &Global, tx: &UnsignedTx, signed: &SignedTx) {
+    if global.json {
+        let mut out = json!({
+            "tx_hex": signed.to_hex(),
+            "tx_hash": signed.hash().to_string(),
+            "dry_run": true,
+        });
+        if let Some(id) = order_id(tx) {
+            out["order_id"] = Value::String(id);
+        }
+        print_json(&out);
+        return;
+    }
+    if global.quiet {
+        println!("{}", signed.to_hex());
+        return;
+    }
+    println!("dry run:  not broadcast");
+    println!("tx_hash:  {}", signed.hash());
+    if let Some(id) = order_id(tx) {
+        println!("order_id: {id}");
+    }
+    println!("tx_hex:   {}", signed.to_hex());
+}
+
 fn with_source(tx: UnsignedTx, source: u64) -> Result<UnsignedTx, CliError> {
     tx.with_source(source)
         .map_err(|e| CliError::usage(format!("--source: {e}")))
@@ -195,7 +295,7 @@ fn order_id(tx: &UnsignedTx) -> Option<String> {
     }
 }
 
-fn print_signed(
+pub fn print_signed(
     global: &Global,
     tx: &UnsignedTx,
     signed: &SignedTx,

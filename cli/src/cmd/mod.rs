@@ -1,8 +1,10 @@
 //! The clap command tree. Each subcommand lives in its own module; adding one means a variant
 //! here and a module beside this file.
 
+mod airgap;
 pub mod common;
 mod devnet;
+mod freeze;
 pub mod keys;
 mod link;
 mod order;
@@ -83,6 +85,14 @@ pub enum Command {
     #[command(subcommand)]
     Order(order::OrderCmd),
     Send(send::SendArgs),
+    /// Freeze an amount of a token (it stays yours but cannot be traded or sent).
+    ///
+    /// Example: dexlink freeze alice --asset BNB --amount 1.5 --dex http://127.0.0.1:41234
+    Freeze(freeze::FreezeArgs),
+    /// Unfreeze an amount of a frozen token.
+    ///
+    /// Example: dexlink unfreeze alice --asset BNB --amount 1.5 --dex http://127.0.0.1:41234
+    Unfreeze(freeze::FreezeArgs),
     /// Decode transactions and look them up.
     ///
     /// Example: dexlink tx decode cc01f0625dee0a4e… --verify --chain-id Binance-Chain-Tigris
@@ -196,6 +206,8 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Markets(a) => query::markets(&cli.global, a),
         Command::Orders(a) => query::orders(&cli.global, a),
         Command::Send(a) => send::run(&cli.global, a),
+        Command::Freeze(a) => freeze::run(&cli.global, a, false),
+        Command::Unfreeze(a) => freeze::run(&cli.global, a, true),
         Command::Tx(c) => tx::run(&cli.global, c),
         Command::Devnet(a) => devnet::run(&cli.global, a),
         Command::Completions { shell } => {

@@ -41,6 +41,17 @@ pub enum TxCmd {
         #[arg(long, env = "DEXLINK_DEX", value_name = "URL")]
         dex: Option<String>,
     },
+    /// Sign an unsigned transaction file offline (from --generate-only or bnbcli).
+    ///
+    /// Shows what the transaction does, asks for confirmation, then unlocks the key and prints
+    /// the broadcast hex (JSON with --json). Never uses the network.
+    ///
+    /// Example: dexlink tx sign alice unsigned.json > signed.hex
+    Sign(super::airgap::SignArgs),
+    /// Broadcast a signed transaction once; one the DEX already holds is success, not resent.
+    ///
+    /// Example: dexlink tx broadcast signed.hex --dex http://127.0.0.1:41234
+    Broadcast(super::airgap::BroadcastArgs),
 }
 
 fn entries(list: &[SendEntry]) -> Value {
@@ -103,6 +114,8 @@ fn read_hex(arg: &str) -> Result<String, CliError> {
 
 pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
     match cmd {
+        TxCmd::Sign(a) => super::airgap::sign(global, a),
+        TxCmd::Broadcast(a) => super::airgap::broadcast(global, a),
         TxCmd::Decode {
             hex,
             verify,

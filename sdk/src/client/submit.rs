@@ -81,3 +81,24 @@ pub async fn submit(
         }
     }
 }
+
+/// Broadcasts transaction bytes signed elsewhere (an air-gapped signer), exactly once.
+///
+/// Unlike [`submit`] it cannot re-sign. Bytes the node already holds are success, flagged
+/// [`BroadcastResult::already_known`]: on a sequence error the hash is looked up first, since
+/// a committed transaction's sequence is used up and its re-broadcast is refused for that.
+pub async fn submit_signed(
+    client: &DexClient,
+    tx_bytes: &[u8],
+) -> Result<BroadcastResult, ClientError> {
+    match client.broadcast(tx_bytes).await {
+        Err(e @ ClientError::InvalidSequence { .. }) => {
+            let hash = tx_hash_of(tx_bytes);
+            match client.tx(&hash).await? {
+                Some(info) => Ok(BroadcastResult::found(&hash, info, true)),
+                None => Err(e),
+            }
+        }
+        other => other,
+    }
+}

@@ -19,6 +19,7 @@ pub mod order;
 mod sign_doc;
 mod std_tx;
 mod text;
+pub mod unsigned;
 
 use std::fmt::Write as _;
 
@@ -30,6 +31,7 @@ pub use order::{Market, OrderError, OrderId, OrderType, Side, TimeInForce};
 pub use sign_doc::{BnbSignAnswer, SignDocError, bnb_sign, parse_sign_doc};
 pub use std_tx::{SignedTx, TxHash, VerifiedTx};
 pub use text::{MAX_MEMO_BYTES, Memo};
+pub use unsigned::{TxNumbers, UnsignedTxError, parse_unsigned_tx};
 
 use crate::address::ChainId;
 use crate::keys::{PrivateKey, PublicKey};

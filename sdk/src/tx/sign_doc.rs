@@ -60,6 +60,19 @@ pub enum SignDocError {
         "unknown message shape with keys [{0}]: only new order, cancel order and transfer documents are signed"
     )]
     UnknownMessage(String),
+    /// A message type name this SDK does not build.
+    #[error(
+        "unknown message type {0:?}: only dex/NewOrder, dex/CancelOrder, cosmos-sdk/Send, tokens/FreezeMsg and tokens/UnfreezeMsg are signed"
+    )]
+    UnknownType(String),
+    /// A message whose keys are not those of its declared type.
+    #[error("the message is declared {type_name} but has the keys [{keys}]")]
+    TypeShapeMismatch {
+        /// The declared amino type name.
+        type_name: String,
+        /// The keys found, sorted.
+        keys: String,
+    },
     /// The freeze/unfreeze/burn/mint shape.
     #[error(
         "refusing a freeze-shaped message: freeze, unfreeze, burn and mint sign the same JSON, so the signature would authorise all four"
@@ -90,7 +103,7 @@ pub(crate) struct DocObject<'a> {
 }
 
 impl<'a> DocObject<'a> {
-    fn from_value(key: &str, v: &'a JsonValue) -> Result<Self, SignDocError> {
+    pub(crate) fn from_value(key: &str, v: &'a JsonValue) -> Result<Self, SignDocError> {
         match v {
             JsonValue::Object(members) => Ok(Self { members }),
             other => Err(wrong(key, "an object", other)),
@@ -119,7 +132,7 @@ impl<'a> DocObject<'a> {
         Ok(())
     }
 
-    fn get(&self, key: &str) -> Result<&'a JsonValue, SignDocError> {
+    pub(crate) fn get(&self, key: &str) -> Result<&'a JsonValue, SignDocError> {
         self.members
             .iter()
             .find(|(k, _)| k == key)
@@ -143,7 +156,7 @@ impl<'a> DocObject<'a> {
     }
 
     /// A string holding a canonical decimal integer (the sign document's int64 fields).
-    fn int_string(&self, key: &str) -> Result<u64, SignDocError> {
+    pub(crate) fn int_string(&self, key: &str) -> Result<u64, SignDocError> {
         canonical_int(key, self.string(key)?)
     }
 
@@ -199,7 +212,17 @@ fn canonical_int(key: &str, text: &str) -> Result<u64, SignDocError> {
 /// into a typed transaction. Sign its [`UnsignedTx::sign_bytes`], never the received text.
 pub fn parse_sign_doc(text: &str) -> Result<UnsignedTx, SignDocError> {
     let v = json::parse(text).map_err(SignDocError::Json)?;
-    let doc = DocObject::from_value("sign document", &v)?;
+    sign_doc_from_value(&v, None)
+}
+
+/// A parsed sign document as a typed transaction. With `msg_type` (the amino name, known from
+/// an unsigned-transaction file) the message must have that type's shape, and freeze and
+/// unfreeze are accepted; without it the shape decides and the freeze shape is refused.
+pub(crate) fn sign_doc_from_value(
+    v: &JsonValue,
+    msg_type: Option<&str>,
+) -> Result<UnsignedTx, SignDocError> {
+    let doc = DocObject::from_value("sign document", v)?;
     doc.expect_keys(&[
         "account_number",
         "chain_id",
@@ -218,7 +241,10 @@ pub fn parse_sign_doc(text: &str) -> Result<UnsignedTx, SignDocError> {
     let [msg] = msgs.as_slice() else {
         return Err(SignDocError::MessageCount(msgs.len()));
     };
-    let msg = Msg::from_sign_json(msg)?;
+    let msg = match msg_type {
+        Some(t) => Msg::from_typed_sign_json(t, msg)?,
+        None => Msg::from_sign_json(msg)?,
+    };
     let tx = UnsignedTx::new(
         chain_id,
         doc.int_string("account_number")?,

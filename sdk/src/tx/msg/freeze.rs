@@ -8,6 +8,7 @@ use crate::address::{Address, Hrp};
 use crate::amount::Fixed8;
 use crate::tx::TxError;
 use crate::tx::amino::{self, DecodeError, Reader};
+use crate::tx::sign_doc::{DocObject, SignDocError};
 use crate::tx::text::{SymbolKind, check_symbol};
 
 pub(super) const FREEZE_NAME: &str = "tokens/FreezeMsg";
@@ -74,6 +75,16 @@ impl TokenFreeze {
             from,
             symbol,
             amount,
+        })
+    }
+
+    /// Reads the sign JSON; only callers that know the message type from elsewhere may use
+    /// it, since the shape alone does not say freeze or unfreeze.
+    pub(super) fn from_sign_json(o: &DocObject<'_>) -> Result<Self, SignDocError> {
+        Ok(Self {
+            amount: o.amount("amount")?,
+            from: o.address("from")?,
+            symbol: o.string("symbol")?.to_string(),
         })
     }
 

@@ -161,6 +161,36 @@ impl Msg {
         }
     }
 
+    /// Reads a sign-JSON message object whose amino type name is known from elsewhere (an
+    /// unsigned-transaction file names it). The key set must be that type's; unlike
+    /// [`Msg::from_sign_json`] this accepts freeze and unfreeze, because the type is explicit.
+    pub(crate) fn from_typed_sign_json(
+        type_name: &str,
+        obj: &DocObject<'_>,
+    ) -> Result<Self, SignDocError> {
+        let keys = obj.keys();
+        let expected: &[&str] = match type_name {
+            new_order::NAME => &new_order::JSON_KEYS,
+            cancel_order::NAME => &cancel_order::JSON_KEYS,
+            send::NAME => &send::JSON_KEYS,
+            freeze::FREEZE_NAME | freeze::UNFREEZE_NAME => &freeze::JSON_KEYS,
+            other => return Err(SignDocError::UnknownType(other.to_string())),
+        };
+        if keys != expected {
+            return Err(SignDocError::TypeShapeMismatch {
+                type_name: type_name.to_string(),
+                keys: keys.join(","),
+            });
+        }
+        Ok(match type_name {
+            new_order::NAME => Self::NewOrder(NewOrder::from_sign_json(obj)?),
+            cancel_order::NAME => Self::CancelOrder(CancelOrder::from_sign_json(obj)?),
+            send::NAME => Self::Send(Send::from_sign_json(obj)?),
+            freeze::FREEZE_NAME => Self::Freeze(TokenFreeze::from_sign_json(obj)?),
+            _ => Self::Unfreeze(TokenFreeze::from_sign_json(obj)?),
+        })
+    }
+
     /// One line saying what the message does, for confirmation before signing.
     pub fn describe(&self) -> String {
         match self {
