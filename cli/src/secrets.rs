@@ -188,17 +188,10 @@ pub fn read_password_input(prompt: &str) -> Result<Zeroizing<String>, CliError> 
     if io::stdin().is_terminal() {
         return prompt_hidden(prompt);
     }
-    let mut s = Zeroizing::new(String::with_capacity(1024));
-    io::stdin()
-        .lock()
-        .take(MAX_STDIN_PASSWORD_BYTES + 1)
-        .read_to_string(&mut s)
-        .map_err(|e| CliError::usage(format!("cannot read the password from stdin: {e}")))?;
-    if s.len() as u64 > MAX_STDIN_PASSWORD_BYTES {
-        return Err(CliError::usage(format!(
-            "the password on stdin is longer than {MAX_STDIN_PASSWORD_BYTES} bytes; pipe only the password"
-        )));
-    }
+    let bytes =
+        dexlink::io::read_secret_stream(io::stdin().lock(), dexlink::io::SECRET_INPUT, "stdin")
+            .map_err(input_error)?;
+    let mut s = secret_text(bytes, || "the password on stdin".into())?;
     trim_line_end(&mut s);
     if s.is_empty() {
         return Err(CliError::usage(
@@ -207,9 +200,6 @@ pub fn read_password_input(prompt: &str) -> Result<Zeroizing<String>, CliError> 
     }
     Ok(s)
 }
-
-/// Longest password read from stdin.
-const MAX_STDIN_PASSWORD_BYTES: u64 = 64 * 1024;
 
 /// Asks `question [y/N]` on the terminal. `--yes` answers for scripts; without a terminal and
 /// without `--yes` it refuses rather than guessing.
