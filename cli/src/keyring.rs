@@ -64,9 +64,27 @@ pub fn passwords(global: &Global) -> PasswordSource<'_> {
     }
 }
 
-/// Validates an entry name.
+/// Validates an entry name. A name shaped like a private key (64 hex digits) is refused
+/// without being repeated: it is far more likely a key typed in the wrong place than a name,
+/// and every later message (prompts, "no entry named …") would echo it.
 pub fn entry_name(name: &str) -> Result<EntryName, CliError> {
+    if looks_like_private_key(name) {
+        return Err(CliError::usage(
+            "the entry name looks like a private key (64 hex digits), so it is neither used nor \
+             repeated; name an entry (see `dexlink keys list`), and give keys only at the prompt \
+             or on stdin (`dexlink keys import NAME --private-key`)",
+        ));
+    }
     EntryName::new(name).map_err(dir_error)
+}
+
+/// Whether `s` has the shape of a hex private key: 64 hex digits, optionally after `0x`.
+fn looks_like_private_key(s: &str) -> bool {
+    let hex = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The password of an entry, as a key-store `Password`.

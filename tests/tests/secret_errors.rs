@@ -109,3 +109,28 @@ fn ordinary_usage_errors_are_unchanged() {
     );
     assert!(!out.stderr.contains("<hidden>"));
 }
+
+/// A key typed where an entry name goes (`sign message KEY …`) is refused without being echoed:
+/// neither the "no entry named …" error nor a password prompt repeats it. Found by the erasure
+/// work (issue 12).
+#[test]
+fn a_private_key_given_as_the_entry_name_is_not_echoed() {
+    let h = Home::new();
+    for key in [V7_KEY.to_string(), format!("0x{V7_KEY}")] {
+        for args in [
+            vec!["sign", "message", key.as_str(), "--message", "hi"],
+            vec!["keys", "show", key.as_str()],
+            vec!["keys", "import", key.as_str(), "--private-key"],
+        ] {
+            let mut c = h.cmd();
+            c.args(&args).write_stdin(format!("{K2_KEY}\n"));
+            let out = run(c).expect_code(2);
+            assert_eq!(
+                out.stderr,
+                "error: the entry name looks like a private key (64 hex digits), so it is neither used nor repeated; name an entry (see `dexlink keys list`), and give keys only at the prompt or on stdin (`dexlink keys import NAME --private-key`)\n",
+                "{args:?}"
+            );
+            assert!(!out.all().contains(&V7_KEY[..16]), "{args:?}");
+        }
+    }
+}
