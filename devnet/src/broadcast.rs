@@ -311,7 +311,7 @@ pub(crate) fn apply(l: &mut Journal<'_>, bytes: &[u8], hash: &TxHash) -> Result<
 }
 
 /// Verifies the signature over the sign document rebuilt field by field, without the SDK's
-/// order-id rule (binance-chain.md §5.1: keys sorted, `data` null).
+/// order-id rule (docs/sign-docs.md §1: keys sorted, `data` null).
 fn signature_ok(tx: &SignedTx, chain_id: &ChainId) -> bool {
     let mut doc = format!(
         "{{\"account_number\":\"{}\",\"chain_id\":",

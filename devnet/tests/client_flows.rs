@@ -9,7 +9,7 @@ use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey};
 use dexlink_devnet::{DevnetConfig, spawn};
 
 fn key() -> PrivateKey {
-    // binance-chain.md §9.1 V7.
+    // docs/upstream-vectors.md §2 V7.
     PrivateKey::from_hex("95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832")
         .unwrap()
 }

@@ -10,7 +10,7 @@ use dexlink_devnet::faults::Faults;
 use dexlink_devnet::{DevnetConfig, spawn};
 
 fn key() -> PrivateKey {
-    // binance-chain.md §9.1 V7.
+    // docs/upstream-vectors.md §2 V7.
     PrivateKey::from_hex("90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9")
         .unwrap()
 }

@@ -7,7 +7,7 @@ use dexlink::tx::{NewOrder, Side, TimeInForce};
 use dexlink::{ChainId, Fixed8, Hrp, Msg, PrivateKey, UnsignedTx};
 
 fn new_order(c: &mut Criterion) {
-    // Key and values of binance-chain.md §9.4 V10.
+    // Key and values of docs/upstream-vectors.md §5 V10.
     let key =
         PrivateKey::from_hex("90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9")
             .unwrap();

@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 chmod 700 "$work"
 printf 'unlock-bench-pw-5521\n' >"$work/pw"
 chmod 600 "$work/pw"
-# binance-chain.md V7's key; the entry gets the default cost (a release build has no other).
+# docs/upstream-vectors.md V7's key; the entry gets the default cost (a release build has no other).
 echo 90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9 |
   "$bin" --home "$work/home" --password-file "$work/pw" keys import k --private-key >/dev/null
 best=

@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn decodes_known_addresses() {
-        // binance-chain.md §9.1 V7 (js-sdk decodeAddress).
+        // docs/upstream-vectors.md §2 V7 (js-sdk decodeAddress).
         let a = Address::parse("tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp5qht9c").unwrap();
         assert_eq!(
             hex::encode(a.as_bytes()),

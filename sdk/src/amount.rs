@@ -1,5 +1,5 @@
 //! Exact decimal amounts: [`Fixed8`], an `i64` count of 10^-8 units, as the chain stores every
-//! amount, price and quantity (binance-chain.md §1 "Amount scale", §7.2).
+//! amount, price and quantity (docs/orders-and-amounts.md §1).
 //!
 //! Parsing is exact decimal arithmetic on the digits; no floating point is involved anywhere.
 //! A `Fixed8` is never negative: no wallet operation needs negative amounts, and refusing them
@@ -195,7 +195,7 @@ mod tests {
             Fixed8::parse("250.12345678").unwrap().units(),
             25_012_345_678
         );
-        // §9.4 V26: price 0.000396 → 39600.
+        // docs/upstream-vectors.md §5 V26: price 0.000396 → 39600.
         assert_eq!(Fixed8::parse("0.000396").unwrap().units(), 39_600);
         assert_eq!(Fixed8::parse("92233720368.54775807").unwrap(), Fixed8::MAX);
         assert_eq!(Fixed8::parse("0").unwrap(), Fixed8::ZERO);

@@ -1,7 +1,7 @@
-//! Link proofs: CAIP-122 messages signed in a Cosmos ADR-036 envelope (`link.md`).
+//! Link proofs: CAIP-122 messages signed in a Cosmos ADR-036 envelope (`docs/link-proofs.md`).
 //!
 //! The wallet side builds and signs a [`LinkMessage`]; the DEX side runs [`verify`], which applies
-//! the checks of `link.md` in its order and names the first that fails. The sign document is
+//! the checks of `docs/link-proofs.md` in its order and names the first that fails. The sign document is
 //! rebuilt from the message by the verifier, never taken from the client.
 
 use std::fmt;
@@ -25,7 +25,7 @@ pub const MAX_STATEMENT_BYTES: usize = 200;
 const PUBKEY_TYPE: &str = "tendermint/PubKeySecp256k1";
 
 /// Why a link message or proof was refused. Each verification step has its own variant, in the
-/// order `link.md` checks them; [`LinkError::code`] gives a stable machine name.
+/// order `docs/link-proofs.md` checks them; [`LinkError::code`] gives a stable machine name.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum LinkError {
     /// Step 1: the message is not exactly a link message.
@@ -149,7 +149,7 @@ impl fmt::Display for Nonce {
     }
 }
 
-/// The fields of a link message (`link.md`, "The message").
+/// The fields of a link message (`docs/link-proofs.md` §1–§2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkMessage {
     /// host[:port] of the DEX.
@@ -218,7 +218,7 @@ impl LinkMessage {
         if window <= 0 || window > MAX_WINDOW_SECS {
             return Err(LinkError::Window);
         }
-        // link.md: the address must match the chain, `Binance-Chain-Tigris` ⇒ `bnb`. Checked here
+        // docs/link-proofs.md: the address must match the chain, `Binance-Chain-Tigris` ⇒ `bnb`. Checked here
         // too, not only against the DEX's network in `verify`, so no message can pair them wrongly.
         if self.chain_id.as_str() == MAINNET_CHAIN_ID && *self.address.hrp() != Hrp::mainnet() {
             return Err(LinkError::InvalidField(format!(
@@ -387,7 +387,7 @@ impl LinkProof {
     }
 }
 
-/// The wallet side of step 2 of `link.md`: refuses a challenge unless it names the DEX being
+/// The wallet side of step 2 of `docs/link-proofs.md`: refuses a challenge unless it names the DEX being
 /// talked to (`base_url`), its chain and the address asked about, so a phishing DEX cannot
 /// obtain a proof usable elsewhere. Returns the parsed message to sign.
 pub fn check_challenge(
@@ -437,7 +437,7 @@ pub struct Expectations {
     pub network: Network,
 }
 
-/// Verifies a link proof as `link.md` orders the checks. `consume_nonce` is called at step 4 with
+/// Verifies a link proof as `docs/link-proofs.md` orders the checks. `consume_nonce` is called at step 4 with
 /// the address and nonce; it must atomically check the nonce was issued to that address, is
 /// unexpired and unused, and mark it used — returning whether it was valid. The nonce is thus
 /// consumed whether or not the later checks pass.
@@ -548,7 +548,7 @@ mod tests {
 
     #[test]
     fn adr036_doc_matches_spec_vector() {
-        // binance-chain.md §9.5 (DERIVED): ADR-036 doc for data "hello world", key 95949f….
+        // docs/upstream-vectors.md §6 (DERIVED): ADR-036 doc for data "hello world", key 95949f….
         let addr = key().address(&Hrp::mainnet());
         let doc = format!(
             r#"{{"account_number":"0","chain_id":"","fee":{{"amount":[],"gas":"0"}},"memo":"","msgs":[{{"type":"sign/MsgSignData","value":{{"data":"{}","signer":"{}"}}}}],"sequence":"0"}}"#,

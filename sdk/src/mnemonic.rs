@@ -11,7 +11,7 @@
 //!
 //! The seed is PBKDF2-HMAC-SHA512 over the canonical phrase (the list's words joined by single
 //! ASCII spaces, which is the NFKD form of any valid input) with salt `"mnemonic" ‖
-//! NFKD(passphrase)`, 2048 rounds (BIP-39; binance-chain.md §2.1). It is computed with RustCrypto
+//! NFKD(passphrase)`, 2048 rounds (BIP-39; docs/keys-and-addresses.md §2). It is computed with RustCrypto
 //! `pbkdf2` into a wiped buffer rather than with `bip39::Mnemonic::to_seed`, whose plain return
 //! array and internal copies cannot be wiped.
 

@@ -3,7 +3,7 @@
 //! After the Beacon Chain shut down, BEP2/BEP8 balances are recovered on BNB Smart Chain by a
 //! request signed with the `bnb1…` key using the `bnbSign` convention (SHA-256 of the message,
 //! RFC 6979, low-S, r‖s). The message is a sign-document-shaped JSON whose exact bytes are fixed
-//! by `token-recover.md`; this module is the only place that writes or reads them.
+//! by `docs/recovery.md`; this module is the only place that writes or reads them.
 
 use std::fmt;
 
@@ -119,7 +119,7 @@ impl RecoverAmount {
 
     /// Parses a decimal such as `0.00001` or `1250.5` (at most 8 decimals), exactly.
     pub fn parse_decimal(s: &str) -> Result<Self, RecoverError> {
-        // Fixed8's decimal rules (token-recover.md: "Fixed8 integer, > 0, fits u64"), over the
+        // Fixed8's decimal rules (docs/recovery.md §2), over the
         // whole u64 range where Fixed8 stops at i64::MAX.
         let units = parse_units8(s).map_err(|e| match e {
             DecimalError::Syntax => RecoverError::AmountSyntax(s.into()),
@@ -427,7 +427,7 @@ pub struct ContractPayload {
 mod tests {
     use super::*;
 
-    // token-recover.md, "Published example" (the self-service tool's README).
+    // docs/recovery.md §6 (the self-service tool's README).
     const MSG: &str = r#"{"account_number":"0","chain_id":"Binance-Chain-Tigris","data":null,"memo":"","msgs":[{"amount":"00000000000000000000000000000000000000000000000000000000000003e8","recipient":"0x441de55a37f6c381b00db8b52df8f57794784a1a","token_symbol":"43414b452d343335000000000000000000000000000000000000000000000000"}],"sequence":"0","source":"0"}"#;
     const PK: &str = "0x030771d42cc0a93289bf457e575bdb42c0d56fcf5953df6614b1b7de2986ce941c";
     const SIG: &str = "0xe4838ff411975a210cb15d5c950b53835f5d5bb7b0ebb8dbc4515541bb01181e408f7cbbdab08c9278a623667909e8c3c39fee8c3df65de65df4aec0c48f4196";

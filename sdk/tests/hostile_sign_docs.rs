@@ -1,10 +1,10 @@
 //! "What you see is what you sign" for hostile WalletConnect `bnb_sign` documents: every
 //! document is either refused, or accepted with a summary that shows each signed field as it is
-//! signed. The base document is the captured §10.2 request (binance-chain.md).
+//! signed. The base document is the captured docs/walletconnect.md §2 request (docs/upstream-vectors.md).
 
 use dexlink::tx::{SignDocError, TxError, parse_sign_doc};
 
-// binance-chain.md §10.2: a captured bnb_sign request's sign document.
+// docs/walletconnect.md §2–§3: a captured bnb_sign request's sign document.
 const WC_DOC: &str = r#"{"account_number":"666682","chain_id":"Binance-Chain-Nile","data":null,"memo":"","msgs":[{"id":"A9241D9CDC41DBFF587A236047D5836EDA6C7345-1","ordertype":2,"price":401180,"quantity":2500000000,"sender":"tbnb14yjpm8xug8dl7kr6ydsy04vrdmdxcu69kwrw78","side":2,"symbol":"BNB_BTC.B-918","timeinforce":1}],"sequence":"0","source":"1"}"#;
 
 fn with_memo(memo_json: &str) -> String {
@@ -168,7 +168,7 @@ fn fields_the_summary_does_not_show_are_refused() {
 
 #[test]
 fn an_accepted_document_is_summarised_field_by_field_as_signed() {
-    // The memo's <, > and & are shown as the node signs them (binance-chain.md §5.2's DERIVED
+    // The memo's <, > and & are shown as the node signs them (docs/sign-docs.md §2–§3's DERIVED
     // example a<b>&c), so the summary and the sign bytes carry the same text.
     let tx = parse_sign_doc(&with_memo(r#""a<b>&c""#)).unwrap();
     let want_memo = r#""a\u003cb\u003e\u0026c""#;
@@ -177,7 +177,7 @@ fn an_accepted_document_is_summarised_field_by_field_as_signed() {
         WC_DOC.replace(r#""memo":"""#, &format!(r#""memo":{want_memo}"#))
     );
     let summary = tx.describe();
-    // Every signed value of §10.2's document, in the summary: side 2 (SELL), quantity 25, price
+    // Every signed value of docs/walletconnect.md §2's document, in the summary: side 2 (SELL), quantity 25, price
     // 0.0040118, order type 2 (LIMIT), time in force 1 (GTE), id, sender, chain, account number,
     // sequence, source, memo.
     assert_eq!(

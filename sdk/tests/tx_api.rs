@@ -1,5 +1,5 @@
 //! The transaction API as the CLI and the DEX node use it. Expected bytes come from upstream
-//! vectors quoted in binance-chain.md §9.4 / §10.2.
+//! vectors quoted in docs/upstream-vectors.md §5 / docs/walletconnect.md §2.
 
 use dexlink::tx::{
     Market, Memo, Msg, NewOrder, OrderId, SendEntry, Side, SignDocError, TimeInForce, TokenFreeze,
@@ -9,12 +9,12 @@ use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey, SignedTx, TxError, Unsi
 
 const KEY_90335B: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
 const KEY_95949F: &str = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832";
-// §9.4 V10 (wallet-core test_binance_sign_trade_order).
+// docs/upstream-vectors.md §5 V10 (wallet-core test_binance_sign_trade_order).
 const V10_TX: &str = "dc01f0625dee0a64ce6dc0430a14ba36f0fad74d8f41045463e4774f328f4af779e5122b424133364630464144373444384634313034353436334534373734463332384634414637373945352d33361a0b4e4e422d3333385f424e422002280130b09282413880c2d72f4001126e0a26eb5ae98721029729a52e4e3c2b4a4e52aa74033eedaf8ba1df5ab6d1f518fd69e67bbd309b0e12409123cb6906bb20aeb753f4a121d4d88ff0e9750ba75b0c4e10d76caee1e7d2481290fa3b9887a6225d6997f5f939ef834ea61d596a314237c48e560da9e17b5a180c20232001";
-// §9.4 V13 sign bytes with memo "" = V14 (wallet-core WalletConnect signAmino test).
+// docs/upstream-vectors.md §5 V13 sign bytes with memo "" = V14 (wallet-core WalletConnect signAmino test).
 const V14_DOC: &str = r#"{"account_number":"19","chain_id":"chain-bnb","data":null,"memo":"","msgs":[{"inputs":[{"address":"bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2","coins":[{"amount":1001000000,"denom":"BNB"}]}],"outputs":[{"address":"bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf","coins":[{"amount":1001000000,"denom":"BNB"}]}]}],"sequence":"23","source":"1"}"#;
 const V14_SIG: &str = "3c24c784c6bbf99d54ffabb153edcb6d3c4a774936df5c72a5d32897256f8e062f320fb4753302fb0a96f08c475974d20edfd1a27bbeeda73587f58ddc958975";
-// §10.2: bnb_sign params[0] captured by trustwallet/wallet-connect-swift WCEncryptorTests.swift.
+// docs/walletconnect.md §2: bnb_sign params[0] captured by trustwallet/wallet-connect-swift WCEncryptorTests.swift.
 const WC_DOC: &str = r#"{"account_number":"666682","chain_id":"Binance-Chain-Nile","data":null,"memo":"","msgs":[{"id":"A9241D9CDC41DBFF587A236047D5836EDA6C7345-1","ordertype":2,"price":401180,"quantity":2500000000,"sender":"tbnb14yjpm8xug8dl7kr6ydsy04vrdmdxcu69kwrw78","side":2,"symbol":"BNB_BTC.B-918","timeinforce":1}],"sequence":"0","source":"1"}"#;
 
 fn v10_order(key: &PrivateKey) -> UnsignedTx {
@@ -194,7 +194,7 @@ fn walletconnect_sign_doc_round_trips_and_signs() {
 #[test]
 fn sign_doc_refusals() {
     let refuse = |doc: String| parse_sign_doc(&doc).unwrap_err();
-    // Amounts as strings (the historic js fixture form, binance-chain.md §11.1).
+    // Amounts as strings (the historic js fixture form, docs/sign-docs.md §7).
     assert!(matches!(
         refuse(V14_DOC.replace(":1001000000,", ":\"1001000000\",")),
         SignDocError::WrongType { .. }

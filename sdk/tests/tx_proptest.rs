@@ -7,7 +7,7 @@ use dexlink::tx::{
 use dexlink::{ChainId, Fixed8, Hrp, Memo, PrivateKey, SignedTx, UnsignedTx};
 use proptest::prelude::*;
 
-// Upstream broadcast bytes (binance-chain.md §9.4 V10, V11, V13, V18, V22).
+// Upstream broadcast bytes (docs/upstream-vectors.md §5 V10, V11, V13, V18, V22).
 const VALID: [&str; 5] = [
     "dc01f0625dee0a64ce6dc0430a14ba36f0fad74d8f41045463e4774f328f4af779e5122b424133364630464144373444384634313034353436334534373734463332384634414637373945352d33361a0b4e4e422d3333385f424e422002280130b09282413880c2d72f4001126e0a26eb5ae98721029729a52e4e3c2b4a4e52aa74033eedaf8ba1df5ab6d1f518fd69e67bbd309b0e12409123cb6906bb20aeb753f4a121d4d88ff0e9750ba75b0c4e10d76caee1e7d2481290fa3b9887a6225d6997f5f939ef834ea61d596a314237c48e560da9e17b5a180c20232001",
     "cc01f0625dee0a54166e681b0a14ba36f0fad74d8f41045463e4774f328f4af779e5120b4e4e422d3333385f424e421a2b424133364630464144373444384634313034353436334534373734463332384634414637373945352d3336126e0a26eb5ae98721029729a52e4e3c2b4a4e52aa74033eedaf8ba1df5ab6d1f518fd69e67bbd309b0e12403df6603426b991f7040bce22ce0137c12137df01e1d4d425cf3d9104103aec6335ac05c825e08ba26b9f72aa4cc45aa75cacfb6082df86b00692fef9701eb0f5180c20242001",
@@ -16,7 +16,7 @@ const VALID: [&str; 5] = [
     "9801f0625dee0a24e774b32d0a141d0e3086e8e4e0a53c38a90d55bd58b34d57d2fa1203424e421880c2d72f126c0a26eb5ae98721027e69d96640300433654e016d218a8d7ffed751023d8efe81e55dedbd6754c971124013142dc274677af4f09d4be295f1855709b7608e1a9d4cc76aa23103c092ce1915c0ed51fc3c8a8510b57a7a8e8d532c6f5d1159cdb0e7333dda0d0a9e55cac4200a",
 ];
 
-// binance-chain.md §10.2: a captured bnb_sign request's sign document.
+// docs/walletconnect.md §2–§3: a captured bnb_sign request's sign document.
 const WC_DOC: &str = r#"{"account_number":"666682","chain_id":"Binance-Chain-Nile","data":null,"memo":"","msgs":[{"id":"A9241D9CDC41DBFF587A236047D5836EDA6C7345-1","ordertype":2,"price":401180,"quantity":2500000000,"sender":"tbnb14yjpm8xug8dl7kr6ydsy04vrdmdxcu69kwrw78","side":2,"symbol":"BNB_BTC.B-918","timeinforce":1}],"sequence":"0","source":"1"}"#;
 
 /// Decoding either fails or yields a transaction that encodes to exactly the input.
@@ -225,7 +225,7 @@ proptest! {
 
 // ---- structured near-valid sign documents, judged against the rule ----
 //
-// The rule (binance-chain.md §5, sdk/src/tx/sign_doc.rs docs): a sign document is one JSON
+// The rule (docs/upstream-vectors.md §5, sdk/src/tx/sign_doc.rs docs): a sign document is one JSON
 // object (no duplicate keys, nothing after it) with exactly the keys account_number, chain_id,
 // data, memo, msgs, sequence, source, in any order and with any JSON whitespace; data is null;
 // account_number, sequence and source are strings of a plain decimal integer ≤ i64::MAX (no sign,
@@ -269,7 +269,7 @@ impl Doc {
     }
 }
 
-/// A valid new-order document (the §10.2 request's shape) with generated values.
+/// A valid new-order document (the docs/walletconnect.md §2 request's shape) with generated values.
 fn valid_doc() -> impl Strategy<Value = Doc> {
     let int = || 0u64..=i64::MAX as u64;
     (

@@ -2,7 +2,7 @@
 """Extracts the mnemonic -> key -> address vectors of the spec into
 test-vectors/binance-key-derivation.json.
 
-Input: shared/spec/binance-chain.md §9.1 (V1-V6) and shared/spec/security-notes.md §5.5. Values
+Input: docs/upstream-vectors.md §2 (V1-V6) and docs/security.md §4. Values
 are pulled out of the spec text with patterns (never retyped); each pattern must match exactly
 once. Provenance per vector is in its `note`: upstream values carry the SDK test they come from;
 values the spec marks "computed" come from the spec's independent reference implementation, and
@@ -131,7 +131,7 @@ def main():
     sn = section((SPEC / "security-notes.md").read_text(), "### 5.5", "## 6.")
     m = " ".join(one(r"mnemonic `([a-z \n]+)`", sn).split())
     out.append(vector("security-notes-5.5", m, one(r"`(m/44'/714'/0'/0/0)` →", sn),
-                      "security-notes.md §5.5: go-sdk keys_test.go cross-implementation vector, "
+                      "docs/security.md §4: go-sdk keys_test.go cross-implementation vector, "
                       "reproduced there with bip39 3.0.0 + bip32 0.6.0",
                       address=one(r"\*\*`" + BNB + r"`\*\*", sn)))
 
@@ -141,9 +141,9 @@ def main():
         "description": "Binance Chain mnemonic -> BIP-44 key (m/44'/714'/account'/change/index) "
                        "-> compressed public key -> bech32 address (bnb/tbnb). Each vector's note "
                        "gives its provenance; DERIVED ones are regression values.",
-        "source": "shared/spec/binance-chain.md §9.1 V1-V6 (upstream SDK tests as cited per vector;"
+        "source": "docs/upstream-vectors.md §2 V1-V6 (upstream SDK tests as cited per vector;"
                   " values marked computed/DERIVED there come from the spec's independent "
-                  "reference implementation) and shared/spec/security-notes.md §5.5; extracted by "
+                  "reference implementation) and docs/security.md §4; extracted by "
                   "test-vectors/tools/binance_key_derivation.py",
         "vectors": out,
     }

@@ -2,12 +2,12 @@
 """Writes the Binance Chain transaction vector files from upstream data (python3 stdlib only).
 
 Outputs (in test-vectors/):
-  binance-tx.json               full-transaction vectors of binance-chain.md §9.4 (upstream SDK tests)
+  binance-tx.json               full-transaction vectors of docs/upstream-vectors.md §5 (upstream SDK tests)
   binance-tx-memo-escaping.json sign-document escaping cases (Go encoding/json rules, DERIVED)
   binance-tx-invalid.json       broadcast bytes that a strict decoder must refuse (mutations of upstream tx)
 
 Every expected value is either copied from an upstream test (UPSTREAM / JS_FIXTURES below, as
-quoted in binance-chain.md §9.4 with their repositories and paths) or computed here by this script,
+quoted in docs/upstream-vectors.md §5 with their repositories and paths) or computed here by this script,
 independently of the Rust code: SHA-256 tx hashes (hashlib), private keys of the java-sdk mnemonics
 (BIP-39/BIP-32 below, checked against the public keys the java test prints), Go-style JSON escaping
 (go_string below, written from Go's encoding/json encodeState.string), and byte mutations.
@@ -46,7 +46,7 @@ JS_FIXTURES = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Keys. Hex keys are printed by the upstream tests (binance-chain.md §9.1 V2, V4, V7); the two
+# Keys. Hex keys are printed by the upstream tests (docs/upstream-vectors.md §2 V2, V4, V7); the two
 # java-sdk keys are only given as mnemonics and are derived below (m/44'/714'/0'/0/0), then
 # checked against the compressed public keys the java test vectors embed in their tx bytes.
 
@@ -93,7 +93,7 @@ assert pub33(int(KEY_BOTTOM, 16)).hex() == "03d8f33449356d58b699f6b16a498bd391aa
 assert pub33(int(KEY_SWIFT, 16)).hex() == "027e69d96640300433654e016d218a8d7ffed751023d8efe81e55dedbd6754c971"
 
 # ---------------------------------------------------------------------------------------------
-# Small amino helpers (binance-chain.md §6), used to read signatures out of upstream tx bytes and
+# Small amino helpers (docs/wire-format.md), used to read signatures out of upstream tx bytes and
 # to build the invalid mutations.
 
 
@@ -235,7 +235,7 @@ TX_VECTORS = [
     tx_vector("V14-send-walletconnect", WC + "binance_wallet_connect.rs + data/wc_sign_request_case_1.json",
               KEY_95949F, "chain-bnb", 19, 23, 1, "", send_to(TO_13, 1001000000), {"sig": U["V14"]["sig"]},
               hrp="bnb", sign_bytes=U["V13"]["sb"].replace('"memo":"test"', '"memo":""'),
-              note="sign_bytes = V13's with memo \"\" (binance-chain.md §9.4 V14); no tx bytes upstream"),
+              note="sign_bytes = V13's with memo \"\" (docs/upstream-vectors.md §5 V14); no tx bytes upstream"),
     tx_vector("V15-send-defaults-omitted", WC + "binance_compile.rs test_binance_compile", KEY_95949F,
               "Binance-Chain-Nile", 0, 0, 0, "", send_to(TO_15, 1), U["V15"], hrp="bnb", note=HASH_NOTE),
     tx_vector("V16-send-mainnet", "trustwallet/wallet-core tests/chains/Binance/TWAnySignerTests.cpp TWAnySignerBinance.Sign",
@@ -246,13 +246,13 @@ TX_VECTORS = [
     tx_vector("V17-send-source-2", "trustwallet/wallet-core tests/chains/Binance/TWAnySignerTests.cpp TWAnySignerBinance.SignJSON",
               KEY_F947B3, "Binance-Chain-Tigris", 13186, 0, 2, "Testing",
               send_to("bnb1xwalxpaes9r0z0fqdy70j3kz6aayetegur38gl", 1345227), U["V17"]),
-    tx_vector("V18-multi-output-multi-denom", "binance-chain.md §9.4 V18 (DERIVED, not upstream)", KEY_95949F,
+    tx_vector("V18-multi-output-multi-denom", "docs/upstream-vectors.md §5 V18 (DERIVED, not upstream)", KEY_95949F,
               "Binance-Chain-Tigris", 19, 23, 0, "multi",
               {"kind": "send", "outputs": [
                   {"address": TO_13, "coins": [{"denom": "BNB", "amount": 100000000},
                                                {"denom": "BUSD-BD1", "amount": 200000000}]},
                   {"address": TO_15, "coins": [{"denom": "BNB", "amount": 50000000}]}]},
-              U["V18"], note="DERIVED by the reference implementation of binance-chain.md, not an upstream test: "
+              U["V18"], note="DERIVED by the reference implementation of docs/upstream-vectors.md, not an upstream test: "
                              "a regression vector, not an authority"),
     tx_vector("V19-send", GO, KEY_SWIFT, "bnbchain-1000", 0, 1, 0, "",
               send_to("bnb1ddt3ls9fjcd8mh69ujdg3fxc89qle2a7km33aa", 100000000000000), U["V19"], hrp="bnb",
@@ -333,7 +333,7 @@ for name in ("placeOrder", "cancelOrder", "transfer"):
                  "bnb-chain/javascript-sdk __tests__/fixtures/" + name + ".json at " + fx["commit"],
                  KEY_90335B, bytes.fromhex(fx["sign_bytes_hex"]), signature_of(fx["std_tx_hex"]),
                  "historic js fixture (Binance-Chain-Nile sign bytes; not a current-format tx): signMsgBytes and "
-                 "the signature inside stdTxBytes only, per binance-chain.md §9.4 V28 / §11.4"))
+                 "the signature inside stdTxBytes only, per docs/upstream-vectors.md §5 V28 / docs/wire-format.md §9"))
 for vid, src, key, msg, sig, note in SIGS:
     v = sig_vector(vid, src, key, msg, note)
     v["signature"] = sig
@@ -342,17 +342,17 @@ for vid, src, key, msg, sig, note in SIGS:
 TX_FILE = {
     "name": "binance-chain-tx",
     "description": (
-        "Full Binance Chain transactions (binance-chain.md §9.4): sign bytes, signature, broadcast bytes and tx hash "
+        "Full Binance Chain transactions (docs/upstream-vectors.md §5): sign bytes, signature, broadcast bytes and tx hash "
         "for NewOrder, CancelOrder, Send, Freeze and Unfreeze from wallet-core, go-sdk and java-sdk tests, plus "
         "decode-only and signature-only vectors for the cases the tx type cannot express. Left out: V23c/V23d/V23e "
         "(issue, burn, mint) and V27 (side-chain stake migration) as transactions: message kinds the tx type does "
         "not have; V23b (vote) and V23c (issue) appear as signature vectors only. Each vector's 'upstream' names its test; 'note' says "
         "what this file's generator added."),
     "source": (
-        "Upstream SDK tests as quoted in binance-chain.md §9.4: trustwallet/wallet-core "
+        "Upstream SDK tests as quoted in docs/upstream-vectors.md §5: trustwallet/wallet-core "
         "(rust/tw_tests/tests/chains/binance/*.rs, tests/chains/Binance/*.cpp), bnb-chain/go-sdk keys/keys_test.go, "
         "bnb-chain/java-sdk TransactionRequestAssemblerTest.java, sammchardy/python-binance-chain tests, "
-        "bnb-chain/javascript-sdk __tests__; V18 is DERIVED (reference implementation of binance-chain.md). "
+        "bnb-chain/javascript-sdk __tests__; V18 is DERIVED (reference implementation of docs/upstream-vectors.md). "
         "Converted by test-vectors/tools/binance_tx.py, which also computes tx hashes (hashlib) and the java-sdk "
         "private keys (BIP-39/32 from the test mnemonics)."),
     "vectors": TX_VECTORS + OTHER_VECTORS,
@@ -385,7 +385,7 @@ def go_string(s):
     return "".join(out)
 
 
-assert go_string("a<b>&c") == '"a\\u003cb\\u003e\\u0026c"'  # binance-chain.md §5.2 (DERIVED example)
+assert go_string("a<b>&c") == '"a\\u003cb\\u003e\\u0026c"'  # docs/sign-docs.md §3 (DERIVED example)
 
 SENDER_95949F = "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2"
 
@@ -410,7 +410,7 @@ def memo_vector(vid, memo, expect_error=None):
 MEMO_FILE = {
     "name": "binance-chain-tx-memo-escaping",
     "description": (
-        "Sign-document string escaping as the node's Go encoding/json writes it (binance-chain.md §5.2): < > & as "
+        "Sign-document string escaping as the node's Go encoding/json writes it (docs/sign-docs.md §2–§3): < > & as "
         "\\u003c \\u003e \\u0026, U+2028/U+2029 escaped, quotes and backslashes escaped, other non-ASCII raw UTF-8, "
         "'/' unescaped; and the node's 128-byte memo limit (common/tx/ante.go). Control characters are not covered: "
         "Go 1.22 changed their escaping and the SDK refuses them in memos. Sign bytes only: no upstream signature "
@@ -418,7 +418,7 @@ MEMO_FILE = {
     "source": (
         "DERIVED, not checked against a live node: sign bytes written by test-vectors/tools/binance_tx.py go_string, "
         "an independent Python re-implementation of Go encoding/json encodeState.string (escapeHTML on), following "
-        "binance-chain.md §5.2 (whose DERIVED example a<b>&c it reproduces)."),
+        "docs/sign-docs.md §2–§3 (whose DERIVED example a<b>&c it reproduces)."),
     "vectors": [
         memo_vector("memo-html-escapes", "a<b>&c"),
         memo_vector("memo-quotes-backslashes", '"quoted" \\ back\\slash'),
@@ -552,7 +552,7 @@ INVALID = [
     ("order-symbol-not-pair", mutate(V10, in_msg(lambda p, f: (p, set_field(f, 3, b"NNB-338")))), "symbol without '_'"),
     ("js-fixture-zigzag-int8", bytes.fromhex(JS_FIXTURES["placeOrder"]["std_tx_hex"]),
      "js-sdk placeOrder fixture: historic zig-zag int8 fields (ordertype 2 written as 4, side 1 as 2, "
-     "timeinforce 1 as 2), binance-chain.md §11.4"),
+     "timeinforce 1 as 2), docs/wire-format.md §9"),
 ]
 INVALID_WITH_CHAIN = [
     ("high-s-signature", mutate(V13, in_sig(lambda s: set_field(s, 2, HIGH_S_SIG))), "chain-bnb", "bnb",
@@ -600,7 +600,7 @@ INVALID_FILE = {
         "content the chain refuses; with chain_id, transactions that decode but must not verify; and messages with "
         "amounts the chain refuses (zero, negative, beyond int64). Only the error kind is expected."),
     "source": (
-        "Mutations of upstream tx bytes (binance-chain.md §9.4 V10, V13, V15, V18 from trustwallet/wallet-core; V23b "
+        "Mutations of upstream tx bytes (docs/upstream-vectors.md §5 V10, V13, V15, V18 from trustwallet/wallet-core; V23b "
         "from bnb-chain/go-sdk; the js-sdk placeOrder fixture) made by test-vectors/tools/binance_tx.py; each "
         "vector's note says what was changed. Amount cases follow the node's ValidateBasic rules (bnb-chain/node "
         "plugins/dex/order/msg.go, plugins/tokens/freeze/msg.go; bnb-chain/bnc-cosmos-sdk types/coin.go)."),

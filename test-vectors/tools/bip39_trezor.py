@@ -66,7 +66,7 @@ def main():
             % (", ".join(SUPPORTED), ", ".join(left_out) or "none")
         ),
         "source": (
-            "trezor/python-mnemonic vectors.json (HEAD b57a5ad, per spec security-notes.md §5.4), "
+            "trezor/python-mnemonic vectors.json (HEAD b57a5ad, per spec docs/security.md §3), "
             "as provided in shared/upstream-vectors/bip39-trezor-vectors.json; entries copied "
             "unchanged by test-vectors/tools/bip39_trezor.py"
         ),

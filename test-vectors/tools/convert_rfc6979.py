@@ -6,7 +6,7 @@ Upstream: btcsuite/btcd btcec/ecdsa/signature_test.go @ 1106085dc7d386b7eca67e9a
 TestRFC6979 ("Test vectors matching Trezor and CoreBitcoin implementations": trezor-crypto tests.c,
 CoreBitcoin BTCKey+Tests.m; originally bitcointalk topic 285142). The DER signatures below are copied
 from that file; this script decodes them to r||s and cross-checks them against the r||s column of
-security-notes.md §5.2 (a second, independent transcription), and checks low-S.
+docs/security.md §2 (a second, independent transcription), and checks low-S.
 
 Run: python3 test-vectors/tools/convert_rfc6979.py
 """
@@ -42,7 +42,7 @@ BTCEC = [
      "3045022100b552edd27580141f3b2a5463048cb7cd3e047b97c9f98076c32dbdf85a68718b0220279fa72dd19bfae05577e06c7c0c1900c371fcd5893f7e1d56a37d30174671f6"),
 ]
 
-# r||s column of security-notes.md §5.2, in the same order.
+# r||s column of docs/security.md §2, in the same order.
 NOTES = [
     "af340daf02cc15c8d5d08d7735dfe6b98a474ed373bdb5fbecf7571be52b38425009fb27f37034a9b24b707b7c6b79ca23ddef9e25f7282e8a797efe53a8f124",
     "934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d82442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5",
@@ -101,7 +101,7 @@ def main():
         ),
         "source": (
             "btcsuite/btcd btcec/ecdsa/signature_test.go @ 1106085dc7d386b7eca67e9ad038a359d5228dff TestRFC6979 "
-            "(DER), cross-checked against security-notes.md §5.2; converted by test-vectors/tools/convert_rfc6979.py"
+            "(DER), cross-checked against docs/security.md §2; converted by test-vectors/tools/convert_rfc6979.py"
         ),
         "vectors": vectors,
     }

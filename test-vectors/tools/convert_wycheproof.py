@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Converts the Wycheproof secp256k1/SHA-256 ECDSA files to `ecdsa-verify` vectors.
 
-Inputs (copies of C2SP/wycheproof testvectors_v1/, see security-notes.md §5.1):
+Inputs (copies of C2SP/wycheproof testvectors_v1/, see docs/security.md §1):
   /work/shared/upstream-vectors/wycheproof-ecdsa_secp256k1_sha256_bitcoin_test.json (DER)
   /work/shared/upstream-vectors/wycheproof-ecdsa_secp256k1_sha256_p1363_test.json   (raw r||s)
 Outputs: ../wycheproof-secp256k1-bitcoin.json, ../wycheproof-secp256k1-p1363.json
@@ -99,7 +99,7 @@ def main():
         f"SignatureMalleabilityBitcoin), as the chain verifies. Every Wycheproof test is one vector; "
         f"valid = (result == 'valid'). 'acceptable' results would need a per-flag decision (the converter "
         f"stops on one); this file has none. {cb['valid']} valid, {cb['invalid']} invalid.",
-        f"{WYCHEPROOF}ecdsa_secp256k1_sha256_bitcoin_test.json (security-notes.md §5.1); converted by "
+        f"{WYCHEPROOF}ecdsa_secp256k1_sha256_bitcoin_test.json (docs/security.md §1); converted by "
         "test-vectors/tools/convert_wycheproof.py",
         vb,
     )
@@ -114,7 +114,7 @@ def main():
         f"because Binance Chain rejects high-S signatures. 'acceptable' results would need a per-flag "
         f"decision (the converter stops on one); this file has none. {cp['valid']} valid, "
         f"{cp['invalid']} invalid.",
-        f"{WYCHEPROOF}ecdsa_secp256k1_sha256_p1363_test.json (security-notes.md §5.1); converted by "
+        f"{WYCHEPROOF}ecdsa_secp256k1_sha256_p1363_test.json (docs/security.md §1); converted by "
         "test-vectors/tools/convert_wycheproof.py",
         vp,
     )

@@ -12,7 +12,7 @@ import os
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
-# bnb-chain/javascript-sdk __tests__/utils.ts keystores.new (binance-chain.md §9.2 V8a)
+# bnb-chain/javascript-sdk __tests__/utils.ts keystores.new (docs/upstream-vectors.md §3 V8a)
 JS_NEW = {"version": 1, "id": "4cffb5da-2f64-48ea-b1c7-c4dd9fe53da8", "crypto": {
     "ciphertext": "721fadbb4d7a53aefb3895c089115da5203e36221bb8735f539e6c9d466b3567",
     "cipherparams": {"iv": "19e3ae15059bb8b80e91fdbb30d0d28b"}, "cipher": "aes-256-ctr", "kdf": "pbkdf2",
@@ -32,7 +32,7 @@ JS_LEGACY = {"version": 1, "id": "dfb09873-f16f-48c6-a6b8-bb5a705c47a7",
     "mac": "f7cc301d18c97c71741492b8029544952ad5567a733971deb49fd3eb03ee696e"}}
 JS_LEGACY_KEY = "39bf6999972b66c538c0e49062fbee924e7a0b3fce5303618bea55ea572c6e84"
 
-# bnb-chain/go-sdk keys/testkeystore.json, password from keys/keys_test.go (V8c, security-notes §4.4)
+# bnb-chain/go-sdk keys/testkeystore.json, password from keys/keys_test.go (V8c, docs/keystores.md §2, §5)
 GO = {"version": 1, "id": "0b3d7c68-c5e8-4b26-9b20-4690e0f52b73", "crypto": {
     "ciphertext": "fdbaea9fa6672de0d607aa030eb0492a9023e837c82968ddfe374fee6f1e2f5a",
     "cipherparams": {"iv": "5c9a03d8c23dd6bc5e812ebf3a68f425"}, "cipher": "aes-256-ctr", "kdf": "pbkdf2",
@@ -44,7 +44,7 @@ GO_KEY = "22bcd2a6695ac42459ff61bf68ffc67dde44c6fe0285023820df454600aa45f8"
 GO_ADDR = "bnb12v2fatnh3h7s44anqrm2azg6etr0kfyy8h54ed"
 JS_NEW_ADDR = "bnb1lvwxz4m2thps026372kk2wd46hhe5d64ak4a3j"
 
-# binance-chain.md §9.2 V8d (DERIVED with fixed randomness by the spec's reference implementation)
+# docs/upstream-vectors.md §3 V8d (DERIVED with fixed randomness by the spec's reference implementation)
 V8D = {"version": 1, "id": "00000000-0000-4000-8000-000000000000", "crypto": {
     "ciphertext": "38cd46e20ecedffe4cea1acdf8adba42e2317a063c997ca6235911486ea83104",
     "cipherparams": {"iv": bytes(range(0xa0, 0xb0)).hex()}, "cipher": "aes-256-ctr", "kdf": "pbkdf2",
@@ -53,7 +53,7 @@ V8D = {"version": 1, "id": "00000000-0000-4000-8000-000000000000", "crypto": {
 V8D_KEY = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832"
 V8D_PW = "Password123!"
 
-# ethereum.org Web3 Secret Storage definition, test vectors (security-notes §4.2)
+# ethereum.org Web3 Secret Storage definition, test vectors (docs/keystores.md §4)
 W3_PBKDF2 = {"crypto": {"cipher": "aes-128-ctr", "cipherparams": {"iv": "6087dab2f9fdbbfaddc31a909735c1e6"},
     "ciphertext": "5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46", "kdf": "pbkdf2",
     "kdfparams": {"c": 262144, "dklen": 32, "prf": "hmac-sha256",
@@ -70,7 +70,7 @@ W3_PW = "testpassword"
 W3_KEY = "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d"
 W3_ADDR = "008aeeda4d805471df9b2a5b0f38a0c3bcba786b"
 
-# roynalnaruto/eth-keystore-rs tests/test-keys/key-scrypt.json (security-notes §4.3)
+# roynalnaruto/eth-keystore-rs tests/test-keys/key-scrypt.json (docs/keystores.md §5)
 ETH_KS = {"version": 3, "id": "23fb6c51-79c8-4ce5-a02a-0f4f169a4168", "crypto": {
     "ciphertext": "eb7302cc8669683e49fc40f3445464020568a1d82e71c977264f286a3099be58",
     "cipherparams": {"iv": "2a9fc5d709ab79e7f015111b93872f6c"}, "cipher": "aes-128-ctr", "kdf": "scrypt",
@@ -119,11 +119,11 @@ binance = [
     ok("v8c-go-sdk-version-as-string", edit(GO, ["version"], "1"), GO_PW, GO_KEY,
        "older go-sdk EncryptedKeyJSONV1 writes version as a string"),
     ok("v8c-go-sdk-with-matching-address", edit(GO, ["address"], GO_ADDR), GO_PW, GO_KEY,
-       "go-sdk ExportAsKeyStore adds the key's bech32 address (address from binance-chain.md §9.2 V8c)"),
+       "go-sdk ExportAsKeyStore adds the key's bech32 address (address from docs/upstream-vectors.md §3 V8c)"),
     err("v8c-go-sdk-with-foreign-address", edit(GO, ["address"], JS_NEW_ADDR), GO_PW, "invalid-keystore",
         "address of V8a's key on V8c's file: the address field does not belong to the key"),
     ok("v8d-derived-fixed-randomness", V8D, V8D_PW, V8D_KEY,
-       "binance-chain.md §9.2 V8d: salt 0102..20, iv a0..af, c 262144 (DERIVED by the spec's reference)"),
+       "docs/upstream-vectors.md §3 V8d: salt 0102..20, iv a0..af, c 262144 (DERIVED by the spec's reference)"),
     err("unsupported-kdf", edit(JS_NEW, ["crypto", "kdf"], "argon2id"), JS_PW, "unsupported-keystore",
         "keystores.new with kdf renamed"),
     err("unsupported-prf", edit(JS_NEW, ["crypto", "kdfparams", "prf"], "hmac-sha512"), JS_PW,
@@ -155,7 +155,7 @@ web3 = [
     ok("eth-keystore-rs-key-scrypt", ETH_KS, ETH_KS_PW, ETH_KS_KEY,
        "roynalnaruto/eth-keystore-rs tests/test-keys/key-scrypt.json (n=8192, r=8, p=1)"),
     ok("go-sdk-testkeystore", GO, GO_PW, GO_KEY,
-       "go-sdk keys/testkeystore.json (security-notes §4.4): a Binance v1 file; AES-128 would give 9742251238777eab..."),
+       "go-sdk keys/testkeystore.json (docs/keystores.md §2, §5): a Binance v1 file; AES-128 would give 9742251238777eab..."),
     err("scrypt-4GiB-refused", edit(ETH_KS, ["crypto", "kdfparams", "n"], 1 << 22), ETH_KS_PW, "invalid-keystore",
         "n=2^22, r=8 needs 4 GiB: refused before any work"),
     err("scrypt-n-not-power-of-two", edit(ETH_KS, ["crypto", "kdfparams", "n"], 8191), ETH_KS_PW,
@@ -178,8 +178,8 @@ files = {
         "description": "Binance Chain keystores (version 1): PBKDF2-HMAC-SHA256, AES-256-CTR with the whole "
                        "derived key, Keccak-512 MAC or legacy SHA-256 MAC; plus malformed variants.",
         "source": "bnb-chain/javascript-sdk __tests__/utils.ts (keystores.new/legacy/badMac, password "
-                  "12345qwert!S; keys as decrypted in binance-chain.md §9.2 V8a/V8b), bnb-chain/go-sdk "
-                  "keys/testkeystore.json + keys/keys_test.go (V8c), binance-chain.md §9.2 V8d (DERIVED, fixed "
+                  "12345qwert!S; keys as decrypted in docs/upstream-vectors.md §3 V8a/V8b), bnb-chain/go-sdk "
+                  "keys/testkeystore.json + keys/keys_test.go (V8c), docs/upstream-vectors.md §3 V8d (DERIVED, fixed "
                   "randomness). Negative vectors edit one named field of those files. Generated by "
                   "test-vectors/tools/keystore_vectors.py.",
         "vectors": binance,
@@ -188,9 +188,9 @@ files = {
         "name": "keystore-web3",
         "description": "Web3 Secret Storage v3 keystores (scrypt / PBKDF2, AES-128-CTR, Keccak-256 MAC) and the "
                        "go-sdk file, plus hostile-parameter variants.",
-        "source": "ethereum.org Web3 Secret Storage definition test vectors (security-notes.md §4.2), "
-                  "roynalnaruto/eth-keystore-rs tests/test-keys/key-scrypt.json (§4.3), bnb-chain/go-sdk "
-                  "keys/testkeystore.json (§4.4). Negative vectors edit one named field of those files. "
+        "source": "ethereum.org Web3 Secret Storage definition test vectors (docs/keystores.md §4), "
+                  "roynalnaruto/eth-keystore-rs tests/test-keys/key-scrypt.json (docs/keystores.md §5), bnb-chain/go-sdk "
+                  "keys/testkeystore.json (docs/keystores.md §2, §5). Negative vectors edit one named field of those files. "
                   "Generated by test-vectors/tools/keystore_vectors.py.",
         "vectors": web3,
     },

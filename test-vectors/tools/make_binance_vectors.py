@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Builds ../binance-addresses.json and ../binance-signatures.json from binance-chain.md §9.
+"""Builds ../binance-addresses.json and ../binance-signatures.json from docs/upstream-vectors.md.
 
-Valid vectors are the upstream (and a few marked DERIVED / computed) values of §9.1, §9.2, §9.3 and
-§9.5. Every literal below must occur verbatim in the spec (checked when the spec is readable), and
+Valid vectors are the upstream (and a few marked DERIVED / computed) values of docs/upstream-vectors.md §2, §3, §4 and
+docs/upstream-vectors.md §6. Every literal below must occur verbatim in the spec (checked when the spec is readable), and
 every key → public key → address and every signature is recomputed with the independent Python in
 secp256k1_ref.py / bech32_ref.py, so a transcription slip stops the script.
 
@@ -10,7 +10,7 @@ Invalid addresses are made by mutating upstream valid ones; the only expected va
 kind (invalid-address), and the script checks with the reference decoder that each mutation breaks
 exactly what it claims to (checksum, case, HRP, length, bech32m, padding, character).
 
-Run: python3 test-vectors/tools/make_binance_vectors.py [PATH/TO/binance-chain.md]
+Run: python3 test-vectors/tools/make_binance_vectors.py [PATH/TO/docs/upstream-vectors.md]
 """
 
 import json
@@ -51,84 +51,84 @@ KEYS = [
     ("v1", "caf2009a04bd53d426fc0907383b3f1dfe13013aee694d0159f6befc3fdccd5f",
      "033c604c2294353a46dd7bf80be23588b89cc4b03c1b93376f05ae7eeda14e92d3",
      {"bnb": "bnb1ss57e8sa7xnwq030k2ctr775uac9gjzg347gp4", "tbnb": "tbnb1ss57e8sa7xnwq030k2ctr775uac9gjzglqhvpy"},
-     None, "§9.1 V1: key from js-sdk crypto.test.ts / java-sdk CryptoTest; public key and addresses computed by the spec's reference (the tbnb address is the recipient in js-sdk __tests__/fixtures/transfer.json)"),
+     None, "docs/upstream-vectors.md §2 V1: key from js-sdk crypto.test.ts / java-sdk CryptoTest; public key and addresses computed by the spec's reference (the tbnb address is the recipient in js-sdk __tests__/fixtures/transfer.json)"),
     ("v1-derived-index1", "959d61b963dc2af6b769d48cd5ef8ffa8f54b8cdb0b32f8fb52e38a628a4044c", None,
-     {"bnb": "bnb1rcp2kf6xwaxt3k8fyddvrvl0l0mg585xz37reu"}, None, "§9.1 V1 DERIVED extra (m/44'/714'/0'/0/1): key and address computed by the spec's reference"),
+     {"bnb": "bnb1rcp2kf6xwaxt3k8fyddvrvl0l0mg585xz37reu"}, None, "docs/upstream-vectors.md §2 V1 DERIVED extra (m/44'/714'/0'/0/1): key and address computed by the spec's reference"),
     ("v1-derived-trezor", "3b9b5f3331fe25101e50b322e0788d171e913e8422bb212fa7ccb5a7af78192f", None,
-     {"bnb": "bnb1jf5hxtmlfnve8ynhhzxsrlwtad646y7pfhpzfx"}, None, "§9.1 V1 DERIVED extra (passphrase TREZOR): key and address computed by the spec's reference"),
+     {"bnb": "bnb1jf5hxtmlfnve8ynhhzxsrlwtad646y7pfhpzfx"}, None, "docs/upstream-vectors.md §2 V1 DERIVED extra (passphrase TREZOR): key and address computed by the spec's reference"),
     ("v2-bottom", "5cc80a4fee8b51afbbe71f2ae079c682f474b6f67e116b0e6c230506a6a695aa",
      "03d8f33449356d58b699f6b16a498bd391aa5e051085415d0fe1873939bc1d2e3a",
      {"bnb": "bnb1ddt3ls9fjcd8mh69ujdg3fxc89qle2a7km33aa"}, "6b571fc0a9961a7ddf45e49a88a4d83941fcabbe",
-     "§9.1 V2: address from go-sdk keys_test.go TestRecoveryFromKeyWordsNoError; key computed by the spec's reference; public key and addr20 appear in the go-sdk tx vectors (V23c)"),
+     "docs/upstream-vectors.md §2 V2: address from go-sdk keys_test.go TestRecoveryFromKeyWordsNoError; key computed by the spec's reference; public key and addr20 appear in the go-sdk tx vectors (V23c)"),
     ("v2-swift", "01a8d11703efbd8cd8653174216efd9b7901e081db96215b949739727b9047ba",
      "027e69d96640300433654e016d218a8d7ffed751023d8efe81e55dedbd6754c971",
      {"bnb": "bnb1r58rpphguns220pc4yx4t02ckdx405h6a3qyu9"}, "1d0e3086e8e4e0a53c38a90d55bd58b34d57d2fa",
-     "§9.1 V2: key computed by the spec's reference; public key, addr20 and address appear in the go-sdk tx vectors (V19-V23)"),
+     "docs/upstream-vectors.md §2 V2: key computed by the spec's reference; public key, addr20 and address appear in the go-sdk tx vectors (V19-V23)"),
     ("v3", "727f677b390c151caf9c206fd77f77918f56904b5504243db9b21e51182c4c06", None,
      {"bnb": "bnb1devga6q804tx9fqrnx0vtu5r36kxgp9tmk4xkm", "tbnb": "tbnb1devga6q804tx9fqrnx0vtu5r36kxgp9t4ruzk2"},
-     None, "§9.1 V3: wallet-core BinanceChainTests.swift testBinanceMainnet/Testnet"),
+     None, "docs/upstream-vectors.md §2 V3: wallet-core BinanceChainTests.swift testBinanceMainnet/Testnet"),
     ("v4", "3dcc267e1f7edca86e03f0963b2d0b7804552d3014caddcfc435a4d7bc240cf5",
      "02cce2ee4e37dc8c65d6445c966faf31ebfe578a90695138947ee7cab8ae9a2c08",
      {"tbnb": "tbnb10a6kkxlf823w9lwr6l9hzw4uyphcw7qzrud5rr"}, "7f756b1be93aa2e2fdc3d7cb713abc206f877802",
-     "§9.1 V4: python-binance-chain tests/test_wallet.py (addr20 = the order-id prefix)"),
+     "docs/upstream-vectors.md §2 V4: python-binance-chain tests/test_wallet.py (addr20 = the order-id prefix)"),
     ("v5-pubkey", None, "02fd34a9ae424ccd5b6243ae2f8694d12ed4e7b64b732c6be139b0d6c1878d814a",
      {"tbnb": "tbnb14m2gcdjq7aqkdtu2m9qrqrl8eevzpqfj9xc0uu"}, None,
-     "§9.1 V5: docs-site docs/account.md (bnbcli recovery: address and bech32 PUBKEY of the same key)"),
+     "docs/upstream-vectors.md §2 V5: docs-site docs/account.md (bnbcli recovery: address and bech32 PUBKEY of the same key)"),
     ("v5-key", "0f91ff663d4ef6eb5d97084dde09993915cf310aef01160ba6a573b49043c27d",
      "02fd34a9ae424ccd5b6243ae2f8694d12ed4e7b64b732c6be139b0d6c1878d814a",
      {"tbnb": "tbnb14m2gcdjq7aqkdtu2m9qrqrl8eevzpqfj9xc0uu"}, None,
-     "§9.1 V5: key computed by the spec's reference from the docs-site mnemonic; public key and address from docs/account.md"),
+     "docs/upstream-vectors.md §2 V5: key computed by the spec's reference from the docs-site mnemonic; public key and address from docs-site docs/account.md"),
     ("v6-slot", None, "0216087947712ad02e55bf34a227974644f5a6cca391771b3868b495d62c5f7b1a",
      {"tbnb": "tbnb12n2p6zcvgcpumyexqhnp3q9tc2327l39ycfnyk"}, "54d41d0b0c4603cd932605e61880abc2a2af7e25",
-     "§9.1 V6: java-sdk TransactionRequestAssemblerTest"),
+     "docs/upstream-vectors.md §2 V6: java-sdk TransactionRequestAssemblerTest"),
     ("v6-trial", None, "0280ec8943329305e43b2e6112728423ef9f9a7e7125621c3545c2f30ce08bf83c",
      {"tbnb": "tbnb1mrslq6lhglm3jp7pxzlk8u4549pmtp9sgvn2rc"}, "d8e1f06bf747f71907c130bf63f2b4a943b584b0",
-     "§9.1 V6: java-sdk TransactionRequestAssemblerTest"),
+     "docs/upstream-vectors.md §2 V6: java-sdk TransactionRequestAssemblerTest"),
     ("v7-a", "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9",
      "029729a52e4e3c2b4a4e52aa74033eedaf8ba1df5ab6d1f518fd69e67bbd309b0e",
      {"bnb": "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu", "tbnb": "tbnb1hgm0p7khfk85zpz5v0j8wnej3a90w709zzlffd",
       "bnc": "bnc1hgm0p7khfk85zpz5v0j8wnej3a90w7098fpxyh"}, "ba36f0fad74d8f41045463e4774f328f4af779e5",
-     "§9.1 V7: java-sdk CryptoTest, wallet-core Binance address tests (bnc: java-sdk)"),
+     "docs/upstream-vectors.md §2 V7: java-sdk CryptoTest, wallet-core Binance address tests (bnc: java-sdk)"),
     ("v7-b", "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832",
      "026a35920088d98c3888ca68c53dfc93f4564602606cbb87f0fe5ee533db38e502",
      {"bnb": "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2", "tbnb": "tbnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lx8xu7hm"},
-     "40c2979694bbc961023d1d27be6fc4d21a9febe6", "§9.1 V7: java-sdk TransactionRequestAssemblerTest.testWallet"),
+     "40c2979694bbc961023d1d27be6fc4d21a9febe6", "docs/upstream-vectors.md §2 V7: java-sdk TransactionRequestAssemblerTest.testWallet"),
     ("v7-c", None, "02bf9a5e2b514492326e7ba9a5161b6e47df7a4aa970dd2d13c398bec89608d8d0",
      {"bnb": "bnb1h8xf9htasu9aclra954dnnve8fgcda4ae7qfa8", "tbnb": "tbnb1h8xf9htasu9aclra954dnnve8fgcda4ahtfdak"},
-     "b9cc92dd7d870bdc7c7d2d2ad9cd993a5186f6bd", "§9.1 V7: wallet-core Binance address tests (public key → address)"),
+     "b9cc92dd7d870bdc7c7d2d2ad9cd993a5186f6bd", "docs/upstream-vectors.md §2 V7: wallet-core Binance address tests (public key → address)"),
     ("v7-wallet-core-1", "eeba3f6f2db26ced519a3d4c43afff101db957a21d54d25dc7fd235c404d7a5d",
      "03a9a55c040c8eb8120f3d1b32193250841c08af44ea561aac993dbe0f6b6a8fc7",
      {"bnb": "bnb1prrujx8kkukrcrppklggadhuvegfnx8phwey70"}, None,
-     "§9.1 V7: key from wallet-core tests; public key and address computed by the spec's reference"),
+     "docs/upstream-vectors.md §2 V7: key from wallet-core tests; public key and address computed by the spec's reference"),
     ("v7-wallet-core-2", "56b1253d944956c7f5b7668892509a44290f1fd149edecbe4fd44f69ba04b84c", None,
-     {"tbnb": "tbnb1rr74uvz8rcvl5dqn43jkwdufx5aksp4zwzszvs"}, None, "§9.1 V7: wallet-core rust/tw_tests binance mod.rs"),
+     {"tbnb": "tbnb1rr74uvz8rcvl5dqn43jkwdufx5aksp4zwzszvs"}, None, "docs/upstream-vectors.md §2 V7: wallet-core rust/tw_tests binance mod.rs"),
     ("v7-wallet-core-3", "f947b3554a1c2fa70e1caa9de53fbda353348d1e856c593848f3a29737d31f11",
      "02e58176f271a9796b4288908be85094a2ac978e25535fd59a37b58626e3a84d9e",
      {"bnb": "bnb1ztn9fm00negghqehx65c05rfmfdgntkm4lurw4"}, None,
-     "§9.1 V7: key from wallet-core tests; public key and address computed by the spec's reference"),
+     "docs/upstream-vectors.md §2 V7: key from wallet-core tests; public key and address computed by the spec's reference"),
     ("v7-v9-signer", "30c5e838578a29e3e9273edddd753d6c9b38aca2446dd84bdfe2e5988b0da0a1",
      "03baf53d1424f8ea83d03a82f6d157b5401c4ea57ffb8317872e15a19fc9b7ad7b",
      {"bnc": "bnc1ketpmnqsgycqtxnupr6gcerpps0klyryhz6fzl"}, "b6561dcc104130059a7c08f48c64610c1f6f9064",
-     "§9.1 V7 / §9.3 V9: the signer of js-sdk/java-sdk generateSignature; bnc address and addr20 (order id prefix) from that message"),
+     "docs/upstream-vectors.md §2 V7 / §4 V9: the signer of js-sdk/java-sdk generateSignature; bnc address and addr20 (order id prefix) from that message"),
     ("v8a", "5aa75902e986da5cac53a4d03a5b8c857a69155bd3031baa98866f15ec7eed12", None,
      {"bnb": "bnb1lvwxz4m2thps026372kk2wd46hhe5d64ak4a3j", "tbnb": "tbnb1lvwxz4m2thps026372kk2wd46hhe5d64nrue3r"}, None,
-     "§9.2 V8a: key decrypted by the spec's reference from the js-sdk 'new' keystore; addresses as the spec gives them"),
+     "docs/upstream-vectors.md §3 V8a: key decrypted by the spec's reference from the js-sdk 'new' keystore; addresses as the spec gives them"),
     ("v8b", "39bf6999972b66c538c0e49062fbee924e7a0b3fce5303618bea55ea572c6e84", None,
      {"bnb": "bnb1su5fejg2xd6m4n5dqrvxqgnq3n0cg78e0w548f"}, None,
-     "§9.2 V8b: key decrypted by the spec's reference from the js-sdk 'legacy' keystore"),
+     "docs/upstream-vectors.md §3 V8b: key decrypted by the spec's reference from the js-sdk 'legacy' keystore"),
     ("v8c", "22bcd2a6695ac42459ff61bf68ffc67dde44c6fe0285023820df454600aa45f8", None,
      {"bnb": "bnb12v2fatnh3h7s44anqrm2azg6etr0kfyy8h54ed", "tbnb": "tbnb12v2fatnh3h7s44anqrm2azg6etr0kfyyfza3eu"}, None,
-     "§9.2 V8c: key decrypted by the spec's reference from go-sdk keys/testkeystore.json"),
+     "docs/upstream-vectors.md §3 V8c: key decrypted by the spec's reference from go-sdk keys/testkeystore.json"),
 ]
 
 # Decode-only vectors: (id, address, addr20 or None, note)
 DECODES = [
-    ("v7-decode-1", "tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp5qht9c", "356e6dada9f05d9e95a8b83d16f13788201d9d01", "§9.1 V7: js-sdk crypto.test.ts decodeAddress"),
-    ("v7-decode-2", "tbnb18mtcq20875cr0p7l4upm0u5zx4r9jpj2kfu9f8", "3ed78029e7f5303787dfaf03b7f282354659064a", "§9.1 V7: js-sdk crypto.test.ts decodeAddress"),
+    ("v7-decode-1", "tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp5qht9c", "356e6dada9f05d9e95a8b83d16f13788201d9d01", "docs/upstream-vectors.md §2 V7: js-sdk crypto.test.ts decodeAddress"),
+    ("v7-decode-2", "tbnb18mtcq20875cr0p7l4upm0u5zx4r9jpj2kfu9f8", "3ed78029e7f5303787dfaf03b7f282354659064a", "docs/upstream-vectors.md §2 V7: js-sdk crypto.test.ts decodeAddress"),
     ("v24-recipient", "tbnb1rqa5gxmgzjhepvkhdtvkuxd4yqyv2w7sm8p78g", "183b441b6814af90b2d76ad96e19b52008c53bd0",
-     "§9.4 V24: java-sdk transfer recipient; addr20 from the upstream amino msg bytes of the same vector"),
+     "docs/upstream-vectors.md §5 V24: java-sdk transfer recipient; addr20 from the upstream amino msg bytes of the same vector"),
     ("v8b-file-address", "bnc1dxj068zgk007fchefj9n8tq06pcuce5ypqm5zk", None,
-     "§9.2 V8b: the `address` field of the js-sdk legacy keystore (a well-formed bnc address; it does not belong to the keystore's key)"),
+     "docs/upstream-vectors.md §3 V8b: the `address` field of the js-sdk legacy keystore (a well-formed bnc address; it does not belong to the keystore's key)"),
 ]
 
 V5_BECH32_PUBKEY = "bnbp1addwnpepqt7nf2dwgfxv6kmzgwhzlp556yhdfeakfdejc6lp8xcddsv83kq552m63s9"
@@ -180,14 +180,14 @@ def valid_vectors():
         sys.exit("V7 uncompressed key does not match")
     out.append({"id": "v7-a-uncompressed-pubkey", "type": "address", "public_key": uncompressed, "hrp": "bnb",
                 "address": v7a[3]["bnb"], "address_hex": v7a[4],
-                "note": "§9.1 V7 public key in uncompressed SEC1 form (computed from the upstream key by the generator); the address is RIPEMD160(SHA256(compressed key)), so it is unchanged"})
+                "note": "docs/upstream-vectors.md §2 V7 public key in uncompressed SEC1 form (computed from the upstream key by the generator); the address is RIPEMD160(SHA256(compressed key)), so it is unchanged"})
     # BIP-173: a decoder must accept an all-uppercase string (its canonical form is lowercase).
     upper = v7a[3]["bnb"].upper()
     if decode20(upper)[1].hex() != v7a[4]:
         sys.exit("uppercase V7 address does not decode")
     out.append({"id": "v7-a-uppercase", "type": "address", "hrp": "bnb", "address": upper,
                 "address_hex": v7a[4],
-                "note": "§9.1 V7 mainnet address in all uppercase: BIP-173 decoders must accept it (e.g. from a QR code); canonical form is lowercase"})
+                "note": "docs/upstream-vectors.md §2 V7 mainnet address in all uppercase: BIP-173 decoders must accept it (e.g. from a QR code); canonical form is lowercase"})
     # V5's bech32 public key: amino prefix ‖ compressed key under "bnbp".
     in_spec(V5_BECH32_PUBKEY)
     hrp, data, variant = b32.decode(V5_BECH32_PUBKEY)
@@ -196,7 +196,7 @@ def valid_vectors():
         sys.exit("V5 bech32 public key does not decode to the amino-prefixed key")
     out.append({"id": "v5-bech32-pubkey", "type": "bech32", "string": V5_BECH32_PUBKEY, "hrp": "bnbp",
                 "data_hex": payload,
-                "note": "§9.1 V5: docs-site docs/account.md PUBKEY = bech32('bnbp', amino prefix eb5ae98721 ‖ compressed key)"})
+                "note": "docs/upstream-vectors.md §2 V5: docs-site docs/account.md PUBKEY = bech32('bnbp', amino prefix eb5ae98721 ‖ compressed key)"})
     return out
 
 
@@ -209,7 +209,7 @@ PUB33 = bytes.fromhex("029729a52e4e3c2b4a4e52aa74033eedaf8ba1df5ab6d1f518fd69e67
 
 
 def bad_keys():
-    """Malformed private and public keys (test-vectors.md: zero, >= n, wrong length; not a point).
+    """Malformed private and public keys (docs/test-vectors.md: zero, >= n, wrong length; not a point).
 
     The address in each vector is V7's valid mainnet address, so only the key can be at fault."""
     priv = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9"
@@ -269,7 +269,7 @@ def invalid_vectors():
     in_spec(BASE_BNB, BASE_TBNB, BASE_BNC, ADDR20.hex(), PUB33.hex())
     truncated = "tbnb1x4hxmtdf7pwea9dghq73dufh3qspm8gp"
     in_spec(truncated)
-    bad("invalid-truncated-v7", truncated, "§9.1 V7 upstream invalid vector (js-sdk): truncated address", must="bech32-error")
+    bad("invalid-truncated-v7", truncated, "docs/upstream-vectors.md §2 V7 upstream invalid vector (js-sdk): truncated address", must="bech32-error")
     bad("invalid-truncated-1", BASE_BNB[:-1], "V7 address with its last character removed", must="bech32-error")
     last = BASE_BNB[-1]
     bad("invalid-checksum-last", substitute(BASE_BNB, len(BASE_BNB) - 1, "q" if last != "q" else "p"),
@@ -302,7 +302,7 @@ def invalid_vectors():
         addr = b32.encode("bnb", b32.convertbits(list(payload), 8, 5, True))
         bad(vid, addr, f"correctly checksummed bnb bech32 of {what}", must="length")
     in_spec(V5_BECH32_PUBKEY)
-    bad("invalid-length-bech32-pubkey", V5_BECH32_PUBKEY, "§9.1 V5 bech32 public key (bnbp, 38-byte payload) is not an account address", must="length")
+    bad("invalid-length-bech32-pubkey", V5_BECH32_PUBKEY, "docs/upstream-vectors.md §2 V5 bech32 public key (bnbp, 38-byte payload) is not an account address", must="length")
     # 31 five-bit groups: 155 bits, 19 bytes plus 3 padding bits that are not zero.
     data = b32.convertbits(list(ADDR20), 8, 5, True)
     for k in range(31, 0, -1):
@@ -333,7 +333,7 @@ def addresses_doc():
         "description": (
             "Binance Chain account addresses: private key / public key -> address (RIPEMD160(SHA256(compressed "
             "key))) under bnb, tbnb and bnc, and address decoding (address_hex = the 20 bytes), from "
-            "binance-chain.md §9.1-§9.2, plus V5's bech32 public key (type bech32). Values marked 'computed' or "
+            "docs/upstream-vectors.md §2–§3, plus V5's bech32 public key (type bech32). Values marked 'computed' or "
             "DERIVED in a note come from the spec's independent reference, not from upstream tests. Invalid "
             "addresses (expect_error invalid-address) are the upstream truncated V7 address and mutations of "
             "upstream valid addresses: bad checksum, mixed case, bad character, wrong HRP for the expected "
@@ -343,8 +343,8 @@ def addresses_doc():
             "value is recomputed by the generator with independent Python (secp256k1, RIPEMD-160, bech32)."
         ),
         "source": (
-            "binance-chain.md §9.1 (js-sdk, java-sdk, go-sdk, wallet-core, python-binance-chain, docs-site) and "
-            "§9.2 (keystore keys); generated by test-vectors/tools/make_binance_vectors.py"
+            "docs/upstream-vectors.md §2 (js-sdk, java-sdk, go-sdk, wallet-core, python-binance-chain, docs-site) and "
+            "docs/upstream-vectors.md §3 (keystore keys); generated by test-vectors/tools/make_binance_vectors.py"
         ),
         "vectors": vectors,
     }
@@ -369,16 +369,16 @@ def signatures_doc():
     sigs = [
         ("v9-generate-signature", "30c5e838578a29e3e9273edddd753d6c9b38aca2446dd84bdfe2e5988b0da0a1", bytes.fromhex(v9_hex),
          "9c0421217ef92d556a14e3f442b07c85f6fc706dfcd8a72d6b58f05f96e95aa226b10f7cf62ccf7c9d5d953fa2c9ae80a1eacaf0c779d0253f1a34afd17eef34",
-         "§9.3 V9: js-sdk crypto.test.ts generateSignature, java-sdk CryptoTest.testSign (old-format sign doc; an ECDSA vector only)"),
+         "docs/upstream-vectors.md §4 V9: js-sdk crypto.test.ts generateSignature, java-sdk CryptoTest.testSign (old-format sign doc; an ECDSA vector only)"),
         ("v9b-sign-message", "3dcc267e1f7edca86e03f0963b2d0b7804552d3014caddcfc435a4d7bc240cf5", b"testmessage",
          "d90102ab13fd5e34476582a9ee82b58ca9977df974a9c70a43eefd8b47954ee834fc17c04a459a2ee2bba314de240709bb42ebe2fb1ea164639dbad2fae3b6c1",
-         "§9.3 V9b: python-binance-chain tests/test_wallet.py test_sign_message"),
+         "docs/upstream-vectors.md §4 V9b: python-binance-chain tests/test_wallet.py test_sign_message"),
         ("bnbsign-hello-world", "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832", b"hello world",
          "7d295ebe093529501e4886ebf8048c6c0a4eb410a77253c6a4b6cd5943a54bf030962efc1eab1e4ce5f1ac8356ec3c945bd167c5c11d01b95a0af9ad1e19f271",
-         "§9.5 DERIVED: Binance-Chain-Wallet-style bnbSign of UTF-8 'hello world'; the signature was computed by the spec's reference, not taken from an upstream test"),
+         "docs/upstream-vectors.md §6 DERIVED: Binance-Chain-Wallet-style bnbSign of UTF-8 'hello world'; the signature was computed by the spec's reference, not taken from an upstream test"),
         ("v28-transfer-fixture", "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9", v28_sb.encode(),
          "97b4c2e41b0d0f61ddcf4020fff0ecb227d6df69b3dd7e657b34be0e32b956e22d0c6be5832d25353ae24af0bb223d4a5337320518c4e7708b84c8e05eb6356b",
-         "§9.4 V28: js-sdk __tests__/fixtures/transfer.json signature over its signMsgBytes (historic Binance-Chain-Nile format with string amounts: a raw ECDSA vector, not a current transaction vector)"),
+         "docs/upstream-vectors.md §5 V28: js-sdk __tests__/fixtures/transfer.json signature over its signMsgBytes (historic Binance-Chain-Nile format with string amounts: a raw ECDSA vector, not a current transaction vector)"),
     ]
     vectors = []
     for vid, priv, msg, sig, note in sigs:
@@ -394,7 +394,7 @@ def signatures_doc():
             "are upstream SDK test values, V28 an upstream js-sdk fixture signature, bnbSign 'hello world' is "
             "DERIVED (see its note). The generator checks each signature verifies (low-S) with independent Python."
         ),
-        "source": "binance-chain.md §9.3 (V9, V9b), §9.4 (V28), §9.5 (bnbSign); generated by test-vectors/tools/make_binance_vectors.py",
+        "source": "docs/upstream-vectors.md §4 (V9, V9b), §5 (V28), §6 (bnbSign); generated by test-vectors/tools/make_binance_vectors.py",
         "vectors": vectors,
     }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes token-recover.json from the published BEP-333 example (token-recover.md).
+"""Writes token-recover.json from the published BEP-333 example (docs/recovery.md).
 
 The valid vector's values are copied verbatim from the self-service tool's README as quoted in
-shared/spec/token-recover.md. The invalid vectors mutate one input of that example; their only
+docs/recovery.md. The invalid vectors mutate one input of that example; their only
 expected value is the error kind, so nothing here is computed by dexlink.
 """
 import json, os
@@ -79,10 +79,10 @@ doc = {
     "description": (
         "BEP-333 token recovery requests. The valid vectors are the published example; the others "
         "change one input of it and expect the error kind only. Kinds invalid-symbol and "
-        "invalid-message extend the list of test-vectors.md. A string `amount` is a decimal to "
+        "invalid-message extend the list of docs/test-vectors.md. A string `amount` is a decimal to "
         "parse; an integer is in 10^-8 units."),
     "source": ("bnb-chain/token-recover-self-service-tools README published example, as quoted in "
-               "shared/spec/token-recover.md; invalid variants derived from it by "
+               "docs/recovery.md; invalid variants derived from it by "
                "test-vectors/tools/token_recover.py"),
     "vectors": vectors,
 }

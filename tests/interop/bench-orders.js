@@ -3,7 +3,7 @@
 // Times N NewOrder build + sign + encode through the official JS SDK (default 10,000):
 //   node bench-orders.js [--count N] [--path client|msg]
 // The orders are fixed so another implementation can sign exactly the same ones
-// (sdk/benches/compare-js.sh documents them): key 90335b9d…05e9 (binance-chain.md V10), chain
+// (sdk/benches/compare-js.sh documents them): key 90335b9d…05e9 (docs/upstream-vectors.md §5 V10), chain
 // Binance-Chain-Tigris, account_number 12, source 0, memo "", for i = 0..N-1:
 //   sequence i, symbol "NNB-338_BNB", side 1 + i % 2, price 100000000 + i,
 //   quantity 100000000 * (1 + i % 100), time_in_force i % 2 ? 3 : 1, id HEX(addr)-(i+1).

@@ -2,7 +2,7 @@
 "use strict";
 // Checks keystores written by another implementation (ours) with the official JS SDK:
 //   node check-keystore.js FILE...
-// Each FILE is a vector file (test-vectors.md) whose `keystore` vectors carry the keystore
+// Each FILE is a vector file (docs/test-vectors.md) whose `keystore` vectors carry the keystore
 // object, the password and either the expected private_key or expect_error "wrong-password".
 // Every such vector is decrypted with crypto.getPrivateKeyFromKeyStore. Vectors of other types
 // are ignored (counted); a file without keystore vectors is an error. Exits 1 on any mismatch.

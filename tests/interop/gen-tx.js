@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 "use strict";
-// Generates `tx` vectors (test-vectors.md) with the official @binance-chain/javascript-sdk:
+// Generates `tx` vectors (docs/test-vectors.md) with the official @binance-chain/javascript-sdk:
 //   node gen-tx.js [--count N] [--seed S] OUT.json
 // Every sign_bytes / signature / tx_hex / tx_hash comes from the SDK's own code paths:
 //   - "client": BncClient.placeOrder / cancelOrder / transfer / multiSend, with the SDK's default
@@ -8,7 +8,7 @@
 //   - "msg":    new Transaction({ baseMsg: new NewOrderMsg / CancelOrderMsg / SendMsg /
 //     FreezeTokenMsg / UnFreezeTokenMsg }) + tx.sign() + tx.serialize() (needed for account
 //     number 0, which BncClient treats as "unknown" and fetches over HTTP, and for freeze).
-// Before generating, the same code reproduces upstream vectors of binance-chain.md §9.4 and
+// Before generating, the same code reproduces upstream vectors of docs/upstream-vectors.md §5 and
 // stops if any byte differs. Each generated case is also compared with lib/spec.js; a case
 // where the SDK disagrees with the spec is left out and counted (see the file's description).
 const { Rng, privateKey: randomPrivateKey } = require("./lib/rng");
@@ -126,7 +126,7 @@ function disagreement(v, out) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Self-check against upstream vectors (binance-chain.md §9.4)
+// Self-check against upstream vectors (docs/upstream-vectors.md §5)
 
 const KEY_90335B = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
 const KEY_95949F = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832";
@@ -287,7 +287,7 @@ const MEMO_PIECES = [
   "é", "ßü", "Ünïcödé", "中文备注", "日本語", "한국어", "Привет", "مرحبا", "שלום", "😀", "🚀🌕", "𝔘𝔫𝔦",
   "e\u0301", "\u00a0nbsp", "\u200bzwsp", "ﬁ", "€", "¥100", "👨‍👩‍👧",
 ];
-// Characters the JS SDK does not escape like Go's encoding/json (§5.2): rare, to count the quirk.
+// Characters the JS SDK does not escape like Go's encoding/json (docs/sign-docs.md §3): rare, to count the quirk.
 const MEMO_QUIRKS = ["<", ">", "&", "\u2028", "\u2029", "\b", "\f", "\u0001", "\u001f"];
 
 function randomMemo(rng) {
@@ -435,8 +435,8 @@ async function main() {
     "signing delegate and a capturing broadcast delegate ('client'), and Transaction + NewOrderMsg/CancelOrderMsg/SendMsg/",
     "FreezeTokenMsg/UnFreezeTokenMsg ('msg', required for account_number 0 and freeze/unfreeze).",
     `Counts: ${Object.entries(tally).sort().map(([k, c]) => `${k} ${c}`).join(", ")}.`,
-    `Before generating, the same code reproduced upstream vectors ${checked.join(", ")} (binance-chain.md §9.4) byte for byte.`,
-    "Every case was also compared with an independent reading of binance-chain.md §5-§6 (tests/interop/lib/spec.js); cases",
+    `Before generating, the same code reproduced upstream vectors ${checked.join(", ")} (docs/upstream-vectors.md §5) byte for byte.`,
+    "Every case was also compared with an independent reading of docs/sign-docs.md and docs/wire-format.md (tests/interop/lib/spec.js); cases",
     `where the JS SDK disagrees were left out. Left out in this run: ${rejected || "none"}.`,
     "Known JS SDK disagreements with the spec/node (why cases are left out): (1) memos are serialised with JSON.stringify,",
     "which does not escape < > & U+2028 U+2029 as Go does and writes \\b \\f instead of \\u0008 \\u000c, so the node",

@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 chmod 700 "$work"
 printf 'release-check-pw-5521\n' >"$work/pw"
 chmod 600 "$work/pw"
-# The V7 upstream key (binance-chain.md §9.1); its mainnet address is checked below.
+# The V7 upstream key (docs/upstream-vectors.md §2); its mainnet address is checked below.
 key=90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9
 
 set +e

@@ -3,7 +3,7 @@
 //! bounded entries (`--count` limits, nothing recorded by `show`, oversized entries still open
 //! and are compacted), `--out -`, passwords with trailing spaces, keystore address labels,
 //! ownership and symlink checks, `DEXLINK_HOME=''`, wrong-password exit codes.
-//! Keys and addresses are the upstream V1/V7/K2 vectors (binance-chain.md §9.1).
+//! Keys and addresses are the upstream V1/V7/K2 vectors (docs/upstream-vectors.md §2).
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! `dexlink keys`: import, list/show without a password, permissions, no overwrite, delete,
 //! export round trips, passwd, wrong passwords, `keys new --mnemonic-out`, no-terminal errors.
-//! Addresses and keys are the upstream V1/V7 vectors (binance-chain.md §9.1).
+//! Addresses and keys are the upstream V1/V7 vectors (docs/upstream-vectors.md §2).
 
 mod common;
 

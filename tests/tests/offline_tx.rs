@@ -1,4 +1,4 @@
-//! Offline signing reproduces the upstream transactions byte for byte (binance-chain.md §9.4
+//! Offline signing reproduces the upstream transactions byte for byte (docs/upstream-vectors.md §5
 //! V10, V11, V13, V17), and `tx decode` reads them back.
 
 mod common;
@@ -332,7 +332,7 @@ fn tx_decode_rejects_mutated_bytes() {
     decode(&[&bad, "--verify", "--chain-id", "chain-bnb", "--hrp", "bnb"]).expect_code(1);
 }
 
-/// V18 (binance-chain.md §9.4, DERIVED by the spec's independent reference): a multi-output,
+/// V18 (docs/upstream-vectors.md §5, DERIVED by the spec's independent reference): a multi-output,
 /// multi-denom send; one input holding per-denom sums, coins sorted.
 const V18_TX: &str = "9002f0625dee0a92012a2c87fa0a330a1440c2979694bbc961023d1d27be6fc4d21a9febe6120a0a03424e421080a3c347120f0a08425553442d424431108084af5f12330a1488b37d5e05f3699e2a1406468e5d87cb9dcceb95120a0a03424e421080c2d72f120f0a08425553442d424431108084af5f12220a14bffe47abfaede50419c577f1074fee6dd1535cd1120a0a03424e421080e1eb17126e0a26eb5ae98721026a35920088d98c3888ca68c53dfc93f4564602606cbb87f0fe5ee533db38e5021240be9a19e4a25a28c61ca31e447e3fed796e1d528c267d2c814c5d1e3c07833cdb3f2a9833d8b7088675d1144860994fb0e05c8d2dbddab331fa65df0bb287a4db181320171a056d756c7469";
 const V18_HASH: &str = "C91EED07D431517C852204BCD3B6555B36B3939515E404E7D5422D22FA3B176F";

@@ -1,11 +1,11 @@
-//! `dexlink recover`: the published BEP-333 example (token-recover.md) verifies; signing builds
+//! `dexlink recover`: the published BEP-333 example (docs/recovery.md) verifies; signing builds
 //! the spec's message byte for byte; every invalid input is a usage error naming the problem.
 
 mod common;
 
 use common::*;
 
-/// The self-service tool's published example (token-recover.md).
+/// The self-service tool's published example (docs/recovery.md).
 const EX_MESSAGE: &str = r#"{"account_number":"0","chain_id":"Binance-Chain-Tigris","data":null,"memo":"","msgs":[{"amount":"00000000000000000000000000000000000000000000000000000000000003e8","recipient":"0x441de55a37f6c381b00db8b52df8f57794784a1a","token_symbol":"43414b452d343335000000000000000000000000000000000000000000000000"}],"sequence":"0","source":"0"}"#;
 const EX_PUB: &str = "0x030771d42cc0a93289bf457e575bdb42c0d56fcf5953df6614b1b7de2986ce941c";
 const EX_SIG: &str = "0xe4838ff411975a210cb15d5c950b53835f5d5bb7b0ebb8dbc4515541bb01181e408f7cbbdab08c9278a623667909e8c3c39fee8c3df65de65df4aec0c48f4196";

@@ -1,12 +1,12 @@
-//! `sign message`, `verify`, `sign doc` against upstream values: §9.5's bnbSign vector and the
-//! V10 transaction signature answered as a WalletConnect `bnb_sign` request (§10.2).
+//! `sign message`, `verify`, `sign doc` against upstream values: the bnbSign vector of docs/walletconnect.md §7 and the
+//! V10 transaction signature answered as a WalletConnect `bnb_sign` request (docs/walletconnect.md §2).
 
 mod common;
 
 use common::*;
 use k256::elliptic_curve::sec1::ToSec1Point;
 
-/// §9.5 DERIVED bnbSign of "hello world" with key 95949f….
+/// DERIVED bnbSign (docs/walletconnect.md §7) of "hello world" with key 95949f….
 const HELLO_SIG: &str = "7d295ebe093529501e4886ebf8048c6c0a4eb410a77253c6a4b6cd5943a54bf030962efc1eab1e4ce5f1ac8356ec3c945bd167c5c11d01b95a0af9ad1e19f271";
 
 #[test]
@@ -111,7 +111,7 @@ fn uncompressed(compressed_hex: &str) -> String {
 fn sign_doc_answers_a_bnb_sign_request_with_v10s_signature() {
     let h = Home::new();
     h.import_key("v7", V7_KEY, "mainnet").ok();
-    // The §10.2 request shape with V10's sign document as params[0].
+    // The docs/walletconnect.md §2 request shape with V10's sign document as params[0].
     let req = h.path("request.json");
     std::fs::write(
         &req,
@@ -218,7 +218,7 @@ fn sign_message_with_an_hd_index_uses_that_address() {
 
 /// Hostile WalletConnect documents through `sign doc`: a right-to-left override in the memo is
 /// refused with the character named; a memo with <, > and & is shown, in the summary and in the
-/// sign bytes, exactly as the node signs it (binance-chain.md §5.2 DERIVED example a<b>&c).
+/// sign bytes, exactly as the node signs it (docs/sign-docs.md §2–§3 DERIVED example a<b>&c).
 #[test]
 fn sign_doc_refuses_hidden_characters_and_shows_what_it_signs() {
     let h = Home::new();

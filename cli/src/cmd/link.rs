@@ -1,4 +1,4 @@
-//! `dexlink link`: prove control of addresses to a DEX (`link.md`, wallet side).
+//! `dexlink link`: prove control of addresses to a DEX (`docs/link-proofs.md`, wallet side).
 
 use std::process::ExitCode;
 

@@ -509,7 +509,7 @@ impl DexClient {
                 // The node already holds these exact bytes: after an unclear attempt of ours it
                 // is that attempt; on the first post, someone broadcast the identical
                 // transaction before us. Either way it is this transaction, not a rejection
-                // (security-notes §8.3); the first case is flagged so callers can say so.
+                // (docs/security.md §6); the first case is flagged so callers can say so.
                 Err(e) if is_already_in_cache(&e) => {
                     return Ok(match self.tx(&hash).await {
                         Ok(Some(info)) => BroadcastResult::found(&hash, info, attempt == 0),
@@ -606,7 +606,7 @@ impl DexClient {
             .exchange(Method::POST, path, Some((body, "application/json")))
             .await?;
         if status == StatusCode::UNAUTHORIZED {
-            // A 401 names the failed check (link.md); only `bad-signature` is about the
+            // A 401 names the failed check (docs/link-proofs.md); only `bad-signature` is about the
             // signature, the others (expired, nonce, domain…) need a new challenge.
             let message = serde_json::from_str::<ApiErrorBody>(&text)
                 .map(|b| b.message)
@@ -715,7 +715,7 @@ mod tests {
 
     #[test]
     fn sequence_errors_are_recognised() {
-        // security-notes.md §8.1: the log of a rejected tx.
+        // docs/security.md §5 (the complete log example: docs/dex-api.md §4): the log of a rejected tx.
         let log = r#"{"codespace":1,"code":3,"abci_code":65539,"message":"Invalid sequence. Got 9093055, expected 7407405"}"#;
         assert_eq!(parse_invalid_sequence(log), Some((9093055, 7407405)));
         assert!(matches!(

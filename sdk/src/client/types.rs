@@ -1,4 +1,4 @@
-//! Typed DEX API responses, tolerant of the field variations of `binance-chain.md` §8.
+//! Typed DEX API responses, tolerant of the field variations of `docs/dex-api.md` §2–§4.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -244,7 +244,7 @@ pub struct OpenOrders {
     pub total: i64,
 }
 
-/// `POST /api/v1/link/challenge` answer (`link.md`).
+/// `POST /api/v1/link/challenge` answer (`docs/link-proofs.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkChallenge {
     /// The DEX's domain.

@@ -33,7 +33,7 @@ fn mode(p: &Path) -> u32 {
     fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 fn spec() -> NewHdEntry {
-    // V1 address of the phrase above (binance-chain.md §9.1); here only recorded metadata.
+    // V1 address of the phrase above (docs/upstream-vectors.md §2); here only recorded metadata.
     let a = crate::address::Address::parse("bnb1ss57e8sa7xnwq030k2ctr775uac9gjzg347gp4").unwrap();
     NewHdEntry {
         network: Network::mainnet(),
@@ -185,7 +185,7 @@ fn imported_key_round_trip_export_and_tamper_detection() {
         .import_private_key(&name("k1"), &key, &Network::testnet(), &pw(PW), fast())
         .unwrap();
     assert_eq!(info.kind, EntryKind::PrivateKey);
-    // binance-chain.md §9.1 V7.
+    // docs/upstream-vectors.md §2 V7.
     assert_eq!(
         info.addresses[0].address.to_string(),
         "tbnb1hgm0p7khfk85zpz5v0j8wnej3a90w709zzlffd"
@@ -554,7 +554,7 @@ fn real_default_kdf_round_trip() {
 
 // ---- issue 11: namespace, bounded entries, ownership, crash at every failpoint ----
 
-/// V7 (binance-chain.md §9.1): key and mainnet address.
+/// V7 (docs/upstream-vectors.md §2): key and mainnet address.
 const V7_KEY: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
 const V7_BNB: &str = "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu";
 

@@ -1,7 +1,7 @@
 //! The Binance Chain keystore (version 1) written by the DEX web wallet, the JavaScript SDK
 //! (`generateKeyStore`) and the go-sdk: PBKDF2-HMAC-SHA256 (c = 262144), AES-256-CTR keyed with
 //! the whole 32-byte derived key, MAC = Keccak-512(`dk[16..32] ‖ ciphertext`), or SHA-256 in
-//! pre-testnet files. See binance-chain.md §4.
+//! pre-testnet files. See docs/keystores.md §1–§2.
 
 use serde_json::{Map, Value, json};
 

@@ -15,7 +15,7 @@
 //! or a 40-hex-digit Ethereum address (Keccak-256 derived). A mismatch is
 //! [`KeystoreError::Tampered`]. Any other value (notably the pre-mainnet `bnc` prefix: the
 //! JavaScript SDK's own legacy test keystore carries a `bnc1…` address that does not belong to
-//! its key, binance-chain.md §9.2 V8b) is not checked and reported as
+//! its key, docs/upstream-vectors.md §3 V8b) is not checked and reported as
 //! [`AddressCheck::NotChecked`] so that callers can warn.
 //!
 //! ## Secret envelopes

@@ -1,5 +1,5 @@
-//! Keystore unit tests. Expected keys, ciphertexts and MACs come from binance-chain.md §9.2 and
-//! security-notes.md §4 (upstream files or the spec's independent reference); round trips only
+//! Keystore unit tests. Expected keys, ciphertexts and MACs come from docs/upstream-vectors.md §3 and
+//! docs/keystores.md §3–§6 (upstream files or the spec's independent reference); round trips only
 //! check that what we write we can read.
 
 use super::*;

@@ -1,4 +1,4 @@
-//! Amino binary primitives (binance-chain.md §6.1): writing, and a strict reader.
+//! Amino binary primitives (docs/wire-format.md §1–§2): writing, and a strict reader.
 //!
 //! The reader accepts only the one encoding the encoder produces: minimal varints, fields in
 //! ascending order, each non-repeated field at most once, no default values written out, no
@@ -347,7 +347,7 @@ mod tests {
 
     #[test]
     fn varints() {
-        // js-sdk __tests__/encoder.test.ts (binance-chain.md §6.1).
+        // js-sdk __tests__/encoder.test.ts (docs/wire-format.md §1–§2).
         let mut v = Vec::new();
         put_uvarint(&mut v, 100_000);
         assert_eq!(hex::encode(&v), "a08d06");

@@ -1,4 +1,4 @@
-//! The JSON the node signs: Go `encoding/json` output (binance-chain.md §5.2), written by hand.
+//! The JSON the node signs: Go `encoding/json` output (docs/sign-docs.md §2–§3), written by hand.
 //!
 //! serde_json's escaping differs from Go's (Go escapes `<`, `>`, `&`, U+2028 and U+2029), so
 //! sign documents are assembled here as text with keys already in sorted order.
@@ -316,7 +316,7 @@ mod tests {
 
     #[test]
     fn escapes_like_go() {
-        // binance-chain.md §5.2 (DERIVED example).
+        // docs/sign-docs.md §3 (DERIVED example).
         assert_eq!(go("a<b>&c"), r#""a\u003cb\u003e\u0026c""#);
         assert_eq!(go("q\"\\"), r#""q\"\\""#);
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Binance Chain transactions, byte for byte (binance-chain.md §5–§7).
+//! Binance Chain transactions, byte for byte (docs/sign-docs.md, docs/wire-format.md, docs/orders-and-amounts.md).
 //!
 //! * [`UnsignedTx`]: chain id, account number, sequence, source, memo and exactly one [`Msg`];
 //!   its [`UnsignedTx::sign_bytes`] are the canonical sign document (Go `encoding/json` rules).
@@ -7,7 +7,7 @@
 //!   [`SignedTx::decode`] strictly decodes broadcast bytes and [`SignedTx::verify`] rebuilds the
 //!   sign bytes for a chain id and checks signature and signer.
 //! * [`parse_sign_doc`] / [`bnb_sign`]: sign documents received from a DEX front end over
-//!   WalletConnect (§10.2).
+//!   WalletConnect (docs/walletconnect.md §2).
 //!
 //! Numbers that the chain stores as int64 (account number, sequence, source) are `u64` here
 //! and refused above `i64::MAX`.

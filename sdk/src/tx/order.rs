@@ -1,4 +1,4 @@
-//! DEX order vocabulary (binance-chain.md §7): sides, order types, time in force, order ids,
+//! DEX order vocabulary (docs/orders-and-amounts.md): sides, order types, time in force, order ids,
 //! and the market rules (tick size, lot size, notional) a client can check before signing.
 
 use std::fmt;
@@ -197,7 +197,7 @@ impl FromStr for TimeInForce {
 }
 
 /// An order id: `HEX(address20)-N` where N is the placing transaction's sequence + 1
-/// (node `GenerateOrderID`, binance-chain.md §7.1).
+/// (node `GenerateOrderID`, docs/orders-and-amounts.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OrderId {
     address: [u8; 20],
@@ -338,7 +338,7 @@ mod tests {
 
     #[test]
     fn order_id_is_hex_dash_sequence_plus_one() {
-        // binance-chain.md §9.4 V10: sequence 35 → -36.
+        // docs/upstream-vectors.md §5 V10: sequence 35 → -36.
         let a = Address::parse("bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu").unwrap();
         let id = OrderId::new(&a, 35).unwrap();
         assert_eq!(

@@ -1,5 +1,5 @@
 //! Sign documents that arrive from elsewhere: the WalletConnect `bnb_sign` request of the DEX
-//! front end (binance-chain.md §10.2), whose `params[0]` is the whole §5 sign document.
+//! front end (docs/walletconnect.md §2–§3), whose `params[0]` is the whole sign document (docs/sign-docs.md §1).
 //!
 //! The document is parsed into a typed [`UnsignedTx`] and signed over *our* canonical
 //! re-serialisation, so what is signed is exactly what [`UnsignedTx::describe`] shows. Anything
@@ -295,7 +295,7 @@ fn visible<'a>(key: &str, text: &'a str) -> Result<&'a str, SignDocError> {
 }
 
 /// The wallet's answer to `bnb_sign`: hex r‖s and the 65-byte uncompressed public key
-/// (docs-site `docs/walletconnect.md`).
+/// (docs-site `docs/walletconnect.md`; here docs/walletconnect.md §3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BnbSignAnswer {
     /// The signature over the canonical sign bytes.

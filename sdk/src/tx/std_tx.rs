@@ -1,4 +1,4 @@
-//! The signed amino `StdTx` (binance-chain.md §6.2–§6.3): encoding, strict decoding, hash and
+//! The signed amino `StdTx` (docs/wire-format.md §4–§6): encoding, strict decoding, hash and
 //! verification.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Checks for the `link-proof` vector type (`link.md`).
+//! Checks for the `link-proof` vector type (`docs/link-proofs.md`).
 
 use super::{ErrorKind, Failure, Fields, expect_eq, keys::private_key};
 use crate::address::{Address, ChainId, Hrp, Network};

@@ -1,4 +1,4 @@
-//! The test-vector runner: loads files in the format of `test-vectors.md` and checks each vector.
+//! The test-vector runner: loads files in the format of `docs/test-vectors.md` and checks each vector.
 //!
 //! Each vector type has one check function in a submodule. A check returns `Ok(())` when every
 //! field it was given matches, or a [`Failure`]: either the operation failed with an
@@ -23,7 +23,7 @@ mod tx;
 
 pub(crate) use fields::Fields;
 
-/// The error kinds a vector may expect (`expect_error`), as `test-vectors.md` lists them.
+/// The error kinds a vector may expect (`expect_error`), as `docs/test-vectors.md` lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorKind {
@@ -54,7 +54,7 @@ pub enum ErrorKind {
     /// Keystore structurally broken.
     InvalidKeystore,
     /// A token symbol that is empty, too long or not printable ASCII (an extension of the
-    /// list in `test-vectors.md`, for `token-recover` vectors).
+    /// list in `docs/test-vectors.md`, for `token-recover` vectors).
     InvalidSymbol,
     /// A signed message that is not exactly the expected document (an extension, for
     /// `token-recover` and `link-proof` vectors).

@@ -1,4 +1,4 @@
-//! The `tx` vector type (test-vectors.md): build, sign, encode, hash, decode and verify one
+//! The `tx` vector type (docs/test-vectors.md): build, sign, encode, hash, decode and verify one
 //! Binance Chain transaction, checking every value the vector gives.
 //!
 //! A vector without `msg` is decode-only: `tx_hex` must decode strictly and re-encode to the

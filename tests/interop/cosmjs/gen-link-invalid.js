@@ -92,7 +92,7 @@ async function main() {
 
   // --- The message text differs from the canonical text of its (valid) fields. -------------
   stage = "verification";
-  await add("message-trailing-newline", "message ends with \\n (link.md: no trailing newline)", false,
+  await add("message-trailing-newline", "message ends with \\n (docs/link-proofs.md: no trailing newline)", false,
     ({ valid }) => ({ message: valid.message + "\n" }));
   await add("message-leading-newline", "message starts with an empty line", true,
     ({ valid }) => ({ message: "\n" + valid.message }));
@@ -111,7 +111,7 @@ async function main() {
   });
   await add("message-trailing-space", "'Version: 1 ' with a trailing space", true,
     ({ valid }) => ({ message: valid.message.replace("\nVersion: 1\n", "\nVersion: 1 \n") }));
-  await add("message-empty-statement-lines", "no statement, but the statement line and its blank line are kept (link.md: both left out)", false,
+  await add("message-empty-statement-lines", "no statement, but the statement line and its blank line are kept (docs/link-proofs.md: both left out)", false,
     ({ fields, address }) => {
       const l = lines(fields, address);
       l.splice(3, 0, "", "");
@@ -171,31 +171,31 @@ async function main() {
       signature: await signDocWith(key, adr036SignDoc(address, toUtf8(linkMessage({ ...fields, address, nonce: "Zz" + fields.nonce })))),
     }));
 
-  // --- Fields (and the message built from them) break a rule of link.md. -----------------------
+  // --- Fields (and the message built from them) break a rule of docs/link-proofs.md. -----------------------
   stage = "construction";
   const window = (secs) => ({ fields }) => {
     const t = Date.parse(fields.issued_at) / 1000;
     return { fields: { ...fields, expiration_time: rfc3339(t + secs) } };
   };
-  await add("window-3601s", "validity window of 3601 s (link.md: at most 1 hour)", false, window(3601));
+  await add("window-3601s", "validity window of 3601 s (docs/link-proofs.md: at most 1 hour)", false, window(3601));
   await add("window-one-day", "validity window of 24 h", true, window(86400));
   await add("window-negative", "expiration_time 1 s before issued_at", false, window(-1));
   const field = (k, v) => ({ fields }) => ({ fields: { ...fields, [k]: v } });
-  await add("nonce-7-chars", "nonce of 7 characters (link.md: at least 8)", false, field("nonce", "abcDE12"));
+  await add("nonce-7-chars", "nonce of 7 characters (docs/link-proofs.md: at least 8)", false, field("nonce", "abcDE12"));
   await add("nonce-empty", "empty nonce", true, field("nonce", ""));
-  await add("nonce-with-hyphen", "nonce with a '-' (link.md: [A-Za-z0-9] only)", false, field("nonce", "abcd-1234-efgh"));
+  await add("nonce-with-hyphen", "nonce with a '-' (docs/link-proofs.md: [A-Za-z0-9] only)", false, field("nonce", "abcd-1234-efgh"));
   await add("nonce-non-ascii", "nonce with a non-ASCII letter", true, field("nonce", "abcdéfgh1234"));
-  await add("statement-with-newline", "statement containing \\n (link.md: one line)", true,
+  await add("statement-with-newline", "statement containing \\n (docs/link-proofs.md: one line)", true,
     field("statement", "first line\nsecond line"));
   await add("statement-with-carriage-return", "statement containing \\r (not one line)", true,
     field("statement", "first line\rsecond line"));
-  await add("statement-201-bytes", "statement of 201 bytes (link.md: at most 200)", true,
+  await add("statement-201-bytes", "statement of 201 bytes (docs/link-proofs.md: at most 200)", true,
     field("statement", "<&>" + "é".repeat(99)));
   await add("statement-empty", "empty statement (absence is written by leaving the lines out)", true,
     field("statement", ""));
-  await add("domain-with-scheme", "domain with a scheme (link.md: no scheme)", false,
+  await add("domain-with-scheme", "domain with a scheme (docs/link-proofs.md: no scheme)", false,
     field("domain", "https://dex.example.com:8443"));
-  await add("domain-with-path", "domain with a path (link.md: host[:port])", true,
+  await add("domain-with-path", "domain with a path (docs/link-proofs.md: host[:port])", true,
     field("domain", "dex.example.com:8443/link"));
   await add("uri-without-scheme", "uri that is not a URL (no scheme)", false, field("uri", "dex.example.com:8443"));
   await add("uri-with-space", "uri with a space", true, field("uri", "https://dex.example.com:8443/a b"));
@@ -208,17 +208,17 @@ async function main() {
   await add("expiration-invalid-date", "expiration_time on 30 February", false, ({ fields }) => ({
     fields: { ...fields, issued_at: "2027-02-28T23:59:00Z", expiration_time: "2027-02-30T00:01:00Z" },
   }));
-  await add("tbnb-address-on-tigris", "tbnb address with chain id Binance-Chain-Tigris (link.md: Tigris ⇒ bnb)", false,
+  await add("tbnb-address-on-tigris", "tbnb address with chain id Binance-Chain-Tigris (docs/link-proofs.md: Tigris ⇒ bnb)", false,
     ({ fields }) => ({ fields: { ...fields, hrp: "tbnb", chain_id: "Binance-Chain-Tigris" } }));
 
   const doc = {
     name: "link-proof-invalid",
     description:
-      "Invalid link proofs (spec/link.md): each vector is a CosmJS-generated link proof with one hand-picked defect, " +
+      "Invalid link proofs (docs/link-proofs.md): each vector is a CosmJS-generated link proof with one hand-picked defect, " +
       "named by its id and described in `why`. Message and field defects are signed by CosmJS as they are, so only " +
       "the named defect is wrong; signature defects keep a valid message. Only the error kind is expected " +
-      "(invalid-message, an extension of the kinds in test-vectors.md), and the stage that must refuse it " +
-      "(expect_stage): construction when the fields break a rule of link.md (no message may be built from " +
+      "(invalid-message, an extension of the kinds in docs/test-vectors.md), and the stage that must refuse it " +
+      "(expect_stage): construction when the fields break a rule of docs/link-proofs.md (no message may be built from " +
       "them; the signed message must fail verification too), verification when the fields are valid and " +
       "only the message or signature is wrong.",
     source: `tests/interop/cosmjs/gen-link-invalid.js --seed ${args.seed} with ${versions().join(", ")} (node ${process.version})`,

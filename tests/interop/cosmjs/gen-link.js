@@ -2,11 +2,11 @@
 "use strict";
 // gen-link.js [--count N] [--seed S] OUT.json
 //
-// Writes `link-proof` vectors (spec/test-vectors.md) whose expected values come from CosmJS, not
-// from dexlink: the message text is built here from spec/link.md, the ADR-036 sign document is
+// Writes `link-proof` vectors (docs/test-vectors.md) whose expected values come from CosmJS, not
+// from dexlink: the message text is built here from docs/link-proofs.md, the ADR-036 sign document is
 // built and serialized by @cosmjs/amino, and the signature is made by @cosmjs/amino's
 // Secp256k1Wallet.signAmino (@cosmjs/crypto, RFC 6979, low-S). Before writing anything it
-// reproduces the DERIVED ADR-036 vector of binance-chain.md §9.5 through CosmJS and stops if that
+// reproduces the DERIVED ADR-036 vector of docs/upstream-vectors.md §6 through CosmJS and stops if that
 // does not match. The same seed gives the same file.
 
 const crypto = require("node:crypto");
@@ -206,18 +206,18 @@ async function main() {
   const doc = {
     name: "link-proof-cosmjs",
     description:
-      "Link proofs (spec/link.md) produced independently of dexlink: message text built in JavaScript from link.md, " +
+      "Link proofs (docs/link-proofs.md) produced independently of dexlink: message text built in JavaScript from docs/link-proofs.md, " +
       "ADR-036 sign document built and serialized by CosmJS (makeSignDoc, serializeSignDoc), signed by CosmJS " +
       "(Secp256k1Wallet.signAmino: SHA-256, RFC 6979, low-S); address = the CosmJS wallet's bech32 address. " +
       `Random keys and fields from seed ${JSON.stringify(seed)}. The generator first reproduces the DERIVED ADR-036 ` +
-      "vector of binance-chain.md §9.5 through CosmJS.",
+      "vector of docs/upstream-vectors.md §6 through CosmJS.",
     source: `tests/interop/cosmjs/gen-link.js --count ${args.count} --seed ${seed} with ${versions().join(", ")} (node ${process.version})`,
     vectors,
   };
   fs.writeFileSync(args.file, JSON.stringify(doc, null, 2) + "\n");
   process.stderr.write(
     `wrote ${vectors.length} link-proof vectors to ${args.file} (seed ${seed}); ` +
-      "binance-chain.md §9.5 ADR-036 vector reproduced by CosmJS\n",
+      "docs/upstream-vectors.md §6 ADR-036 vector reproduced by CosmJS\n",
   );
 }
 

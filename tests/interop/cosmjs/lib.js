@@ -1,6 +1,6 @@
 "use strict";
 // Shared pieces of the CosmJS link-proof oracle. Everything dexlink computes is recomputed here
-// independently: the message text from spec/link.md, the ADR-036 sign document and its
+// independently: the message text from docs/link-proofs.md, the ADR-036 sign document and its
 // serialization with @cosmjs/amino, the signature with @cosmjs/amino's Secp256k1Wallet
 // (which signs SHA-256 of the serialized document with @cosmjs/crypto, RFC 6979, low-S).
 
@@ -14,7 +14,7 @@ const { fromBase64, fromHex, toBase64, toHex, toUtf8 } = require("@cosmjs/encodi
 /** secp256k1 group order n. */
 const N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 
-/** Chain id ↔ hrp pairs the generated vectors use (spec/link.md: Tigris ⇒ bnb). */
+/** Chain id ↔ hrp pairs the generated vectors use (docs/link-proofs.md: Tigris ⇒ bnb). */
 const NETWORKS = [
   { hrp: "bnb", chainId: "Binance-Chain-Tigris" },
   { hrp: "tbnb", chainId: "Binance-Chain-Ganges" },
@@ -87,7 +87,7 @@ function rfc3339(unixSecs) {
 }
 
 /**
- * The link message text of spec/link.md: lines joined by "\n", no trailing newline; the
+ * The link message text of docs/link-proofs.md: lines joined by "\n", no trailing newline; the
  * statement line and the blank line after it are left out when there is no statement.
  */
 function linkMessage(f) {
@@ -153,7 +153,7 @@ async function signDocWith(privkey, doc) {
 }
 
 /**
- * binance-chain.md §9.5 DERIVED ADR-036 vector, reproduced through CosmJS. Throws when CosmJS
+ * docs/upstream-vectors.md §6 DERIVED ADR-036 vector, reproduced through CosmJS. Throws when CosmJS
  * (as driven here) does not give the published sign bytes and signature.
  */
 async function checkDerivedAdr036() {
@@ -175,7 +175,7 @@ async function checkDerivedAdr036() {
     ["signature", want.signature, toHex(got.signature)],
   ];
   for (const [what, w, g] of checks) {
-    if (w !== g) throw new Error(`binance-chain.md §9.5 ADR-036 vector: ${what} ${g} != ${w}`);
+    if (w !== g) throw new Error(`docs/upstream-vectors.md §6 ADR-036 vector: ${what} ${g} != ${w}`);
   }
 }
 

@@ -1,6 +1,6 @@
 "use strict";
 // Writes vector files: 2-space JSON where BigInt values come out as exact JSON numbers
-// (test-vectors.md: amounts and prices are numbers, read as exact 64-bit integers).
+// (docs/test-vectors.md: amounts and prices are numbers, read as exact 64-bit integers).
 const fs = require("fs");
 
 function stringify(value, indent = "") {

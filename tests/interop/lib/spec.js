@@ -1,5 +1,5 @@
 "use strict";
-// A second, minimal implementation of binance-chain.md §5–§6, used ONLY as a filter: a generated
+// A second, minimal implementation of docs/sign-docs.md and docs/wire-format.md, used ONLY as a filter: a generated
 // case goes into a vector file when the JS SDK's bytes equal what the spec says for the vector's
 // inputs. Every value written to a file is the JS SDK's own output; this module never supplies
 // one. A case where the two differ is a JS SDK quirk (or a bug here): it is counted, reported and
@@ -81,7 +81,7 @@ function msgSignJson(msg, sender) {
   }
 }
 
-/** §5.1 sign bytes for a `tx` vector whose sender address (bech32) is `sender`. */
+/** sign bytes (docs/sign-docs.md §1) for a `tx` vector whose sender address (bech32) is `sender`. */
 function signBytes(v, sender) {
   return goJson({
     account_number: String(v.account_number),
@@ -94,7 +94,7 @@ function signBytes(v, sender) {
   });
 }
 
-// ---- amino (§6) ----
+// ---- amino (docs/wire-format.md) ----
 function uvarint(n) {
   n = BigInt(n);
   if (n < 0n) throw new Error("negative varint");
@@ -144,7 +144,7 @@ function msgAmino(msg, sender) {
   return Buffer.concat([Buffer.from(PREFIX[msg.kind], "hex"), ...body]);
 }
 
-/** §6.3 broadcast bytes (length-prefixed) for a vector, given the signer's pubkey and signature. */
+/** broadcast bytes (docs/wire-format.md §6) (length-prefixed) for a vector, given the signer's pubkey and signature. */
 function txBytes(v, sender, pub33, sig64) {
   const stdSig = Buffer.concat([
     bytesField(1, Buffer.concat([Buffer.from(PREFIX.pubkey, "hex"), uvarint(pub33.length), pub33])),
@@ -157,7 +157,7 @@ function txBytes(v, sender, pub33, sig64) {
   return Buffer.concat([uvarint(body.length), body]);
 }
 
-/** The HRP test-vectors.md implies for a chain id. */
+/** The HRP docs/test-vectors.md implies for a chain id. */
 const hrpFor = (chainId) => (chainId === "Binance-Chain-Tigris" ? "bnb" : "tbnb");
 
 module.exports = { goJson, goString, signBytes, txBytes, defaultInputCoins, hrpFor, cmpBytes, uvarint };

@@ -1,7 +1,7 @@
 //! Shared helpers of the end-to-end tests: the binary, a private key directory per test, upstream
 //! constants, a devnet child process that is killed on drop, and a tiny HTTP/1.1 client.
 //!
-//! Every expected value here comes from `binance-chain.md` §9 / `token-recover.md` (upstream
+//! Every expected value here comes from `docs/upstream-vectors.md` / `docs/recovery.md` (upstream
 //! vectors), never from dexlink's own output.
 
 #![allow(dead_code)]
@@ -18,7 +18,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-// ---- upstream vectors (binance-chain.md §9) ----
+// ---- upstream vectors (docs/upstream-vectors.md) ----
 
 /// V7 private key (wallet-core / java-sdk), signer of V10/V11.
 pub const V7_KEY: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";

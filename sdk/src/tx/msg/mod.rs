@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn prefixes_match_names() {
-        // Table values from binance-chain.md §6.1 (js-sdk AminoPrefix).
+        // Table values from docs/wire-format.md §3 (js-sdk AminoPrefix).
         for (name, p, want) in [
             (new_order::NAME, new_order::PREFIX, "ce6dc043"),
             (cancel_order::NAME, cancel_order::PREFIX, "166e681b"),
