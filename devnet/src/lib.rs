@@ -3,12 +3,13 @@
 //! It is the embedded default for trying dexlink and for every end-to-end test, as anvil is for
 //! Foundry: strict transaction decoding, signature, chain id, account number and sequence
 //! checks, balances, tick/lot sizes and locked funds, link proofs, and a faucet. Orders rest on
-//! the book; there is no matching engine.
+//! the book; [`matcheng`] is the chain's auction matching engine, not yet wired into blocks.
 
 mod api;
 mod broadcast;
 pub mod faults;
 pub mod journal;
+pub mod matcheng;
 pub mod state;
 pub mod statelog;
 
