@@ -133,6 +133,14 @@ pub enum StepError {
     /// Both sides have makers in the range (the resting book was crossed).
     #[error("both the buy side and the sell side have maker orders")]
     BothSidesMakers,
+    /// The level index is outside the overlapped range.
+    #[error("level index {index} is outside the {levels} overlapped levels")]
+    NoSuchLevel {
+        /// The index given.
+        index: usize,
+        /// How many levels there are.
+        levels: usize,
+    },
 }
 
 /// Sums the quantity left for this round; with `recalc`, first resets each `nxt_trade` to the
@@ -435,7 +443,12 @@ pub fn drop_redundant_qty_at(
     trade_idx: usize,
     lot_size: i64,
 ) -> Result<(), StepError> {
-    let l = &levels[trade_idx];
+    let Some(l) = levels.get(trade_idx) else {
+        return Err(StepError::NoSuchLevel {
+            index: trade_idx,
+            levels: levels.len(),
+        });
+    };
     let (total_exec, q_buy, q_sell) = (
         l.accumulated_executions,
         l.accumulated_buy,
@@ -489,6 +502,12 @@ pub fn determine_taker_side(
     height: i64,
     trade_idx: usize,
 ) -> Result<Side, StepError> {
+    if trade_idx >= levels.len() {
+        return Err(StepError::NoSuchLevel {
+            index: trade_idx,
+            levels: levels.len(),
+        });
+    }
     let mut maker_side: Option<Side> = None;
     for l in levels.iter_mut().take(trade_idx + 1) {
         (l.buy_taker_start_idx, l.buy_maker_total) = find_taker_start_idx(height, &l.buy_orders);
@@ -540,7 +559,7 @@ pub fn merge_taker_side_orders(
     };
     match side {
         Side::Buy => {
-            for (li, l) in levels.iter().enumerate().take(trade_idx + 1) {
+            for (li, l) in levels.iter().enumerate().take(trade_idx.saturating_add(1)) {
                 one_level(li, l);
             }
         }
@@ -565,7 +584,7 @@ pub fn calc_fill_qty(
     total_taker_qty: i64,
     lot_size: i64,
 ) {
-    let n = taker_nxt.len();
+    let n = taker_nxt.len().min(proportion.len()).min(to_fill.len());
     let mut residual = maker_qty;
     let n_lot = if lot_size > 0 { residual / lot_size } else { 0 };
     for i in 0..n {
@@ -602,7 +621,8 @@ pub fn calc_fill_qty(
 /// spread over the takers by [`calc_fill_qty`]; then what the takers still need trades at the
 /// concluded price against the maker side's orders in level order (makers at the concluded price
 /// first, then that side's own new orders). Levels are visited from the maker side's best price
-/// toward `trade_idx`. `surplus` is the concluded level's buy/sell surplus (it sets the tick type).
+/// toward `trade_idx` (an index past the last level means the last). `surplus` is the concluded
+/// level's buy/sell surplus (it sets the tick type).
 #[allow(clippy::too_many_arguments)]
 pub fn fill_orders(
     levels: &mut [OverlappedLevel],
@@ -618,6 +638,10 @@ pub fn fill_orders(
     let total_taker_qty = proportion.iter().fold(0i64, |a, &b| a.saturating_add(b));
     let mut trades = Vec::new();
     let mut to_fill = vec![0i64; n];
+    if levels.is_empty() {
+        return trades;
+    }
+    let trade_idx = trade_idx.min(levels.len() - 1);
     let maker_levels: Vec<usize> = match taker_side {
         Side::Sell => (0..=trade_idx).collect(),
         Side::Buy => (trade_idx..levels.len()).rev().collect(),
@@ -790,6 +814,37 @@ mod tests {
         assert_eq!(calc_num_of_lot(x, y, x), y);
         assert_eq!(calc_num_of_lot(7, 5, 10), 3);
         assert_eq!(calc_num_of_lot(7, 5, 0), 0);
+    }
+
+    /// A level index outside the range is refused, not a panic.
+    #[test]
+    fn steps_refuse_a_level_index_outside_the_range() {
+        let mut levels = vec![OverlappedLevel {
+            price: 100,
+            ..Default::default()
+        }];
+        assert_eq!(
+            drop_redundant_qty_at(&mut levels, 1, 5),
+            Err(StepError::NoSuchLevel {
+                index: 1,
+                levels: 1
+            })
+        );
+        assert_eq!(
+            determine_taker_side(&mut levels, 10, 7),
+            Err(StepError::NoSuchLevel {
+                index: 7,
+                levels: 1
+            })
+        );
+        assert_eq!(
+            fill_orders(&mut [], Side::Buy, &mut [], 3, 100, 0, 5),
+            Vec::new()
+        );
+        assert_eq!(
+            merge_taker_side_orders(Side::Buy, &levels, usize::MAX),
+            (Vec::new(), 0)
+        );
     }
 
     /// Go would spin for ever when the orders cannot absorb the residual; the port reports it.
