@@ -3,7 +3,7 @@
 //! It is the embedded default for trying dexlink and for every end-to-end test, as anvil is for
 //! Foundry: strict transaction decoding, signature, chain id, account number and sequence
 //! checks, balances, tick/lot sizes and locked funds, link proofs, and a faucet. Orders rest on
-//! the book; there is no matching engine.
+//! the book; [`matcheng`] is the chain's auction matching engine, not yet wired into blocks.
 //!
 //! Hostile or careless input is bounded everywhere: the HTTP server caps connections, request
 //! head and body read times, idle time and body size ([`Limits`], see [`server`]); fault delays
@@ -16,6 +16,7 @@ mod api;
 mod broadcast;
 pub mod faults;
 pub mod journal;
+pub mod matcheng;
 pub mod server;
 pub mod state;
 pub mod statelog;
