@@ -398,9 +398,20 @@ impl KeyDir {
     /// belong to the key (the metadata is outside the MAC).
     pub fn unlock(&self, name: &EntryName, password: &Password) -> Result<Unlocked, KeyDirError> {
         let file = self.read(name)?;
-        let (plain, kdf) =
-            keystore::open_secret_with_kdf(&file.crypto, password, &KdfLimits::DEFAULT)?;
-        let secret = decode_secret(&file.info, &plain)?;
+        let (secret, kdf) = match file.info.kind {
+            // A key is decrypted straight into its own locked page.
+            EntryKind::PrivateKey => {
+                let (bytes, kdf) =
+                    keystore::open_key_with_kdf(&file.crypto, password, &KdfLimits::DEFAULT)?;
+                let key = PrivateKey::from_secret(bytes).map_err(|_| invalid_key(&file.info))?;
+                (EntrySecret::PrivateKey(check_key(&file.info, key)?), kdf)
+            }
+            EntryKind::Hd => {
+                let (plain, kdf) =
+                    keystore::open_secret_with_kdf(&file.crypto, password, &KdfLimits::DEFAULT)?;
+                (decode_secret(&file.info, &plain)?, kdf)
+            }
+        };
         Ok(Unlocked {
             info: file.info,
             secret,
@@ -556,20 +567,31 @@ fn decode_secret(info: &EntryInfo, plain: &Zeroizing<Vec<u8>>) -> Result<EntrySe
     match info.kind {
         EntryKind::Hd => HdSecret::decode(plain).map(EntrySecret::Hd),
         EntryKind::PrivateKey => {
-            let key = PrivateKey::from_bytes(plain).map_err(|_| KeyDirError::CorruptEntry {
-                name: info.name.to_string(),
-                reason: "the decrypted key is not a valid secp256k1 key".into(),
-            })?;
-            let own = key.public_key().hash160();
-            if info.addresses.iter().any(|a| a.address.as_bytes() != &own) {
-                return Err(KeyDirError::CorruptEntry {
-                    name: info.name.to_string(),
-                    reason: "a recorded address does not belong to the entry's key (the metadata was modified)".into(),
-                });
-            }
-            Ok(EntrySecret::PrivateKey(key))
+            let key = PrivateKey::from_bytes(plain).map_err(|_| invalid_key(info))?;
+            check_key(info, key).map(EntrySecret::PrivateKey)
         }
     }
+}
+
+fn invalid_key(info: &EntryInfo) -> KeyDirError {
+    KeyDirError::CorruptEntry {
+        name: info.name.to_string(),
+        reason: "the decrypted key is not a valid secp256k1 key".into(),
+    }
+}
+
+/// The key, if every address recorded for the entry is its own.
+fn check_key(info: &EntryInfo, key: PrivateKey) -> Result<PrivateKey, KeyDirError> {
+    let own = key.public_key().hash160();
+    if info.addresses.iter().any(|a| a.address.as_bytes() != &own) {
+        return Err(KeyDirError::CorruptEntry {
+            name: info.name.to_string(),
+            reason:
+                "a recorded address does not belong to the entry's key (the metadata was modified)"
+                    .into(),
+        });
+    }
+    Ok(key)
 }
 
 fn check_address(network: &Network, a: &DerivedAddress) -> Result<(), KeyDirError> {

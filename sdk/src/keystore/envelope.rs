@@ -168,6 +168,27 @@ impl Envelope {
         password: &Password,
         macs: &[MacAlg],
     ) -> Result<(Zeroizing<Vec<u8>>, MacAlg), KeystoreError> {
+        let mut plain = Zeroizing::new(vec![0u8; self.ciphertext.len()]);
+        let alg = self.open_into(password, macs, &mut plain)?;
+        Ok((plain, alg))
+    }
+
+    /// [`Envelope::open`], decrypting straight into `out` (the final home of the secret, e.g.
+    /// a key's locked page), which must be exactly as long as the ciphertext: no intermediate
+    /// copy of the plaintext is made.
+    pub(crate) fn open_into(
+        &self,
+        password: &Password,
+        macs: &[MacAlg],
+        out: &mut [u8],
+    ) -> Result<MacAlg, KeystoreError> {
+        if out.len() != self.ciphertext.len() {
+            return Err(KeystoreError::Corrupted(format!(
+                "the ciphertext is {} bytes long where {} were expected",
+                self.ciphertext.len(),
+                out.len()
+            )));
+        }
         let dk = self.kdf.derive(password, &self.salt);
         crate::secmem::scrub_stack();
         let mut matched = None;
@@ -179,12 +200,11 @@ impl Envelope {
             }
         }
         let alg = matched.ok_or(KeystoreError::WrongPassword)?;
-        let mut plain = Zeroizing::new(Vec::with_capacity(self.ciphertext.len()));
-        plain.extend_from_slice(&self.ciphertext);
-        self.cipher.apply(&dk, &self.iv, &mut plain);
+        out.copy_from_slice(&self.ciphertext);
+        self.cipher.apply(&dk, &self.iv, out);
         // AES-CTR's keystream blocks XOR'd with the secret were on the stack.
         crate::secmem::scrub_stack();
-        Ok((plain, alg))
+        Ok(alg)
     }
 
     /// Parses a `crypto` object. `ct_len` bounds the ciphertext length (32 for keystore files).

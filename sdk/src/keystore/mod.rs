@@ -42,6 +42,7 @@ pub use web3::ethereum_address;
 
 use crate::address::{Address, Hrp};
 use crate::keys::PrivateKey;
+use crate::secmem::SecretBytes;
 use envelope::{Envelope, MacAlg, SealRandom};
 
 /// Longest secret [`seal_secret`] accepts (a 24-word phrase plus a long passphrase fits easily).
@@ -200,8 +201,10 @@ pub fn decrypt_value(
             ));
         }
     };
-    let (plain, mac) = env.open(password, macs)?;
-    let key = PrivateKey::from_bytes(&plain).map_err(|_| {
+    // Decrypted straight into the key's own page (no intermediate plaintext copy).
+    let mut secret = SecretBytes::<32>::zeroed();
+    let mac = env.open_into(password, macs, secret.expose_mut())?;
+    let key = PrivateKey::from_secret(secret).map_err(|_| {
         KeystoreError::Corrupted(
             "the decrypted key is not a valid secp256k1 private key (zero or above the curve order)"
                 .into(),
@@ -334,6 +337,20 @@ pub fn open_secret_with_kdf(
     web3::check(&env)?;
     let (plain, _) = env.open(password, web3::MACS)?;
     Ok((plain, env.kdf))
+}
+
+/// Decrypts a `crypto` object written by [`seal_secret`] that holds a 32-byte private key
+/// straight into the key's own page, returning it with the KDF it was sealed with.
+pub(crate) fn open_key_with_kdf(
+    crypto: &Value,
+    password: &Password,
+    limits: &KdfLimits,
+) -> Result<(SecretBytes<32>, Kdf), KeystoreError> {
+    let env = Envelope::parse(crypto, 1..=MAX_SECRET_LEN, limits)?;
+    web3::check(&env)?;
+    let mut secret = SecretBytes::<32>::zeroed();
+    env.open_into(password, web3::MACS, secret.expose_mut())?;
+    Ok((secret, env.kdf))
 }
 
 /// A fresh random (version 4) UUID in its hyphenated form.
