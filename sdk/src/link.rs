@@ -27,6 +27,7 @@ const PUBKEY_TYPE: &str = "tendermint/PubKeySecp256k1";
 /// Why a link message or proof was refused. Each verification step has its own variant, in the
 /// order `docs/link-proofs.md` checks them; [`LinkError::code`] gives a stable machine name.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum LinkError {
     /// Step 1: the message is not exactly a link message.
     #[error("malformed link message: {0}")]

@@ -10,6 +10,7 @@ use thiserror::Error;
 
 /// Why signature bytes were refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// r‖s must be exactly 64 bytes.
     #[error("signature must be 64 bytes (r||s), got {0}")]

@@ -24,6 +24,7 @@ pub use types::*;
 
 /// Errors a user can act on, each distinct.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The base URL is not usable.
     #[error("invalid DEX URL {0:?}: {1}")]

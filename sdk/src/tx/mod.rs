@@ -39,6 +39,7 @@ use crate::signature::Signature;
 
 /// Why a transaction could not be built, signed or verified.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TxError {
     /// An int64 field above `i64::MAX`.
     #[error("{what} {value} is out of range: the chain stores it as a signed 64-bit number")]
