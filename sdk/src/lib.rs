@@ -41,6 +41,7 @@ pub mod mnemonic;
 pub mod recover;
 pub mod secmem;
 pub mod signature;
+pub mod signer;
 pub mod time;
 pub mod tx;
 pub mod vectors;
@@ -54,4 +55,5 @@ pub use hd::{
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use mnemonic::{Language, Mnemonic, MnemonicError, Passphrase, Seed, WordCount};
 pub use signature::{Signature, SignatureError};
+pub use signer::{Signer, SignerError};
 pub use tx::{DecodeError, Memo, Msg, SignedTx, TxError, TxHash, UnsignedTx};

@@ -19,7 +19,7 @@ use crate::address::Address;
 use crate::hash::sha256;
 
 pub use retry::RetryPolicy;
-pub use submit::{Intent, Submitted, submit, submit_signed};
+pub use submit::{Intent, SubmitError, Submitted, submit, submit_signed};
 pub use types::*;
 
 /// Errors a user can act on, each distinct.
