@@ -153,7 +153,7 @@ impl fmt::Display for Nonce {
 /// The fields of a link message (`docs/link-proofs.md` §1–§2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkMessage {
-    /// host[:port] of the DEX.
+    /// `host[:port]` of the DEX.
     pub domain: String,
     /// The address being linked.
     pub address: Address,
@@ -430,7 +430,7 @@ pub fn check_challenge(
 /// What a DEX expects of a proof sent to it.
 #[derive(Debug, Clone)]
 pub struct Expectations {
-    /// This DEX's domain (host[:port]).
+    /// This DEX's domain (`host[:port]`).
     pub domain: String,
     /// This DEX's base URI.
     pub uri: String,

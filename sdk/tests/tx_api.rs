@@ -380,3 +380,46 @@ fn sign_with_a_key_that_is_not_the_signer_is_refused() {
         "{err:?}"
     );
 }
+
+#[test]
+fn verify_message_accepts_the_upstream_signature_from_its_sender() {
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let from: Address = "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2"
+        .parse()
+        .unwrap();
+    let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
+    assert_eq!(
+        dexlink::verify_message(&from, &key.public_key(), V14_DOC.as_bytes(), &sig),
+        Ok(())
+    );
+}
+
+#[test]
+fn verify_message_refuses_another_address() {
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let to: Address = "bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf"
+        .parse()
+        .unwrap();
+    let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
+    assert_eq!(
+        dexlink::verify_message(&to, &key.public_key(), V14_DOC.as_bytes(), &sig),
+        Err(dexlink::MessageError::AddressMismatch {
+            key: "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2".into(),
+            address: "bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf".into(),
+        })
+    );
+}
+
+#[test]
+fn verify_message_refuses_a_changed_message() {
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let from: Address = "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2"
+        .parse()
+        .unwrap();
+    let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
+    let changed = V14_DOC.replace("\"sequence\":\"23\"", "\"sequence\":\"24\"");
+    assert_eq!(
+        dexlink::verify_message(&from, &key.public_key(), changed.as_bytes(), &sig),
+        Err(dexlink::MessageError::BadSignature)
+    );
+}
