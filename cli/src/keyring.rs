@@ -192,6 +192,10 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
             }
             Ok(out)
         }
+        _ => Err(CliError::failed(format!(
+            "{} holds a kind of secret this version cannot sign with; upgrade dexlink",
+            args.name
+        ))),
     }
 }
 

@@ -53,7 +53,7 @@ async fn place(
     price: &str,
 ) -> i64 {
     let placed = submit(client, addr, |acct: i64, seq: i64| {
-        buy_one_bnb(k, chain, acct as u64, seq as u64, price)
+        Ok::<_, std::convert::Infallible>(buy_one_bnb(k, chain, acct as u64, seq as u64, price))
     })
     .await
     .expect("order placed");

@@ -73,10 +73,8 @@ async fn dropped_connection_after_commit_places_the_order_once() {
         )
         .unwrap();
         UnsignedTx::new(chain.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
-            .unwrap()
-            .sign(&k)
-            .unwrap()
-            .to_bytes()
+            .and_then(|t| t.sign(&k))
+            .map(|s| s.to_bytes())
     })
     .await
     .expect("the client recovers by looking the hash up");

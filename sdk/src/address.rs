@@ -9,6 +9,7 @@ use crate::bech32::{self, Bech32Error};
 
 /// Why an address, HRP or chain id was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum AddressError {
     /// The string is not valid bech32 (checksum, case, characters, bech32m...).
     #[error("invalid address: {0}")]

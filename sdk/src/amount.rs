@@ -12,6 +12,7 @@ use thiserror::Error;
 
 /// Why an amount was refused. Every variant names the offending text.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum AmountError {
     /// Not a plain decimal number (`12`, `0.5`, `250.12345678`).
     #[error(

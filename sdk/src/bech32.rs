@@ -15,6 +15,7 @@ pub const MAX_LENGTH: usize = 90;
 
 /// Why a bech32 string or payload was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum Bech32Error {
     /// The string is longer than the 90 characters BIP-173 allows.
     #[error("bech32 string is {0} characters long; the limit is 90")]
@@ -50,6 +51,7 @@ pub enum Bech32Error {
 
 /// Which checksum constant a string carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Variant {
     /// BIP-173.
     Bech32,

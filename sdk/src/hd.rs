@@ -44,6 +44,7 @@ pub const XPUB_VERSION: [u8; 4] = [0x04, 0x88, 0xB2, 0x1E];
 /// Why a path, a derivation or an extended key was refused. Messages never contain key material;
 /// path errors name the component at fault.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum HdError {
     /// The path text is empty.
     #[error("derivation path is empty; write it like m/44'/714'/0'/0/0")]
@@ -758,6 +759,7 @@ impl fmt::Debug for ExtendedPublicKey {
 
 /// A decoded extended key of either kind.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ExtendedKey {
     /// An xprv.
     Private(ExtendedPrivateKey),

@@ -20,6 +20,7 @@ use crate::signature::Signature;
 
 /// Why a key was refused. Messages never contain key material.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// A private key must be exactly 32 bytes; shorter or longer input is not padded or trimmed.
     #[error("private key must be exactly 32 bytes, got {0}")]

@@ -27,6 +27,7 @@ const PUBKEY_TYPE: &str = "tendermint/PubKeySecp256k1";
 /// Why a link message or proof was refused. Each verification step has its own variant, in the
 /// order `docs/link-proofs.md` checks them; [`LinkError::code`] gives a stable machine name.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum LinkError {
     /// Step 1: the message is not exactly a link message.
     #[error("malformed link message: {0}")]
@@ -152,7 +153,7 @@ impl fmt::Display for Nonce {
 /// The fields of a link message (`docs/link-proofs.md` §1–§2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkMessage {
-    /// host[:port] of the DEX.
+    /// `host[:port]` of the DEX.
     pub domain: String,
     /// The address being linked.
     pub address: Address,
@@ -429,7 +430,7 @@ pub fn check_challenge(
 /// What a DEX expects of a proof sent to it.
 #[derive(Debug, Clone)]
 pub struct Expectations {
-    /// This DEX's domain (host[:port]).
+    /// This DEX's domain (`host[:port]`).
     pub domain: String,
     /// This DEX's base URI.
     pub uri: String,

@@ -30,6 +30,7 @@ use crate::secmem::SecretBytes;
 /// is not in the list and whether it is close to a list word (a likely typo), so the user can
 /// find and correct it without the error (or a log holding it) repeating part of the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum MnemonicError {
     /// A word is not in the word list.
     #[error(
@@ -72,6 +73,7 @@ pub enum MnemonicError {
 
 /// A BIP-39 word list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Language {
     /// English (the default, and the only list most wallets accept).
     #[default]
@@ -206,6 +208,7 @@ impl FromStr for Language {
 
 /// How many words a new mnemonic has (entropy: 128, 160, 192, 224 or 256 bits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum WordCount {
     /// 12 words, 128-bit entropy.
     Words12,

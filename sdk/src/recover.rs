@@ -18,6 +18,7 @@ use crate::signature::{Signature, SignatureError};
 
 /// Why a recovery request could not be built or verified.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum RecoverError {
     /// The token symbol is empty.
     #[error("token symbol is empty; give the BEP2/BEP8 symbol, e.g. CAKE-435")]
@@ -207,6 +208,7 @@ impl fmt::Display for EvmAddress {
 
 /// Which approval service the request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RecoverChain {
     /// `Binance-Chain-Tigris` (the default).
     Mainnet,

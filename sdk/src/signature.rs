@@ -8,8 +8,52 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::address::Address;
+use crate::keys::PublicKey;
+
+/// Why [`verify_message`] refused a signed message.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum MessageError {
+    /// The public key is not the address's key.
+    #[error("the public key's address is {key}, not {address}")]
+    AddressMismatch {
+        /// The public key's address (under the given address's HRP).
+        key: String,
+        /// The address the message claims to be from.
+        address: String,
+    },
+    /// The signature does not verify over the message with this public key (or is high-S).
+    #[error("the signature does not verify for this message and public key")]
+    BadSignature,
+}
+
+/// Checks that `signature` signs `message` (SHA-256, low-S, as [`PrivateKey::sign`] makes
+/// it) with `public_key`, and that `public_key` is `address`'s key.
+///
+/// [`PrivateKey::sign`]: crate::PrivateKey::sign
+pub fn verify_message(
+    address: &Address,
+    public_key: &PublicKey,
+    message: &[u8],
+    signature: &Signature,
+) -> Result<(), MessageError> {
+    let key_address = public_key.address(address.hrp());
+    if key_address != *address {
+        return Err(MessageError::AddressMismatch {
+            key: key_address.to_string(),
+            address: address.to_string(),
+        });
+    }
+    if !public_key.verify(message, signature) {
+        return Err(MessageError::BadSignature);
+    }
+    Ok(())
+}
+
 /// Why signature bytes were refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// r‖s must be exactly 64 bytes.
     #[error("signature must be 64 bytes (r||s), got {0}")]

@@ -5,6 +5,7 @@
 mod mock;
 
 use std::collections::{BTreeSet, HashSet};
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use dexlink::address::{ChainId, Hrp};
 use dexlink::amount::Fixed8;
-use dexlink::client::{ClientError, submit, tx_hash_of};
+use dexlink::client::{ClientError, SubmitError, submit, tx_hash_of};
 use dexlink::tx::{Coin, Msg, Send, SendEntry, SignedTx};
 use dexlink::{PrivateKey, UnsignedTx};
 use mock::*;
@@ -321,7 +322,7 @@ async fn submit_resigns_once_with_the_fresh_sequence() {
     let mut signs = Vec::new();
     let s = submit(&c, &from, |an: i64, seq: i64| {
         signs.push((an, seq));
-        signed_send(an, seq)
+        Ok::<_, Infallible>(signed_send(an, seq))
     })
     .await
     .unwrap();
@@ -347,7 +348,7 @@ async fn submit_uses_the_nodes_expected_sequence_when_the_account_view_lags() {
     let mut signs = Vec::new();
     let s = submit(&c, &from, |an: i64, seq: i64| {
         signs.push(seq);
-        signed_send(an, seq)
+        Ok::<_, Infallible>(signed_send(an, seq))
     })
     .await
     .unwrap();
@@ -375,7 +376,7 @@ async fn submit_does_not_resign_when_the_rejected_tx_is_known() {
     let mut signs = 0;
     let s = submit(&c, &from, |an: i64, seq: i64| {
         signs += 1;
-        signed_send(an, seq)
+        Ok::<_, Infallible>(signed_send(an, seq))
     })
     .await
     .unwrap();
@@ -392,9 +393,16 @@ async fn submit_gives_up_after_bounded_resigns() {
     let (d, url) = start_with(vec![Act::RefuseSequence], vec![5, 6, 7, 8, 9]).await;
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
-    let err = submit(&c, &from, signed_send).await.unwrap_err();
+    let err = submit(&c, &from, |an, seq| {
+        Ok::<_, Infallible>(signed_send(an, seq))
+    })
+    .await
+    .unwrap_err();
     assert!(
-        matches!(err, ClientError::InvalidSequence { .. }),
+        matches!(
+            err,
+            SubmitError::Client(ClientError::InvalidSequence { .. })
+        ),
         "{err:?}"
     );
     // The node always expects 9 and still refuses it: the first signature (5) and two
@@ -409,12 +417,39 @@ async fn submit_for_an_unknown_account_posts_nothing() {
     let (d, url) = start_with(vec![Act::Accept], vec![]).await;
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
-    let err = submit(&c, &from, signed_send).await.unwrap_err();
+    let err = submit(&c, &from, |an, seq| {
+        Ok::<_, Infallible>(signed_send(an, seq))
+    })
+    .await
+    .unwrap_err();
     assert!(
-        matches!(&err, ClientError::UnknownAccount(a) if *a == from.to_string()),
+        matches!(&err, SubmitError::Client(ClientError::UnknownAccount(a)) if *a == from.to_string()),
         "{err:?}"
     );
     assert!(d.posts.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn submit_sends_nothing_when_the_builder_fails() {
+    // Regression: a failed build used to return empty bytes, which were broadcast before the
+    // error was reported. The builder's own error comes back and no POST reaches the DEX.
+    let (d, url) = start_with(vec![Act::Accept], vec![5]).await;
+    let c = client(&url, 500, 3);
+    let from = key().address(&Hrp::testnet());
+    let mut calls = Vec::new();
+    let err = submit(&c, &from, |an: i64, seq: i64| {
+        calls.push((an, seq));
+        Err::<Vec<u8>, _>("price below the tick size")
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, SubmitError::Build("price below the tick size")),
+        "{err:?}"
+    );
+    assert_eq!(calls, [(3, 5)], "built once, with the DEX's numbers");
+    assert!(d.posts.lock().unwrap().is_empty(), "nothing broadcast");
+    assert_eq!(*d.tx_lookups.lock().unwrap(), 0);
 }
 
 /// A raw server: POSTs are read and the connection dropped without an answer (the tx is taken);

@@ -301,3 +301,125 @@ fn decode_and_verify_in_one_call() {
         Err(TxError::Decode(_))
     ));
 }
+
+/// A signer outside this crate (as a hardware wallet or a remote signer would be): it holds a
+/// public key and answers digests with whatever `answer` says.
+struct Remote<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError>> {
+    public: dexlink::PublicKey,
+    answer: F,
+}
+
+impl<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError>> dexlink::Signer
+    for Remote<F>
+{
+    fn public_key(&self) -> dexlink::PublicKey {
+        self.public
+    }
+    fn sign_digest(&self, digest: &[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError> {
+        (self.answer)(digest)
+    }
+}
+
+#[test]
+fn sign_with_a_private_key_gives_the_upstream_bytes() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    assert_eq!(v10_order(&key).sign_with(&key).unwrap().to_hex(), V10_TX);
+}
+
+#[test]
+fn sign_with_a_remote_signer_gives_the_upstream_bytes() {
+    // The remote side sees only the digest and signs it with the key it holds.
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let remote = Remote {
+        public: key.public_key(),
+        answer: |d: &[u8; 32]| Ok(key.sign_digest(d)),
+    };
+    assert_eq!(v10_order(&key).sign_with(&remote).unwrap().to_hex(), V10_TX);
+}
+
+#[test]
+fn sign_with_a_refusing_signer_is_its_error() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let remote = Remote {
+        public: key.public_key(),
+        answer: |_: &[u8; 32]| {
+            Err(dexlink::SignerError::Refused(
+                "rejected on the device".into(),
+            ))
+        },
+    };
+    let err = v10_order(&key).sign_with(&remote).unwrap_err();
+    assert!(
+        matches!(&err, dexlink::SignerError::Refused(m) if m == "rejected on the device"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn sign_with_a_signature_that_does_not_verify_is_refused() {
+    // The signer answers with the right key's signature over another digest.
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let remote = Remote {
+        public: key.public_key(),
+        answer: |_: &[u8; 32]| Ok(key.sign_digest(&[7; 32])),
+    };
+    let err = v10_order(&key).sign_with(&remote).unwrap_err();
+    assert!(
+        matches!(&err, dexlink::SignerError::Tx(TxError::BadSignature { chain_id }) if chain_id == "chain-bnb"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn sign_with_a_key_that_is_not_the_signer_is_refused() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let other = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let err = v10_order(&key).sign_with(&other).unwrap_err();
+    assert!(
+        matches!(&err, dexlink::SignerError::Tx(TxError::KeyMismatch { signer, .. }) if signer == "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn verify_message_accepts_the_upstream_signature_from_its_sender() {
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let from: Address = "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2"
+        .parse()
+        .unwrap();
+    let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
+    assert_eq!(
+        dexlink::verify_message(&from, &key.public_key(), V14_DOC.as_bytes(), &sig),
+        Ok(())
+    );
+}
+
+#[test]
+fn verify_message_refuses_another_address() {
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let to: Address = "bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf"
+        .parse()
+        .unwrap();
+    let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
+    assert_eq!(
+        dexlink::verify_message(&to, &key.public_key(), V14_DOC.as_bytes(), &sig),
+        Err(dexlink::MessageError::AddressMismatch {
+            key: "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2".into(),
+            address: "bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf".into(),
+        })
+    );
+}
+
+#[test]
+fn verify_message_refuses_a_changed_message() {
+    let key = PrivateKey::from_hex(KEY_95949F).unwrap();
+    let from: Address = "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2"
+        .parse()
+        .unwrap();
+    let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
+    let changed = V14_DOC.replace("\"sequence\":\"23\"", "\"sequence\":\"24\"");
+    assert_eq!(
+        dexlink::verify_message(&from, &key.public_key(), changed.as_bytes(), &sig),
+        Err(dexlink::MessageError::BadSignature)
+    );
+}

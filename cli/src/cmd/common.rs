@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use dexlink::PrivateKey;
 use dexlink::address::{ChainId, Hrp};
-use dexlink::client::{ClientConfig, ClientError, DexClient, submit};
+use dexlink::client::{ClientConfig, ClientError, DexClient, SubmitError, submit};
 use dexlink::tx::{SignedTx, UnsignedTx};
 use serde_json::{Value, json};
 
@@ -73,6 +73,15 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
 pub fn client_error(e: ClientError) -> CliError {
     match e {
         ClientError::InvalidUrl(..) => CliError::usage(e.to_string()),
+        other => CliError::failed(other.to_string()),
+    }
+}
+
+/// A submit's failure: the builder's own error as it is, the DEX's as [`client_error`] maps it.
+pub fn submit_error(e: SubmitError<CliError>) -> CliError {
+    match e {
+        SubmitError::Build(e) => e,
+        SubmitError::Client(e) => client_error(e),
         other => CliError::failed(other.to_string()),
     }
 }
@@ -162,32 +171,24 @@ pub fn run_tx(
         }
         let signer: &PrivateKey = &key.key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
-        let mut build_err: Option<CliError> = None;
+        // A build or signing error stops the submit before anything is broadcast.
         let submitted = submit(&client, &address, |acct: i64, seq: i64| {
-            match build(&chain_id, &address, acct as u64, seq as u64)
-                .and_then(|t| with_source(t, tx_args.source))
-                .and_then(|t| {
-                    t.sign(signer)
-                        .map(|s| (t, s))
-                        .map_err(|e| CliError::usage(e.to_string()))
-                }) {
-                Ok((t, s)) => {
-                    let bytes = s.to_bytes();
-                    last = Some((t, s));
-                    bytes
-                }
-                Err(e) => {
-                    build_err = Some(e);
-                    Vec::new()
-                }
-            }
+            let t = with_source(
+                build(&chain_id, &address, acct as u64, seq as u64)?,
+                tx_args.source,
+            )?;
+            let s = t.sign(signer).map_err(|e| CliError::usage(e.to_string()))?;
+            let bytes = s.to_bytes();
+            last = Some((t, s));
+            Ok::<_, CliError>(bytes)
         })
-        .await;
-        if let Some(e) = build_err {
-            return Err(e);
-        }
-        let submitted = submitted.map_err(client_error)?;
-        let (tx, signed) = last.expect("submit signs at least once");
+        .await
+        .map_err(submit_error)?;
+        let Some((tx, signed)) = last else {
+            return Err(CliError::failed(
+                "the transaction was submitted but not kept; report this",
+            ));
+        };
         print_signed(global, &tx, &signed, Some(&submitted.result));
         Ok(ExitCode::SUCCESS)
     })

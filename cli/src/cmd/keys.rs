@@ -604,6 +604,12 @@ fn export(
                         key.name
                     )));
                 }
+                _ => {
+                    return Err(CliError::failed(format!(
+                        "{} holds a kind of secret this version cannot export; upgrade dexlink",
+                        key.name
+                    )));
+                }
             }
         }
         ExportFormat::PrivateKey => {

@@ -16,7 +16,7 @@ use dexlink::tx::order::{Side, TimeInForce};
 use dexlink_devnet::DevnetConfig;
 use serde_json::{Value, json};
 
-use super::common::client_error;
+use super::common::{client_error, submit_error};
 use super::link::link_one;
 use super::{CliError, CliResult, Global};
 use crate::keyring::{dir_error, hd_account};
@@ -115,14 +115,14 @@ async fn quickstart(global: &Global) -> CliResult {
             f8("0.5"),
             TimeInForce::Gte,
         )
-        .expect("valid order");
+        .map_err(|e| CliError::failed(e.to_string()))?;
         UnsignedTx::new(chain_id.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
             .and_then(|t| t.sign(&alice))
-            .expect("signable")
-            .to_bytes()
+            .map(|s| s.to_bytes())
+            .map_err(|e| CliError::failed(e.to_string()))
     })
     .await
-    .map_err(client_error)?;
+    .map_err(submit_error)?;
     let order_id = format!("{}-{}", a_addr.to_upper_hex(), placed.sequence + 1);
     let open = client.open_orders(&a_addr).await.map_err(client_error)?;
     let mut shown = format!(
@@ -136,7 +136,8 @@ async fn quickstart(global: &Global) -> CliResult {
 
     let refid = order_id.parse().expect("order id we built");
     let cancelled = submit(&client, &a_addr, |acct: i64, seq: i64| {
-        let c = CancelOrder::new(a_addr.clone(), "BNB_BUSD-BD1", refid).expect("valid cancel");
+        let c = CancelOrder::new(a_addr.clone(), "BNB_BUSD-BD1", refid)
+            .map_err(|e| CliError::failed(e.to_string()))?;
         UnsignedTx::new(
             chain_id.clone(),
             acct as u64,
@@ -144,11 +145,11 @@ async fn quickstart(global: &Global) -> CliResult {
             Msg::CancelOrder(c),
         )
         .and_then(|t| t.sign(&alice))
-        .expect("signable")
-        .to_bytes()
+        .map(|s| s.to_bytes())
+        .map_err(|e| CliError::failed(e.to_string()))
     })
     .await
-    .map_err(client_error)?;
+    .map_err(submit_error)?;
     step(global, &format!("6. cancelled it (tx {})", cancelled.hash));
 
     let sent = submit(&client, &a_addr, |acct: i64, seq: i64| {
@@ -159,14 +160,14 @@ async fn quickstart(global: &Global) -> CliResult {
                 vec![Coin::new("BNB", f8("2.5"))],
             )],
         )
-        .expect("valid send");
+        .map_err(|e| CliError::failed(e.to_string()))?;
         UnsignedTx::new(chain_id.clone(), acct as u64, seq as u64, Msg::Send(s))
             .and_then(|t| t.sign(&alice))
-            .expect("signable")
-            .to_bytes()
+            .map(|s| s.to_bytes())
+            .map_err(|e| CliError::failed(e.to_string()))
     })
     .await
-    .map_err(client_error)?;
+    .map_err(submit_error)?;
     let bob_acct = client.account(&b_addr).await.map_err(client_error)?;
     let bob_bnb = bob_acct
         .balance("BNB")

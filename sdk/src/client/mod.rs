@@ -19,11 +19,12 @@ use crate::address::Address;
 use crate::hash::sha256;
 
 pub use retry::RetryPolicy;
-pub use submit::{Intent, Submitted, submit, submit_signed};
+pub use submit::{Intent, SubmitError, Submitted, submit, submit_signed};
 pub use types::*;
 
 /// Errors a user can act on, each distinct.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The base URL is not usable.
     #[error("invalid DEX URL {0:?}: {1}")]

@@ -12,15 +12,33 @@ use crate::address::Address;
 const MAX_RESIGNS: u32 = 2;
 
 /// Builds signed broadcast bytes for an intent, given the account number and sequence.
+///
+/// Building or signing can fail (an invalid order, a signer that refuses): [`submit`] then
+/// sends nothing and returns [`SubmitError::Build`] with the builder's own error.
 pub trait Intent {
+    /// Why the transaction could not be built or signed.
+    type Error;
     /// The signed, length-prefixed transaction bytes for this account number and sequence.
-    fn sign(&mut self, account_number: i64, sequence: i64) -> Vec<u8>;
+    fn sign(&mut self, account_number: i64, sequence: i64) -> Result<Vec<u8>, Self::Error>;
 }
 
-impl<F: FnMut(i64, i64) -> Vec<u8>> Intent for F {
-    fn sign(&mut self, account_number: i64, sequence: i64) -> Vec<u8> {
+impl<E, F: FnMut(i64, i64) -> Result<Vec<u8>, E>> Intent for F {
+    type Error = E;
+    fn sign(&mut self, account_number: i64, sequence: i64) -> Result<Vec<u8>, E> {
         self(account_number, sequence)
     }
+}
+
+/// Why [`submit`] did not land an intent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SubmitError<E> {
+    /// The intent could not be built or signed; nothing was sent for this attempt.
+    #[error("the transaction could not be built or signed: {0}")]
+    Build(E),
+    /// The DEX could not be read or refused the transaction.
+    #[error(transparent)]
+    Client(#[from] ClientError),
 }
 
 /// What landed for an intent.
@@ -38,17 +56,20 @@ pub struct Submitted {
     pub tx_bytes: Vec<u8>,
 }
 
-/// Signs and broadcasts one intent for `address`.
-pub async fn submit(
+/// Signs and broadcasts one intent for `address`. A build or signing failure stops it before
+/// anything is sent for that attempt.
+pub async fn submit<I: Intent>(
     client: &DexClient,
     address: &Address,
-    mut intent: impl Intent,
-) -> Result<Submitted, ClientError> {
+    mut intent: I,
+) -> Result<Submitted, SubmitError<I::Error>> {
     let account = client.account(address).await?;
     let mut sequence = account.sequence;
     let mut resigns = 0;
     loop {
-        let tx_bytes = intent.sign(account.account_number, sequence);
+        let tx_bytes = intent
+            .sign(account.account_number, sequence)
+            .map_err(SubmitError::Build)?;
         let hash = tx_hash_of(&tx_bytes);
         match client.broadcast(&tx_bytes).await {
             Ok(result) => {
@@ -77,7 +98,7 @@ pub async fn submit(
                 sequence = client.account(address).await?.sequence.max(expected);
                 resigns += 1;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
 }

@@ -27,6 +27,7 @@ const MAX_PATH_LEN: usize = 128;
 
 /// What an entry holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EntryKind {
     /// An HD wallet (mnemonic phrase and optional BIP39 passphrase).
     Hd,

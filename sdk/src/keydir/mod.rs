@@ -72,6 +72,7 @@ use fsops::{DirLock, Install};
 
 /// Why a key-directory operation failed. Messages name entries and paths, never secrets.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum KeyDirError {
     /// Neither an explicit path, `$DEXLINK_HOME` nor `$HOME` is set.
     #[error(

@@ -97,6 +97,7 @@ impl fmt::Debug for HdSecret {
 
 /// The secret of an unlocked entry.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum EntrySecret {
     /// An HD wallet: derive keys from the phrase and passphrase.
     Hd(HdSecret),

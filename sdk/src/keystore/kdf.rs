@@ -71,6 +71,7 @@ impl Default for ScryptParams {
 
 /// A key-derivation function with its cost parameters (the salt travels separately).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Kdf {
     /// scrypt (Web3 v3 default).
     Scrypt(ScryptParams),

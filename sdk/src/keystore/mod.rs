@@ -51,6 +51,7 @@ pub const MAX_SECRET_LEN: usize = 4096;
 /// Why a keystore could not be read or written. Messages name fields and limits, never the
 /// password, key or plaintext.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeystoreError {
     /// The MAC did not match: the password is wrong (or the ciphertext/MAC was altered).
     #[error(
@@ -76,6 +77,7 @@ pub enum KeystoreError {
 
 /// Which keystore format a file was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeystoreFormat {
     /// Binance Chain version 1 with the Keccak-512 MAC (JS SDK, web wallet, go-sdk).
     BinanceV1,
@@ -87,6 +89,7 @@ pub enum KeystoreFormat {
 
 /// What became of the file's optional `address` field.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AddressCheck {
     /// The file has no `address`.
     Absent,

@@ -8,6 +8,7 @@ use thiserror::Error;
 
 /// Why broadcast bytes were refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// The text is not hex.
     #[error("transaction is not valid hex")]

@@ -36,9 +36,11 @@ pub use unsigned::{TxNumbers, UnsignedTxError, parse_unsigned_tx};
 use crate::address::ChainId;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::signature::Signature;
+use crate::signer::{Signer, SignerError};
 
 /// Why a transaction could not be built, signed or verified.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TxError {
     /// An int64 field above `i64::MAX`.
     #[error("{what} {value} is out of range: the chain stores it as a signed 64-bit number")]
@@ -265,10 +267,30 @@ impl UnsignedTx {
     }
 
     /// Signs with `key` (SHA-256, RFC 6979, low-S). The key must be the message's signer.
+    ///
+    /// [`UnsignedTx::sign_with`] for a key held in memory, which cannot fail to sign.
     pub fn sign(&self, key: &PrivateKey) -> Result<SignedTx, TxError> {
         let pub_key = key.public_key();
         self.check_signer(&pub_key, |key, signer| TxError::KeyMismatch { key, signer })?;
-        let signature = key.sign(&self.sign_bytes());
+        let signature = key.sign_digest(&crate::hash::sha256(&self.sign_bytes()));
+        Ok(SignedTx::from_parts(self, pub_key, signature))
+    }
+
+    /// Signs with any [`Signer`] (a hardware wallet, a remote signer): it is given SHA-256 of
+    /// [`UnsignedTx::sign_bytes`]. Its key must be the message's signer, and its signature must
+    /// verify under that key (low-S), or nothing is returned.
+    pub fn sign_with(&self, signer: &impl Signer) -> Result<SignedTx, SignerError> {
+        let pub_key = signer.public_key();
+        self.check_signer(&pub_key, |key, signer| TxError::KeyMismatch { key, signer })?;
+        let digest = crate::hash::sha256(&self.sign_bytes());
+        let signature = signer.sign_digest(&digest)?;
+        // A faulty or hostile signer must not yield a transaction the chain would refuse.
+        if !pub_key.verify_digest(&digest, &signature) {
+            return Err(TxError::BadSignature {
+                chain_id: self.chain_id.to_string(),
+            }
+            .into());
+        }
         Ok(SignedTx::from_parts(self, pub_key, signature))
     }
 

@@ -11,6 +11,7 @@ use crate::amount::Fixed8;
 
 /// Why an order value or an order against a market was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum OrderError {
     /// Side other than 1 (BUY) or 2 (SELL).
     #[error("invalid order side {0:?}: use BUY (1) or SELL (2)")]
@@ -75,6 +76,7 @@ pub enum OrderError {
 
 /// Order side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Side {
     /// Buy (1).
     Buy,
@@ -123,6 +125,7 @@ impl FromStr for Side {
 
 /// Order type. Only LIMIT exists on the chain today (MARKET = 1 is defined but refused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderType {
     /// Limit order (2).
     Limit,
@@ -150,6 +153,7 @@ impl fmt::Display for OrderType {
 
 /// How long an order stays on the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TimeInForce {
     /// Good till expire (1).
     Gte,

@@ -19,6 +19,7 @@ use crate::signature::Signature;
 
 /// Why a received sign document was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SignDocError {
     /// Not JSON.
     #[error("sign document is not valid JSON: {0}")]

@@ -26,6 +26,7 @@ pub(crate) use fields::Fields;
 /// The error kinds a vector may expect (`expect_error`), as `docs/test-vectors.md` lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// Unknown word, bad checksum, bad length.
     InvalidMnemonic,
@@ -92,6 +93,7 @@ impl fmt::Display for ErrorKind {
 
 /// Why one vector did not pass its check.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Failure {
     /// The operation failed with this kind; `detail` is the error text.
     Op(ErrorKind, String),
@@ -174,6 +176,7 @@ fn check_for(kind: &str) -> Option<Check> {
 /// The outcome of one vector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Outcome {
     /// Passed.
     Pass,
@@ -297,6 +300,7 @@ impl Report {
 
 /// Why a run could not start (as opposed to a vector failing).
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum RunError {
     /// A path could not be read.
     #[error("cannot read {path}: {source}")]

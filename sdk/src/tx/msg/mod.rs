@@ -20,6 +20,7 @@ use crate::address::{Address, Hrp};
 
 /// One message of a transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Msg {
     /// `dex/NewOrder`.
     NewOrder(NewOrder),
