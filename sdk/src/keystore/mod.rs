@@ -344,6 +344,7 @@ pub fn open_secret_with_kdf(
 
 /// Decrypts a `crypto` object written by [`seal_secret`] that holds a 32-byte private key
 /// straight into the key's own page, returning it with the KDF it was sealed with.
+#[cfg(feature = "keydir")]
 pub(crate) fn open_key_with_kdf(
     crypto: &Value,
     password: &Password,
