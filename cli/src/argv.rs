@@ -11,7 +11,7 @@
 use std::ffi::OsString;
 
 /// Words that mark a flag as being about a secret (the same list the argument check uses).
-const SECRET_WORDS: [&str; 6] = [
+pub(crate) const SECRET_WORDS: [&str; 6] = [
     "mnemonic",
     "private",
     "password",

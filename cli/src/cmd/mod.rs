@@ -231,15 +231,7 @@ mod tests {
 
     use super::Cli;
 
-    /// Words that mark an argument as being about a secret.
-    const SECRET_WORDS: [&str; 6] = [
-        "mnemonic",
-        "private",
-        "password",
-        "passphrase",
-        "secret",
-        "seed",
-    ];
+    use crate::argv::SECRET_WORDS;
 
     /// Arguments that could carry a secret in argv: about a secret, taking a value, and not
     /// naming a file. Secrets are read from prompts, stdin or files instead.

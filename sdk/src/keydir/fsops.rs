@@ -114,16 +114,7 @@ pub(crate) fn ensure_private_dir(path: &Path) -> Result<(), KeyDirError> {
             if !m.is_dir() {
                 return Err(KeyDirError::NotADirectory(path.to_path_buf()));
             }
-            check_owner(path, &m)?;
-            let mode = m.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(KeyDirError::InsecurePermissions {
-                    path: path.to_path_buf(),
-                    mode,
-                    fix: "chmod 700",
-                });
-            }
-            Ok(())
+            check_private(path, &m)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => fs::DirBuilder::new()
             .recursive(true)
@@ -134,6 +125,20 @@ pub(crate) fn ensure_private_dir(path: &Path) -> Result<(), KeyDirError> {
     }
 }
 
+/// A directory of ours with no group or world permission bits.
+fn check_private(path: &Path, m: &fs::Metadata) -> Result<(), KeyDirError> {
+    check_owner(path, m)?;
+    let mode = m.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyDirError::InsecurePermissions {
+            path: path.to_path_buf(),
+            mode,
+            fix: "chmod 700",
+        });
+    }
+    Ok(())
+}
+
 /// Creates (mode 0700, not recursively) or checks a subdirectory of the key directory: a real
 /// directory (symlinks refused), ours, with no group or world permissions.
 pub(crate) fn ensure_private_subdir(path: &Path) -> Result<(), KeyDirError> {
@@ -142,16 +147,7 @@ pub(crate) fn ensure_private_subdir(path: &Path) -> Result<(), KeyDirError> {
             if m.file_type().is_symlink() || !m.is_dir() {
                 return Err(KeyDirError::NotADirectory(path.to_path_buf()));
             }
-            check_owner(path, &m)?;
-            let mode = m.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(KeyDirError::InsecurePermissions {
-                    path: path.to_path_buf(),
-                    mode,
-                    fix: "chmod 700",
-                });
-            }
-            Ok(())
+            check_private(path, &m)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             match fs::DirBuilder::new().mode(0o700).create(path) {
