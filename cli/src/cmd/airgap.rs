@@ -2,7 +2,6 @@
 //! An online machine prepares with `--generate-only`, an offline one signs the file, the online
 //! one broadcasts the hex.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -16,11 +15,14 @@ use super::common::{client, client_error, print_signed, runtime};
 use super::{CliError, CliResult, Global};
 use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
-use crate::secrets::confirm;
+use crate::secrets::{confirm, read_input};
 
 /// Largest unsigned-transaction or signed-transaction file read. A transaction is at most a
 /// few KiB; the cap keeps a wrong file (or endless stdin) from being read whole.
-const MAX_TX_FILE: u64 = 256 * 1024;
+const TX_FILE: dexlink::io::Limit = dexlink::io::Limit {
+    what: "transaction file",
+    max_bytes: 256 * 1024,
+};
 
 /// Arguments of `dexlink tx sign`.
 #[derive(Debug, Args)]
@@ -56,30 +58,16 @@ pub struct BroadcastArgs {
     dex: Option<String>,
 }
 
-/// Reads a file or stdin (`-`) as UTF-8 text, refusing more than [`MAX_TX_FILE`] bytes.
+/// Reads a file (a regular file: a FIFO or device is refused, not waited on) or stdin (`-`)
+/// as UTF-8 text, at most [`TX_FILE`] bytes, through the same bounded reader as every input.
 fn read_capped(arg: &str) -> Result<String, CliError> {
-    let mut buf = Vec::new();
-    let read = if arg == "-" {
-        std::io::stdin()
-            .lock()
-            .take(MAX_TX_FILE + 1)
-            .read_to_end(&mut buf)
+    let bytes = if arg == "-" {
+        read_input(None, None, true, TX_FILE)?
     } else {
-        std::fs::File::open(Path::new(arg))
-            .and_then(|f| f.take(MAX_TX_FILE + 1).read_to_end(&mut buf))
+        read_input(None, Some(Path::new(arg)), false, TX_FILE)?
     };
-    let what = if arg == "-" {
-        "stdin".to_string()
-    } else {
-        arg.to_string()
-    };
-    read.map_err(|e| CliError::usage(format!("cannot read {what}: {e}")))?;
-    if buf.len() as u64 > MAX_TX_FILE {
-        return Err(CliError::usage(format!(
-            "{what} is larger than {MAX_TX_FILE} bytes; a transaction is a few KiB, is this the right file?"
-        )));
-    }
-    String::from_utf8(buf).map_err(|_| CliError::usage(format!("{what} is not UTF-8 text")))
+    let what = if arg == "-" { "stdin" } else { arg };
+    String::from_utf8(bytes).map_err(|_| CliError::usage(format!("{what} is not UTF-8 text")))
 }
 
 fn unsigned_error(e: UnsignedTxError) -> CliError {
