@@ -25,7 +25,7 @@ pub fn for_new_entries() -> Result<ScryptParams, CliError> {
             .to_str()
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| CliError::usage(format!("{TEST_KDF_VAR} must be a number 1..=19")))?;
-        return ScryptParams::new(n, 8, 1).map_err(|e| CliError::usage(e.to_string()));
+        return Ok(ScryptParams::new(n, 8, 1)?);
     }
     Ok(ScryptParams::STANDARD)
 }

@@ -40,20 +40,16 @@ pub struct Unlocked {
 
 /// A key-directory error at the CLI edge: invalid names, name clashes and invalid secrets are
 /// bad input (exit 2); a wrong password, a missing entry and file problems are failures (exit 1).
+/// (The exit code is [`CliError::exit_code`]'s; `?` converts directly.)
+// Kept for code written against the older string errors (`map_err(…)` still works).
+#[allow(dead_code)]
 pub fn dir_error(e: KeyDirError) -> CliError {
-    match e {
-        KeyDirError::InvalidName(..)
-        | KeyDirError::NameTaken(..)
-        | KeyDirError::InvalidSecret(..)
-        | KeyDirError::InvalidMetadata(..)
-        | KeyDirError::EntryFull { .. } => CliError::usage(e.to_string()),
-        other => CliError::failed(other.to_string()),
-    }
+    e.into()
 }
 
 /// Opens the key directory of `--home` / `$DEXLINK_HOME` / `~/.dexlink`.
 pub fn open_dir(global: &Global) -> Result<KeyDir, CliError> {
-    KeyDir::open(global.home.as_deref()).map_err(dir_error)
+    Ok(KeyDir::open(global.home.as_deref())?)
 }
 
 /// The password source for this invocation.
@@ -75,7 +71,7 @@ pub fn entry_name(name: &str) -> Result<EntryName, CliError> {
              or on stdin (`dexlink keys import NAME --private-key`)",
         ));
     }
-    EntryName::new(name).map_err(dir_error)
+    Ok(EntryName::new(name)?)
 }
 
 /// Whether `s` has the shape of a hex private key: 64 hex digits, optionally after `0x`.
@@ -130,9 +126,9 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
     check_count(count)?;
     let dir = open_dir(global)?;
     let name = entry_name(&args.name)?;
-    let info = dir.get(&name).map_err(dir_error)?;
+    let info = dir.get(&name)?;
     let password = entry_password(global, &args.name)?;
-    let unlocked = dir.unlock(&name, &password).map_err(dir_error)?;
+    let unlocked = dir.unlock(&name, &password)?;
     drop(password);
     crate::secrets::warn_if_memory_unlocked();
     crate::kdf_cost::warn_weak_entry(&args.name, &unlocked.kdf);
@@ -161,13 +157,8 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
                     .index
                     .checked_add(i)
                     .ok_or_else(|| CliError::usage("--index plus --count runs past 2^31 - 1"))?;
-                let key = account
-                    .private_key(index)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                let path = account
-                    .path(index)
-                    .map_err(|e| CliError::usage(e.to_string()))?
-                    .to_string();
+                let key = account.private_key(index)?;
+                let path = account.path(index)?.to_string();
                 let address = key.address(network.hrp());
                 if !info.addresses.iter().any(|a| a.address == address) {
                     record.push(DerivedAddress::new(path.clone(), address));
@@ -187,7 +178,7 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
                     Err(e @ KeyDirError::EntryFull { .. }) => {
                         eprintln!("note: {e}; the address is used but not recorded")
                     }
-                    Err(e) => return Err(dir_error(e)),
+                    Err(e) => return Err(e.into()),
                 }
             }
             Ok(out)
@@ -209,9 +200,9 @@ pub fn derive_addresses(
     check_count(count)?;
     let dir = open_dir(global)?;
     let name = entry_name(&args.name)?;
-    dir.get(&name).map_err(dir_error)?;
+    dir.get(&name)?;
     let password = entry_password(global, &args.name)?;
-    let unlocked = dir.unlock(&name, &password).map_err(dir_error)?;
+    let unlocked = dir.unlock(&name, &password)?;
     drop(password);
     let hrp = unlocked.info.network.hrp().clone();
     let EntrySecret::Hd(secret) = unlocked.secret else {
@@ -228,12 +219,8 @@ pub fn derive_addresses(
                 .index
                 .checked_add(i)
                 .ok_or_else(|| CliError::usage("--index plus --count runs past 2^31 - 1"))?;
-            let path = account
-                .path(index)
-                .map_err(|e| CliError::usage(e.to_string()))?;
-            let address = account
-                .address(index, &hrp)
-                .map_err(|e| CliError::usage(e.to_string()))?;
+            let path = account.path(index)?;
+            let address = account.address(index, &hrp)?;
             Ok(DerivedAddress::new(path.to_string(), address))
         })
         .collect()
@@ -246,5 +233,5 @@ pub fn hd_account(secret: &HdSecret, account: u32) -> Result<AccountKey, CliErro
     let mut pp = Zeroizing::new(String::with_capacity(secret.passphrase().len()));
     pp.push_str(secret.passphrase());
     let seed = mnemonic.to_seed(&Passphrase::from_zeroizing(pp));
-    AccountKey::from_seed(&seed, account).map_err(|e| CliError::usage(e.to_string()))
+    Ok(AccountKey::from_seed(&seed, account)?)
 }

@@ -2,6 +2,7 @@
 
 mod argv;
 mod cmd;
+mod error;
 mod kdf_cost;
 mod keyring;
 mod output;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Err(e) => parse_error(e),
     };
     output::quiet_closed_output();
+    let json = cli.global.json;
     // A closed stdout (`dexlink … | head -c1`) makes the print macros panic with EPIPE, SIGPIPE
     // being ignored; that panic unwinds here (erasing secrets on the way) and ends the process
     // as an ordinary failure, without a panic message.
@@ -29,7 +31,11 @@ fn main() -> ExitCode {
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            eprintln!("error: {e:#}");
+            if json {
+                output::print_error_json(e.kind(), &format!("{e:#}"));
+            } else {
+                eprintln!("error: {e:#}");
+            }
             ExitCode::from(e.exit_code())
         }
         Err(payload) if output::is_closed_output(&*payload) => ExitCode::from(1),
@@ -50,6 +56,20 @@ fn parse_error(e: clap::Error) -> ! {
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let text = argv::redact(&e.render().to_string(), &argv::secret_args(&args));
-    eprint!("{text}");
+    // `--json` is honoured even when the rest of the line did not parse (options end at `--`).
+    let json = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
+    if json {
+        let message = text
+            .trim_end()
+            .strip_prefix("error: ")
+            .unwrap_or(text.trim_end());
+        output::print_error_json("usage", message);
+    } else {
+        eprint!("{text}");
+    }
     std::process::exit(e.exit_code());
 }

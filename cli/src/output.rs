@@ -10,6 +10,12 @@ pub fn print_json(v: &Value) {
     );
 }
 
+/// Prints a `--json` error on stdout: `{"error": {"kind": KIND, "message": MESSAGE}}`
+/// (`docs/json-output.md`).
+pub fn print_error_json(kind: &str, message: &str) {
+    print_json(&serde_json::json!({"error": {"kind": kind, "message": message}}));
+}
+
 /// The start of the panic message of the print macros when writing fails.
 const PRINT_FAILED: [&str; 2] = ["failed printing to stdout", "failed printing to stderr"];
 

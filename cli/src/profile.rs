@@ -37,16 +37,12 @@ const MAX_PROFILE_BYTES: u64 = 1 << 20;
 /// Loads the profile from the key directory's state area (empty when there is none). A key
 /// directory that does not exist yet is not created just to find no profile.
 pub fn load(global: &Global) -> Result<Profile, CliError> {
-    let root = dexlink::keydir::KeyDir::resolve_location(global.home.as_deref())
-        .map_err(crate::keyring::dir_error)?;
+    let root = dexlink::keydir::KeyDir::resolve_location(global.home.as_deref())?;
     if !root.exists() {
         return Ok(Profile::default());
     }
     let dir = crate::keyring::open_dir(global)?;
-    match dir
-        .read_state(FILE, MAX_PROFILE_BYTES)
-        .map_err(crate::keyring::dir_error)?
-    {
+    match dir.read_state(FILE, MAX_PROFILE_BYTES)? {
         Some(text) => serde_json::from_str(&text).map_err(|e| {
             CliError::failed(format!(
                 "{} is not a valid profile ({e}); fix or delete it",
@@ -63,8 +59,7 @@ pub fn save(global: &Global, profile: &Profile) -> Result<(), CliError> {
     // Opening the key directory creates it 0700 and checks its permissions.
     let dir = crate::keyring::open_dir(global)?;
     let text = serde_json::to_string_pretty(profile).expect("serialisable");
-    dir.write_state(FILE, text.as_bytes())
-        .map_err(crate::keyring::dir_error)
+    Ok(dir.write_state(FILE, text.as_bytes())?)
 }
 
 /// Records links to `dex` on `chain_id`, replacing earlier records of the same addresses.

@@ -46,7 +46,7 @@ fn trim_line_end(s: &mut Zeroizing<String>) {
 /// A refused or failed read of outside input: bad input, exit 2. The SDK's message names the
 /// input, the limit or the file type, and the fix.
 pub fn input_error(e: dexlink::io::ReadError) -> CliError {
-    CliError::usage(e.to_string())
+    e.into()
 }
 
 /// Bytes read into a fixed buffer, as UTF-8 text, without copying them.

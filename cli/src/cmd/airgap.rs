@@ -8,11 +8,12 @@ use std::process::ExitCode;
 use clap::Args;
 use dexlink::address::{ChainId, Hrp};
 use dexlink::client::submit_signed;
-use dexlink::tx::{SignedTx, TxNumbers, UnsignedTxError, parse_unsigned_tx};
+use dexlink::tx::{SignedTx, TxNumbers, parse_unsigned_tx};
 use serde_json::json;
 
-use super::common::{client, client_error, print_signed, runtime};
+use super::common::{client, print_signed, runtime};
 use super::{CliError, CliResult, Global};
+use crate::error::Context;
 use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
 use crate::secrets::{confirm, read_input};
@@ -70,21 +71,6 @@ fn read_capped(arg: &str) -> Result<String, CliError> {
     String::from_utf8(bytes).map_err(|_| CliError::usage(format!("{what} is not UTF-8 text")))
 }
 
-fn unsigned_error(e: UnsignedTxError) -> CliError {
-    let text = match &e {
-        UnsignedTxError::Missing(what) => {
-            let flag = match *what {
-                "chain id" => "--chain-id ID",
-                "account number" => "--account-number N",
-                _ => "--sequence N",
-            };
-            format!("{e}: pass {flag}")
-        }
-        _ => e.to_string(),
-    };
-    CliError::usage(format!("cannot sign: {text}"))
-}
-
 /// `dexlink tx sign`: shows, confirms, then unlocks and signs; never touches the network.
 pub fn sign(global: &Global, a: SignArgs) -> CliResult {
     let text = read_capped(&a.file)?;
@@ -94,11 +80,11 @@ pub fn sign(global: &Global, a: SignArgs) -> CliResult {
             .as_deref()
             .map(ChainId::new)
             .transpose()
-            .map_err(|e| CliError::usage(format!("--chain-id: {e}")))?,
+            .map_err(CliError::arg("--chain-id"))?,
         account_number: a.account_number,
         sequence: a.sequence,
     };
-    let tx = parse_unsigned_tx(&text, &numbers).map_err(unsigned_error)?;
+    let tx = parse_unsigned_tx(&text, &numbers).context("cannot sign")?;
     // Show and confirm before the password prompt: declining costs nothing and unlocks nothing.
     if !global.quiet {
         eprintln!("About to sign: {}", tx.describe());
@@ -112,9 +98,7 @@ pub fn sign(global: &Global, a: SignArgs) -> CliResult {
             "the transaction is for {signer}, but this key is {own}; choose the matching key or --index"
         )));
     }
-    let signed = tx
-        .sign(&key.key)
-        .map_err(|e| CliError::usage(format!("cannot sign: {e}")))?;
+    let signed = tx.sign(&key.key).context("cannot sign")?;
     drop(key);
     if global.json {
         print_signed(global, &tx, &signed, None);
@@ -164,12 +148,9 @@ fn signed_hex(input: &str) -> Result<String, CliError> {
 pub fn broadcast(global: &Global, a: BroadcastArgs) -> CliResult {
     let hex_text = signed_hex(&a.input)?;
     // The prefix only affects how addresses would be shown; decoding checks the structure.
-    let tx = SignedTx::from_hex(&hex_text, &Hrp::mainnet())
-        .map_err(|e| CliError::usage(format!("not a signed transaction: {e}")))?;
+    let tx = SignedTx::from_hex(&hex_text, &Hrp::mainnet()).context("not a signed transaction")?;
     let client = client(global, a.dex.as_deref())?;
-    let result = runtime()?
-        .block_on(submit_signed(&client, &tx.to_bytes()))
-        .map_err(client_error)?;
+    let result = runtime()?.block_on(submit_signed(&client, &tx.to_bytes()))?;
     let hash = tx.hash().to_string();
     if result.already_known && !global.quiet {
         eprintln!("note: the DEX already had this transaction ({hash}); it was not sent again");

@@ -66,24 +66,21 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
              `dexlink devnet` for a local DEX",
         )
     })?;
-    DexClient::new(url, &ClientConfig::default()).map_err(client_error)
+    Ok(DexClient::new(url, &ClientConfig::default())?)
 }
 
-/// A client error as a CLI error (exit 1: the operation failed; the input was fine).
+/// A client error as a CLI error (`?` converts directly; see [`CliError::exit_code`]).
+// Kept for code written against the older string errors (`map_err(…)` still works).
+#[allow(dead_code)]
 pub fn client_error(e: ClientError) -> CliError {
-    match e {
-        ClientError::InvalidUrl(..) => CliError::usage(e.to_string()),
-        other => CliError::failed(other.to_string()),
-    }
+    e.into()
 }
 
-/// A submit's failure: the builder's own error as it is, the DEX's as [`client_error`] maps it.
+/// A submit's failure: the builder's own error as it is, the DEX's as a client error.
+// Kept for code written against the older string errors (`map_err(…)` still works).
+#[allow(dead_code)]
 pub fn submit_error(e: SubmitError<CliError>) -> CliError {
-    match e {
-        SubmitError::Build(e) => e,
-        SubmitError::Client(e) => client_error(e),
-        other => CliError::failed(other.to_string()),
-    }
+    e.into()
 }
 
 /// One tokio runtime per command; the CLI makes a handful of requests.
@@ -91,7 +88,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))
+        .map_err(CliError::io("cannot start the async runtime"))
 }
 
 /// The HRP a key's addresses take on `chain_id`.
@@ -122,9 +119,9 @@ pub fn run_tx(
     let key = keyring::unlock(global, key_args)?;
     if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
-            .map_err(|e| CliError::usage(format!("--chain-id: {e}")))?;
+            .map_err(CliError::arg("--chain-id"))?;
         let hrp = match &tx_args.hrp {
-            Some(h) => Hrp::new(h).map_err(|e| CliError::usage(format!("--hrp: {e}")))?,
+            Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
             None => hrp_for(&chain_id, &key),
         };
         let address = key.key.address(&hrp);
@@ -138,20 +135,18 @@ pub fn run_tx(
             tx_args.source,
         )?;
         confirm_tx(global, &tx, tx_args.yes)?;
-        let signed = tx
-            .sign(&key.key)
-            .map_err(|e| CliError::usage(e.to_string()))?;
+        let signed = tx.sign(&key.key)?;
         print_signed(global, &tx, &signed, None);
         return Ok(ExitCode::SUCCESS);
     }
     let client = client(global, tx_args.dex.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async {
-        let chain = client.chain_id().await.map_err(client_error)?;
+        let chain = client.chain_id().await?;
         let chain_id = ChainId::new(&chain)
             .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
         let address = key.key.address(&hrp_for(&chain_id, &key));
-        let account = client.account(&address).await.map_err(client_error)?;
+        let account = client.account(&address).await?;
         let preview = with_source(
             build(
                 &chain_id,
@@ -163,9 +158,7 @@ pub fn run_tx(
         )?;
         confirm_tx(global, &preview, tx_args.yes)?;
         if tx_args.dry_run {
-            let signed = preview
-                .sign(&key.key)
-                .map_err(|e| CliError::usage(e.to_string()))?;
+            let signed = preview.sign(&key.key)?;
             print_dry_run(global, &preview, &signed);
             return Ok(ExitCode::SUCCESS);
         }
@@ -177,13 +170,12 @@ pub fn run_tx(
                 build(&chain_id, &address, acct as u64, seq as u64)?,
                 tx_args.source,
             )?;
-            let s = t.sign(signer).map_err(|e| CliError::usage(e.to_string()))?;
+            let s = t.sign(signer)?;
             let bytes = s.to_bytes();
             last = Some((t, s));
             Ok::<_, CliError>(bytes)
         })
-        .await
-        .map_err(submit_error)?;
+        .await?;
         let Some((tx, signed)) = last else {
             return Err(CliError::failed(
                 "the transaction was submitted but not kept; report this",
@@ -211,14 +203,14 @@ fn generate_only(
         }
         let key = keyring::unlock(global, key_args)?;
         let hrp = match &tx_args.hrp {
-            Some(h) => Hrp::new(h).map_err(|e| CliError::usage(format!("--hrp: {e}")))?,
+            Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
             None => hrp_for(chain_id, &key),
         };
         Ok(key.key.address(&hrp))
     };
     let tx = if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
-            .map_err(|e| CliError::usage(format!("--chain-id: {e}")))?;
+            .map_err(CliError::arg("--chain-id"))?;
         let address = entry_address(&chain_id)?;
         build(
             &chain_id,
@@ -229,12 +221,12 @@ fn generate_only(
     } else {
         let client = client(global, tx_args.dex.as_deref())?;
         runtime()?.block_on(async {
-            let chain = client.chain_id().await.map_err(client_error)?;
+            let chain = client.chain_id().await?;
             let chain_id = ChainId::new(&chain).map_err(|e| {
                 CliError::failed(format!("the DEX reports an invalid chain id: {e}"))
             })?;
             let address = entry_address(&chain_id)?;
-            let account = client.account(&address).await.map_err(client_error)?;
+            let account = client.account(&address).await?;
             build(
                 &chain_id,
                 &address,
@@ -278,8 +270,7 @@ fn print_dry_run(global: &Global, tx: &UnsignedTx, signed: &SignedTx) {
 }
 
 fn with_source(tx: UnsignedTx, source: u64) -> Result<UnsignedTx, CliError> {
-    tx.with_source(source)
-        .map_err(|e| CliError::usage(format!("--source: {e}")))
+    tx.with_source(source).map_err(CliError::arg("--source"))
 }
 
 fn confirm_tx(global: &Global, tx: &UnsignedTx, yes: bool) -> Result<(), CliError> {

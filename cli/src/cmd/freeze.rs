@@ -29,21 +29,19 @@ pub struct FreezeArgs {
 
 /// Runs `freeze` (`unfreeze == false`) or `unfreeze`.
 pub fn run(global: &Global, a: FreezeArgs, unfreeze: bool) -> CliResult {
-    let amount = Fixed8::parse(&a.amount).map_err(|e| CliError::usage(format!("--amount: {e}")))?;
+    let amount = Fixed8::parse(&a.amount).map_err(CliError::arg("--amount"))?;
     if amount.is_zero() {
         return Err(CliError::usage("--amount: must be greater than zero"));
     }
-    let memo = Memo::new(&a.memo).map_err(|e| CliError::usage(format!("--memo: {e}")))?;
+    let memo = Memo::new(&a.memo).map_err(CliError::arg("--memo"))?;
     run_tx(global, &a.key, &a.tx, &|chain, from, acct, seq| {
-        let m = TokenFreeze::new(from.clone(), &a.asset, amount)
-            .map_err(|e| CliError::usage(format!("--asset: {e}")))?;
+        let m =
+            TokenFreeze::new(from.clone(), &a.asset, amount).map_err(CliError::arg("--asset"))?;
         let msg = if unfreeze {
             Msg::Unfreeze(m)
         } else {
             Msg::Freeze(m)
         };
-        Ok(UnsignedTx::new(chain.clone(), acct, seq, msg)
-            .map_err(|e| CliError::usage(e.to_string()))?
-            .with_memo(memo.clone()))
+        Ok(UnsignedTx::new(chain.clone(), acct, seq, msg)?.with_memo(memo.clone()))
     })
 }

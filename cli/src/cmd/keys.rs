@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use super::{CliError, CliResult, Global};
-use crate::keyring::{self, KeyArgs, dir_error, entry_name, open_dir, passwords};
+use crate::error::Context;
+use crate::keyring::{self, KeyArgs, entry_name, open_dir, passwords};
 use crate::output::print_json;
 use crate::secrets::{confirm, read_secret};
 
@@ -212,8 +213,7 @@ fn write_new_private_file_atomic(path: &Path, data: &[u8]) -> Result<(), CliErro
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let fail =
-        |e: std::io::Error| CliError::failed(format!("cannot write {}: {e}", path.display()));
+    let fail = |e| CliError::io(format!("cannot write {}", path.display()))(e);
     if std::fs::symlink_metadata(path).is_ok() {
         return Err(CliError::usage(format!(
             "cannot create {}: it exists (it must not exist yet)",
@@ -245,7 +245,7 @@ fn write_new_private_file_atomic(path: &Path, data: &[u8]) -> Result<(), CliErro
 fn write_private(path: &Path, mut f: std::fs::File, data: &[u8]) -> Result<(), CliError> {
     f.write_all(data)
         .and_then(|_| f.sync_all())
-        .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))
+        .map_err(CliError::io(format!("cannot write {}", path.display())))
 }
 
 /// Shows a secret on the controlling terminal only (never stdout, which may be a log).
@@ -257,7 +257,7 @@ fn show_on_terminal(text: &str) -> Result<(), CliError> {
             CliError::usage("there is no terminal to show the mnemonic on; use --mnemonic-out FILE")
         })?;
     tty.write_all(text.as_bytes())
-        .map_err(|e| CliError::failed(format!("cannot write to the terminal: {e}")))
+        .map_err(CliError::io("cannot write to the terminal"))
 }
 
 /// The BIP39 passphrase text (empty when not wanted), asked twice on the terminal.
@@ -286,12 +286,8 @@ pub(crate) fn hd_addresses(
 ) -> Result<Vec<DerivedAddress>, CliError> {
     (0..PRERECORDED)
         .map(|i| {
-            let path = seed_account
-                .path(i)
-                .map_err(|e| CliError::failed(e.to_string()))?;
-            let addr = seed_account
-                .address(i, network.hrp())
-                .map_err(|e| CliError::failed(e.to_string()))?;
+            let path = seed_account.path(i)?;
+            let addr = seed_account.address(i, network.hrp())?;
             Ok(DerivedAddress::new(path.to_string(), addr))
         })
         .collect()
@@ -307,22 +303,20 @@ fn store_hd(
     let passphrase = Passphrase::from_zeroizing(passphrase_text.clone());
     let dir = open_dir(global)?;
     let ename = entry_name(name)?;
-    if dir.contains(&ename).map_err(dir_error)? {
+    if dir.contains(&ename)? {
         return Err(CliError::usage(format!(
             "an entry named {name} already exists; choose another name or delete it first"
         )));
     }
-    let account = AccountKey::from_seed(&mnemonic.to_seed(&passphrase), 0)
-        .map_err(|e| CliError::failed(e.to_string()))?;
+    let account = AccountKey::from_seed(&mnemonic.to_seed(&passphrase), 0)?;
     let spec = NewHdEntry {
         network: network.clone(),
         path_template: PATH_TEMPLATE.into(),
         addresses: hd_addresses(&account, network)?,
     };
-    let secret = HdSecret::new(mnemonic.phrase(), passphrase_text).map_err(dir_error)?;
+    let secret = HdSecret::new(mnemonic.phrase(), passphrase_text)?;
     let password = Password::from_zeroizing(passwords(global).get_new(name)?);
-    dir.create_hd(&ename, &secret, &spec, &password, kdf(global)?)
-        .map_err(dir_error)
+    Ok(dir.create_hd(&ename, &secret, &spec, &password, kdf(global)?)?)
 }
 
 fn print_created(global: &Global, info: &EntryInfo) {
@@ -343,11 +337,8 @@ fn print_created(global: &Global, info: &EntryInfo) {
 
 fn new(global: &Global, a: NewArgs) -> CliResult {
     let network = network(&a.network)?;
-    let language: Language = a
-        .language
-        .parse()
-        .map_err(|e| CliError::usage(format!("--language: {e}")))?;
-    let count = WordCount::from_words(a.words).map_err(|e| CliError::usage(e.to_string()))?;
+    let language: Language = a.language.parse().map_err(CliError::arg("--language"))?;
+    let count = WordCount::from_words(a.words)?;
     // Fail before generating anything if the mnemonic has nowhere safe to go.
     if a.mnemonic_out.is_none()
         && std::fs::OpenOptions::new()
@@ -375,7 +366,7 @@ fn new(global: &Global, a: NewArgs) -> CliResult {
             let mut so = std::io::stdout().lock();
             so.write_all(line.as_bytes())
                 .and_then(|()| so.flush())
-                .map_err(|e| CliError::failed(format!("cannot write to stdout: {e}")))?;
+                .map_err(CliError::io("cannot write to stdout"))?;
         }
         (None, _) => {}
     }
@@ -415,7 +406,7 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
     let network = network(&a.network)?;
     let dir = open_dir(global)?;
     let ename = entry_name(&a.name)?;
-    if dir.contains(&ename).map_err(dir_error)? {
+    if dir.contains(&ename)? {
         return Err(CliError::usage(format!(
             "an entry named {} already exists; choose another name or delete it first",
             a.name
@@ -423,30 +414,21 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
     }
     let info = if a.mnemonic {
         let phrase = read_secret("Mnemonic (hidden): ")?;
-        let mnemonic = Mnemonic::parse(&phrase).map_err(|e| CliError::usage(e.to_string()))?;
+        let mnemonic = Mnemonic::parse(&phrase)?;
         drop(phrase);
         let pp_text = bip39_passphrase(a.bip39_passphrase)?;
         store_hd(global, &a.name, &mnemonic, pp_text, &network)?
     } else {
         let key: PrivateKey = if a.private_key {
             let text = read_secret("Private key (hex, hidden): ")?;
-            PrivateKey::from_hex(&text).map_err(|e| CliError::usage(format!("private key: {e}")))?
+            PrivateKey::from_hex(&text).map_err(CliError::arg("private key"))?
         } else {
             let path = a.keystore.as_ref().expect("clap requires one source");
-            let json = dexlink::io::read_regular_text(path, dexlink::io::KEYSTORE_FILE)
-                .map_err(crate::secrets::input_error)?;
+            let json = dexlink::io::read_regular_text(path, dexlink::io::KEYSTORE_FILE)?;
             let pw = Password::from_zeroizing(crate::secrets::read_password_input(
                 "Keystore file password (hidden): ",
             )?);
-            let decrypted = keystore::decrypt(&json, &pw).map_err(|e| {
-                let msg = format!("{}: {e}", path.display());
-                // One rule for wrong passwords, store entries or keystore files: exit 1.
-                if matches!(e, keystore::KeystoreError::WrongPassword) {
-                    CliError::failed(msg)
-                } else {
-                    CliError::usage(msg)
-                }
-            })?;
+            let decrypted = keystore::decrypt(&json, &pw).context(path.display().to_string())?;
             crate::kdf_cost::warn_weak_keystore(path, &decrypted.kdf(), &a.name);
             if let keystore::AddressCheck::NotChecked(why) = decrypted.address_check() {
                 eprintln!(
@@ -457,8 +439,7 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
             decrypted.into_private_key()
         };
         let password = Password::from_zeroizing(passwords(global).get_new(&a.name)?);
-        dir.import_private_key(&ename, &key, &network, &password, kdf(global)?)
-            .map_err(dir_error)?
+        dir.import_private_key(&ename, &key, &network, &password, kdf(global)?)?
     };
     print_created(global, &info);
     Ok(ExitCode::SUCCESS)
@@ -466,7 +447,7 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
 
 fn list(global: &Global) -> CliResult {
     let dir = open_dir(global)?;
-    let listing = dir.list().map_err(dir_error)?;
+    let listing = dir.list()?;
     if global.json {
         print_json(&json!({
             "home": dir.path().display().to_string(),
@@ -506,7 +487,7 @@ fn show(global: &Global, name: &str, account: u32, index: u32, count: u32, all: 
     }
     let dir = open_dir(global)?;
     let ename = entry_name(name)?;
-    let info = dir.get(&ename).map_err(dir_error)?;
+    let info = dir.get(&ename)?;
     let wanted: Vec<String> = if all || info.kind == EntryKind::PrivateKey {
         Vec::new()
     } else {
@@ -589,7 +570,7 @@ fn export(
             let dir = open_dir(global)?;
             let ename = entry_name(&key.name)?;
             let pw = keyring::entry_password(global, &key.name)?;
-            let unlocked = dir.unlock(&ename, &pw).map_err(dir_error)?;
+            let unlocked = dir.unlock(&ename, &pw)?;
             crate::kdf_cost::warn_weak_entry(&key.name, &unlocked.kdf);
             match unlocked.secret {
                 dexlink::keydir::EntrySecret::Hd(s) => {
@@ -651,7 +632,7 @@ fn export(
             let mut so = std::io::stdout().lock();
             so.write_all(data.as_bytes())
                 .and_then(|()| so.flush())
-                .map_err(|e| CliError::failed(format!("cannot write to stdout: {e}")))?;
+                .map_err(CliError::io("cannot write to stdout"))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -679,7 +660,7 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
         KeysCmd::Delete { name, yes } => {
             let dir = open_dir(global)?;
             let ename = entry_name(&name)?;
-            let info = dir.get(&ename).map_err(dir_error)?;
+            let info = dir.get(&ename)?;
             confirm(
                 &format!(
                     "Delete {name} ({}, {})? Without a backup its keys are lost",
@@ -691,7 +672,7 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
                 ),
                 yes,
             )?;
-            dir.delete(&ename).map_err(dir_error)?;
+            dir.delete(&ename)?;
             if global.json {
                 print_json(&json!({"deleted": name}));
             } else if !global.quiet {
@@ -705,7 +686,7 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
         } => {
             let dir = open_dir(global)?;
             let ename = entry_name(&name)?;
-            let info = dir.get(&ename).map_err(dir_error)?;
+            let info = dir.get(&ename)?;
             let old = keyring::entry_password(global, &name)?;
             let new = match &new_password_file {
                 Some(p) => crate::secrets::read_password_file(p)?,
@@ -713,8 +694,7 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
             };
             crate::secrets::check_new_password(&new, global.allow_weak_password)?;
             keyring::note_compaction(&info);
-            dir.change_password(&ename, &old, &Password::from_zeroizing(new), kdf(global)?)
-                .map_err(dir_error)?;
+            dir.change_password(&ename, &old, &Password::from_zeroizing(new), kdf(global)?)?;
             if !global.quiet && !global.json {
                 println!("password changed for {name}");
             } else if global.json {

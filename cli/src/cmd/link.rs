@@ -8,8 +8,9 @@ use dexlink::address::{ChainId, Network};
 use dexlink::client::DexClient;
 use serde_json::json;
 
-use super::common::{client, client_error, runtime};
+use super::common::{client, runtime};
 use super::{CliError, CliResult, Global};
+use crate::error::Context;
 use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
 use crate::secrets::confirm;
@@ -49,14 +50,11 @@ pub async fn sign_link(
     confirm_each: &dyn Fn(&str) -> Result<(), CliError>,
 ) -> Result<SignedLink, CliError> {
     let address = key.address(network.hrp());
-    let ch = client
-        .link_challenge(&address)
-        .await
-        .map_err(client_error)?;
+    let ch = client.link_challenge(&address).await?;
     let msg = dexlink::link::check_challenge(&ch.message, client.base_url(), network, &address)
-        .map_err(|e| CliError::failed(format!("refusing to sign the DEX's challenge: {e}")))?;
+        .context("refusing to sign the DEX's challenge")?;
     confirm_each(&ch.message)?;
-    let proof = msg.sign(key).map_err(|e| CliError::failed(e.to_string()))?;
+    let proof = msg.sign(key)?;
     Ok(SignedLink {
         message: ch.message,
         proof: proof.to_json(),
@@ -68,10 +66,7 @@ pub async fn submit_link(
     client: &DexClient,
     signed: &SignedLink,
 ) -> Result<serde_json::Value, CliError> {
-    let accepted = client
-        .link_submit(&signed.message, &signed.proof)
-        .await
-        .map_err(client_error)?;
+    let accepted = client.link_submit(&signed.message, &signed.proof).await?;
     Ok(json!({
         "address": accepted.address,
         "linked_at": accepted.linked_at,
@@ -94,7 +89,7 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
     keyring::check_count(a.count)?;
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
-    let chain = rt.block_on(client.chain_id()).map_err(client_error)?;
+    let chain = rt.block_on(client.chain_id())?;
     let chain_id = ChainId::new(&chain)
         .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
     let keys = keyring::unlock_many(global, &a.key, a.count)?;

@@ -17,11 +17,12 @@ mod tx;
 mod vectors;
 mod verify;
 
-use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+
+pub use crate::error::CliError;
 
 /// dexlink: keys, addresses, signatures and orders for Binance Chain DEXes, kept on your machine.
 #[derive(Debug, Parser)]
@@ -116,46 +117,6 @@ pub enum Command {
     #[command(subcommand)]
     Vectors(vectors::VectorsCmd),
     Verify(verify::VerifyArgs),
-}
-
-/// A CLI failure: a message for the user and the exit code to leave with.
-#[derive(Debug)]
-pub struct CliError {
-    message: String,
-    code: u8,
-}
-
-impl CliError {
-    /// Bad input or usage (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            code: 2,
-        }
-    }
-    /// A failure of the operation itself (exit 1).
-    pub fn failed(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            code: 1,
-        }
-    }
-    /// The user declined a confirmation (exit 1; nothing was done).
-    pub fn cancelled() -> Self {
-        Self {
-            message: "cancelled; nothing was done".into(),
-            code: 1,
-        }
-    }
-    pub fn exit_code(&self) -> u8 {
-        self.code
-    }
-}
-
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
 }
 
 /// A message given as `--message TEXT`, `--file FILE` or `-` (stdin).

@@ -6,7 +6,7 @@ use dexlink::tx::UnsignedTx;
 use dexlink::tx::msg::{CancelOrder, Msg, NewOrder};
 use dexlink::tx::order::{OrderId, Side, TimeInForce};
 
-use super::common::{TxArgs, client, client_error, run_tx, runtime};
+use super::common::{TxArgs, client, run_tx, runtime};
 use super::{CliError, CliResult, Global};
 use crate::keyring::KeyArgs;
 use dexlink::tx::Market;
@@ -72,11 +72,11 @@ pub enum OrderCmd {
     },
 }
 
-fn amount(what: &str, s: &str) -> Result<Fixed8, CliError> {
-    let v = Fixed8::parse(s).map_err(|e| CliError::usage(format!("--{what}: {e}")))?;
+fn amount(what: &'static str, s: &str) -> Result<Fixed8, CliError> {
+    let v = Fixed8::parse(s).map_err(CliError::arg(what))?;
     if v.is_zero() {
         return Err(CliError::usage(format!(
-            "--{what}: must be greater than zero"
+            "{what}: must be greater than zero"
         )));
     }
     Ok(v)
@@ -91,9 +91,7 @@ fn check_market(
     quantity: Fixed8,
 ) -> Result<(), CliError> {
     let client = client(global, tx.dex.as_deref())?;
-    let markets = runtime()?
-        .block_on(client.markets())
-        .map_err(client_error)?;
+    let markets = runtime()?.block_on(client.markets())?;
     let info = markets
         .iter()
         .find(|m| m.symbol() == symbol)
@@ -111,9 +109,7 @@ fn check_market(
         tick_size: step("tick size", &info.tick_size)?,
         lot_size: step("lot size", &info.lot_size)?,
     };
-    market
-        .check_order(symbol, price, quantity)
-        .map_err(|e| CliError::usage(format!("{e}; nothing was signed")))
+    Ok(market.check_order(symbol, price, quantity)?)
 }
 
 pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
@@ -127,8 +123,8 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
             tif,
             tx,
         } => {
-            let price = amount("price", &price)?;
-            let quantity = amount("quantity", &quantity)?;
+            let price = amount("--price", &price)?;
+            let quantity = amount("--quantity", &quantity)?;
             let side = match side {
                 SideArg::Buy => Side::Buy,
                 SideArg::Sell => Side::Sell,
@@ -141,10 +137,13 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
                 check_market(global, &tx, &symbol, price, quantity)?;
             }
             run_tx(global, &key, &tx, &|chain, addr, acct, seq| {
-                let msg = NewOrder::new(addr.clone(), seq, &symbol, side, price, quantity, tif)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                UnsignedTx::new(chain.clone(), acct, seq, Msg::NewOrder(msg))
-                    .map_err(|e| CliError::usage(e.to_string()))
+                let msg = NewOrder::new(addr.clone(), seq, &symbol, side, price, quantity, tif)?;
+                Ok(UnsignedTx::new(
+                    chain.clone(),
+                    acct,
+                    seq,
+                    Msg::NewOrder(msg),
+                )?)
             })
         }
         OrderCmd::Cancel {
@@ -153,13 +152,15 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
             order_id,
             tx,
         } => {
-            let refid = OrderId::parse(&order_id)
-                .map_err(|e| CliError::usage(format!("--order-id: {e}")))?;
+            let refid = OrderId::parse(&order_id).map_err(CliError::arg("--order-id"))?;
             run_tx(global, &key, &tx, &|chain, addr, acct, seq| {
-                let msg = CancelOrder::new(addr.clone(), &symbol, refid)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                UnsignedTx::new(chain.clone(), acct, seq, Msg::CancelOrder(msg))
-                    .map_err(|e| CliError::usage(e.to_string()))
+                let msg = CancelOrder::new(addr.clone(), &symbol, refid)?;
+                Ok(UnsignedTx::new(
+                    chain.clone(),
+                    acct,
+                    seq,
+                    Msg::CancelOrder(msg),
+                )?)
             })
         }
     }

@@ -6,9 +6,9 @@ use clap::Args;
 use dexlink::Address;
 use dexlink::client::OpenOrder;
 
-use super::common::{client, client_error, runtime};
+use super::common::{client, runtime};
 use super::{CliError, CliResult, Global};
-use crate::keyring::{dir_error, entry_name, open_dir};
+use crate::keyring::{entry_name, open_dir};
 use crate::output::print_json;
 
 /// Which account: an address, or a key-store entry (its recorded address at --index).
@@ -36,7 +36,7 @@ fn resolve(global: &Global, t: &Target) -> Result<Address, CliError> {
             t.target
         ))
     })?;
-    let info = open_dir(global)?.get(&name).map_err(dir_error)?;
+    let info = open_dir(global)?.get(&name)?;
     let wanted = format!("m/44'/714'/0'/0/{}", t.index);
     info.addresses
         .iter()
@@ -62,9 +62,7 @@ pub struct AccountArgs {
 pub fn account(global: &Global, a: AccountArgs) -> CliResult {
     let address = resolve(global, &a.target)?;
     let client = client(global, a.target.dex.as_deref())?;
-    let acct = runtime()?
-        .block_on(client.account(&address))
-        .map_err(client_error)?;
+    let acct = runtime()?.block_on(client.account(&address))?;
     if global.json {
         print_json(&serde_json::to_value(&acct).expect("serialisable"));
     } else {
@@ -93,9 +91,7 @@ pub struct MarketsArgs {
 
 pub fn markets(global: &Global, a: MarketsArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
-    let markets = runtime()?
-        .block_on(client.markets())
-        .map_err(client_error)?;
+    let markets = runtime()?.block_on(client.markets())?;
     if global.json {
         print_json(&serde_json::to_value(&markets).expect("serialisable"));
     } else {
@@ -128,9 +124,7 @@ pub struct OrdersArgs {
 pub fn orders(global: &Global, a: OrdersArgs) -> CliResult {
     let address = resolve(global, &a.target)?;
     let client = client(global, a.target.dex.as_deref())?;
-    let orders = runtime()?
-        .block_on(client.open_orders(&address))
-        .map_err(client_error)?;
+    let orders = runtime()?.block_on(client.open_orders(&address))?;
     if global.json {
         print_json(&serde_json::to_value(&orders).expect("serialisable"));
     } else if orders.order.is_empty() {

@@ -16,10 +16,9 @@ use dexlink::tx::order::{Side, TimeInForce};
 use dexlink_devnet::DevnetConfig;
 use serde_json::{Value, json};
 
-use super::common::{client_error, submit_error};
 use super::link::link_one;
 use super::{CliError, CliResult, Global};
-use crate::keyring::{dir_error, hd_account};
+use crate::keyring::hd_account;
 use crate::output::print_json;
 use zeroize::Zeroizing;
 
@@ -49,7 +48,7 @@ pub fn run(global: &Global, _a: QuickstartArgs) -> CliResult {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
+        .map_err(CliError::io("cannot start the async runtime"))?;
     rt.block_on(quickstart(global))
 }
 
@@ -59,9 +58,10 @@ async fn quickstart(global: &Global) -> CliResult {
         .map_err(|e| CliError::failed(e.to_string()))?;
     let url = running.base_url().to_string();
     step(global, &format!("1. local DEX node running at {url}"));
-    let client = DexClient::new(&url, &ClientConfig::default()).map_err(client_error)?;
-    let chain = client.chain_id().await.map_err(client_error)?;
-    let chain_id = ChainId::new(&chain).map_err(|e| CliError::failed(e.to_string()))?;
+    let client = DexClient::new(&url, &ClientConfig::default())?;
+    let chain = client.chain_id().await?;
+    let chain_id = ChainId::new(&chain)
+        .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
     let network = Network::from_chain_id(chain_id.clone());
 
     // A throwaway wallet in a throwaway key store (0700, removed when `home` drops, also on
@@ -70,7 +70,7 @@ async fn quickstart(global: &Global) -> CliResult {
         .prefix("dexlink-quickstart-")
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .tempdir()
-        .map_err(|e| CliError::failed(format!("cannot create a temporary key store: {e}")))?;
+        .map_err(CliError::io("cannot create a temporary key store"))?;
     let (alice, bob) = throwaway_wallet(global, home.path(), &network)?;
     let (a_addr, b_addr) = (alice.address(network.hrp()), bob.address(network.hrp()));
     step(
@@ -82,15 +82,9 @@ async fn quickstart(global: &Global) -> CliResult {
     );
 
     for (addr, amount) in [(&a_addr, "100"), (&b_addr, "1")] {
-        client
-            .devnet_faucet(addr, "BNB", amount)
-            .await
-            .map_err(client_error)?;
+        client.devnet_faucet(addr, "BNB", amount).await?;
     }
-    client
-        .devnet_faucet(&a_addr, "BUSD-BD1", "1000")
-        .await
-        .map_err(client_error)?;
+    client.devnet_faucet(&a_addr, "BUSD-BD1", "1000").await?;
     step(
         global,
         "3. funded from the devnet faucet: 100 BNB + 1000 BUSD-BD1, and 1 BNB",
@@ -121,10 +115,9 @@ async fn quickstart(global: &Global) -> CliResult {
             .map(|s| s.to_bytes())
             .map_err(|e| CliError::failed(e.to_string()))
     })
-    .await
-    .map_err(submit_error)?;
+    .await?;
     let order_id = format!("{}-{}", a_addr.to_upper_hex(), placed.sequence + 1);
-    let open = client.open_orders(&a_addr).await.map_err(client_error)?;
+    let open = client.open_orders(&a_addr).await?;
     let mut shown = format!(
         "5. placed BUY 0.5 BNB at 300 BUSD-BD1: order {order_id} (tx {}); the DEX lists {} open order(s):",
         placed.hash, open.total
@@ -148,8 +141,7 @@ async fn quickstart(global: &Global) -> CliResult {
         .map(|s| s.to_bytes())
         .map_err(|e| CliError::failed(e.to_string()))
     })
-    .await
-    .map_err(submit_error)?;
+    .await?;
     step(global, &format!("6. cancelled it (tx {})", cancelled.hash));
 
     let sent = submit(&client, &a_addr, |acct: i64, seq: i64| {
@@ -166,9 +158,8 @@ async fn quickstart(global: &Global) -> CliResult {
             .map(|s| s.to_bytes())
             .map_err(|e| CliError::failed(e.to_string()))
     })
-    .await
-    .map_err(submit_error)?;
-    let bob_acct = client.account(&b_addr).await.map_err(client_error)?;
+    .await?;
+    let bob_acct = client.account(&b_addr).await?;
     let bob_bnb = bob_acct
         .balance("BNB")
         .map(|b| b.free.clone())
@@ -180,11 +171,7 @@ async fn quickstart(global: &Global) -> CliResult {
             sent.hash
         ),
     );
-    let open_after = client
-        .open_orders(&a_addr)
-        .await
-        .map_err(client_error)?
-        .total;
+    let open_after = client.open_orders(&a_addr).await?.total;
     running.stop().await;
     let home_path = home.path().display().to_string();
     home.close().map_err(|e| {
@@ -227,15 +214,14 @@ fn throwaway_wallet(
     home: &std::path::Path,
     network: &Network,
 ) -> Result<(PrivateKey, PrivateKey), CliError> {
-    let dir = KeyDir::open(Some(home)).map_err(dir_error)?;
-    let name = EntryName::new("quickstart").map_err(dir_error)?;
+    let dir = KeyDir::open(Some(home))?;
+    let name = EntryName::new("quickstart")?;
     let mut pw = Zeroizing::new([0u8; 32]);
     getrandom::fill(&mut pw[..])
         .map_err(|e| CliError::failed(format!("the operating system RNG failed: {e}")))?;
     let password = Password::from_zeroizing(Zeroizing::new(hex::encode(&pw[..])));
     let mnemonic = Mnemonic::generate(WordCount::Words24);
-    let secret =
-        HdSecret::new(mnemonic.phrase(), Zeroizing::new(String::new())).map_err(dir_error)?;
+    let secret = HdSecret::new(mnemonic.phrase(), Zeroizing::new(String::new()))?;
     drop(mnemonic);
     let account = hd_account(&secret, 0)?;
     let addresses = super::keys::hd_addresses(&account, network)?;
@@ -245,10 +231,9 @@ fn throwaway_wallet(
         path_template: super::keys::PATH_TEMPLATE.into(),
         addresses,
     };
-    dir.create_hd(&name, &secret, &spec, &password, super::keys::kdf(global)?)
-        .map_err(dir_error)?;
+    dir.create_hd(&name, &secret, &spec, &password, super::keys::kdf(global)?)?;
     drop(secret);
-    let EntrySecret::Hd(secret) = dir.unlock(&name, &password).map_err(dir_error)?.secret else {
+    let EntrySecret::Hd(secret) = dir.unlock(&name, &password)?.secret else {
         return Err(CliError::failed("the quickstart entry is not an HD wallet"));
     };
     let account = hd_account(&secret, 0)?;

@@ -81,7 +81,6 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
             testnet,
             yes,
         } => {
-            let usage = |e: RecoverError| CliError::usage(e.to_string());
             let chain = if testnet {
                 RecoverChain::Testnet
             } else {
@@ -89,9 +88,9 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
             };
             let request = RecoverRequest {
                 chain,
-                symbol: TokenSymbol::new(&symbol).map_err(usage)?,
-                amount: RecoverAmount::parse_decimal(&amount).map_err(usage)?,
-                recipient: EvmAddress::parse(&recipient).map_err(usage)?,
+                symbol: TokenSymbol::new(&symbol)?,
+                amount: RecoverAmount::parse_decimal(&amount)?,
+                recipient: EvmAddress::parse(&recipient)?,
             };
             let unlocked = keyring::unlock(global, &key)?;
             let address = unlocked.key.address(&chain.hrp());

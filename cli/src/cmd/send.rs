@@ -46,11 +46,10 @@ pub fn run(global: &Global, a: SendArgs) -> CliResult {
             a.amount.len()
         )));
     }
-    let memo = Memo::new(&a.memo).map_err(|e| CliError::usage(format!("--memo: {e}")))?;
+    let memo = Memo::new(&a.memo).map_err(CliError::arg("--memo"))?;
     let mut outputs: Vec<(String, Coin)> = Vec::with_capacity(n);
     for i in 0..n {
-        let amount =
-            Fixed8::parse(&a.amount[i]).map_err(|e| CliError::usage(format!("--amount: {e}")))?;
+        let amount = Fixed8::parse(&a.amount[i]).map_err(CliError::arg("--amount"))?;
         if amount.is_zero() {
             return Err(CliError::usage("--amount: must be greater than zero"));
         }
@@ -76,10 +75,7 @@ pub fn run(global: &Global, a: SendArgs) -> CliResult {
                 None => entries.push(SendEntry::new(to, vec![coin.clone()])),
             }
         }
-        let msg = Send::from_outputs(from.clone(), entries)
-            .map_err(|e| CliError::usage(e.to_string()))?;
-        Ok(UnsignedTx::new(chain.clone(), acct, seq, Msg::Send(msg))
-            .map_err(|e| CliError::usage(e.to_string()))?
-            .with_memo(memo.clone()))
+        let msg = Send::from_outputs(from.clone(), entries)?;
+        Ok(UnsignedTx::new(chain.clone(), acct, seq, Msg::Send(msg))?.with_memo(memo.clone()))
     })
 }

@@ -6,6 +6,7 @@ use clap::Subcommand;
 use dexlink::tx::{bnb_sign, parse_sign_doc};
 
 use super::{CliError, CliResult, Global};
+use crate::error::Context;
 use crate::keyring::{self, KeyArgs};
 use crate::output::print_json;
 use crate::secrets::{confirm, read_input};
@@ -109,8 +110,7 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError::usage("the sign document is not UTF-8"))?;
             let doc = sign_doc_text(&text)?;
-            let tx = parse_sign_doc(&doc)
-                .map_err(|e| CliError::usage(format!("refusing to sign: {e}")))?;
+            let tx = parse_sign_doc(&doc).context("refusing to sign")?;
             let unlocked = keyring::unlock(global, &key)?;
             let signer = tx.msg().signer().clone();
             let own = unlocked.key.address(signer.hrp());
@@ -126,8 +126,7 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                 eprintln!("Sign bytes: {}", tx.sign_json());
             }
             confirm("Sign this transaction?", yes)?;
-            let answer =
-                bnb_sign(&unlocked.key, &tx).map_err(|e| CliError::usage(e.to_string()))?;
+            let answer = bnb_sign(&unlocked.key, &tx)?;
             if global.json {
                 print_json(&serde_json::from_str(&answer.to_json()).expect("valid JSON"));
             } else {

@@ -8,8 +8,9 @@ use dexlink::tx::msg::{Msg, SendEntry};
 use dexlink::tx::{SignedTx, TxHash};
 use serde_json::{Value, json};
 
-use super::common::{client, client_error, runtime};
+use super::common::{client, runtime};
 use super::{CliError, CliResult, Global};
+use crate::error::Context;
 use crate::output::print_json;
 
 #[derive(Debug, Subcommand)]
@@ -126,15 +127,15 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
                 .as_deref()
                 .map(ChainId::new)
                 .transpose()
-                .map_err(|e| CliError::usage(format!("--chain-id: {e}")))?;
+                .map_err(CliError::arg("--chain-id"))?;
             let hrp = match (&hrp, &chain) {
-                (Some(h), _) => Hrp::new(h).map_err(|e| CliError::usage(format!("--hrp: {e}")))?,
+                (Some(h), _) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
                 (None, Some(c)) => c.default_hrp(),
                 (None, None) => Hrp::mainnet(),
             };
             let text = read_hex(&hex)?;
-            let tx = SignedTx::from_hex(text.trim(), &hrp)
-                .map_err(|e| CliError::usage(format!("cannot decode the transaction: {e}")))?;
+            let tx =
+                SignedTx::from_hex(text.trim(), &hrp).context("cannot decode the transaction")?;
             let mut out = json!({
                 "hash": tx.hash().to_string(),
                 "msg": msg_json(tx.msg()),
@@ -174,9 +175,7 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
                 ))
             })?;
             let client = client(global, dex.as_deref())?;
-            let info = runtime()?
-                .block_on(client.tx(&hash))
-                .map_err(client_error)?;
+            let info = runtime()?.block_on(client.tx(&hash))?;
             match info {
                 Some(info) => {
                     if global.json {

@@ -31,12 +31,9 @@ pub struct VerifyArgs {
 
 pub fn run(global: &Global, a: VerifyArgs) -> CliResult {
     let msg = a.input.read()?;
-    let address =
-        Address::parse(&a.address).map_err(|e| CliError::usage(format!("--address: {e}")))?;
-    let pk = PublicKey::from_hex(&a.public_key)
-        .map_err(|e| CliError::usage(format!("--public-key: {e}")))?;
-    let sig = Signature::from_hex(&a.signature)
-        .map_err(|e| CliError::usage(format!("--signature: {e}")))?;
+    let address = Address::parse(&a.address).map_err(CliError::arg("--address"))?;
+    let pk = PublicKey::from_hex(&a.public_key).map_err(CliError::arg("--public-key"))?;
+    let sig = Signature::from_hex(&a.signature).map_err(CliError::arg("--signature"))?;
     let key_address = pk.address(address.hrp());
     let reason = if key_address != address {
         Some(format!(
