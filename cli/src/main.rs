@@ -31,11 +31,12 @@ fn main() -> ExitCode {
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
+            // With --json the error is also on stdout, for the script; stderr keeps the line
+            // for the person or the log.
             if json {
                 output::print_error_json(e.kind(), &format!("{e:#}"));
-            } else {
-                eprintln!("error: {e:#}");
             }
+            eprintln!("error: {e:#}");
             ExitCode::from(e.exit_code())
         }
         Err(payload) if output::is_closed_output(&*payload) => ExitCode::from(1),
@@ -68,8 +69,7 @@ fn parse_error(e: clap::Error) -> ! {
             .strip_prefix("error: ")
             .unwrap_or(text.trim_end());
         output::print_error_json("usage", message);
-    } else {
-        eprint!("{text}");
     }
+    eprint!("{text}");
     std::process::exit(e.exit_code());
 }

@@ -12,7 +12,7 @@ fn quickstart_runs_and_reports_three_transactions() {
     let mut c = dexlink();
     c.args(["--json", "quickstart"]);
     let v = run(c).ok().json();
-    let txs = v["txs"].as_object().expect("txs object");
+    let txs = v["tx_hashes"].as_object().expect("tx_hashes object");
     assert_eq!(txs.len(), 3, "{v}");
     let mut hashes: Vec<&str> = Vec::new();
     for key in ["place", "cancel", "send"] {

@@ -86,8 +86,8 @@ fn link_order_cancel_send_on_a_devnet() {
 
     let orders = open_orders(&h, &d, V7_TBNB);
     assert_eq!(orders["total"], 1, "{orders}");
-    assert_eq!(orders["order"][0]["orderId"], order_id.as_str());
-    assert_eq!(orders["order"][0]["symbol"], MARKET);
+    assert_eq!(orders["orders"][0]["order_id"], order_id.as_str());
+    assert_eq!(orders["orders"][0]["symbol"], MARKET);
 
     // tx status finds the placed transaction.
     let mut c = h.cmd();
@@ -312,7 +312,7 @@ fn state_file_survives_a_restart() {
     assert_eq!(sequence(&d, V7_TBNB), 2);
     let orders = open_orders(&h, &d, V7_TBNB);
     assert_eq!(orders["total"], 1);
-    assert_eq!(orders["order"][0]["orderId"], order_id.as_str());
+    assert_eq!(orders["orders"][0]["order_id"], order_id.as_str());
     // And the restored node keeps working: the order can be cancelled.
     online(
         &h,

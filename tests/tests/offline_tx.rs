@@ -223,7 +223,7 @@ fn decode(args: &[&str]) -> Out {
 #[test]
 fn tx_decode_reads_upstream_transactions() {
     let v = decode(&[V10_TX]).ok().json();
-    assert_eq!(v["hash"], V10_HASH);
+    assert_eq!(v["tx_hash"], V10_HASH);
     assert_eq!(v["signer"], V7_BNB);
     assert_eq!(v["public_key"], V7_PUB);
     assert_eq!(v["signature"], V10_SIG);
@@ -240,22 +240,22 @@ fn tx_decode_reads_upstream_transactions() {
     );
 
     let v = decode(&[V11_TX]).ok().json();
-    assert_eq!(v["hash"], V11_HASH);
+    assert_eq!(v["tx_hash"], V11_HASH);
     assert_eq!(
-        v["msg"]["refid"],
+        v["msg"]["order_id"],
         "BA36F0FAD74D8F41045463E4774F328F4AF779E5-36"
     );
     assert_eq!(v["sequence"], 36);
 
     let v = decode(&[V13_TX]).ok().json();
-    assert_eq!(v["hash"], V13_HASH);
+    assert_eq!(v["tx_hash"], V13_HASH);
     assert_eq!(v["memo"], "test");
     assert_eq!(v["signer"], K2_BNB);
     assert_eq!(v["msg"]["outputs"][0]["address"], V13_TO);
     assert_eq!(v["msg"]["outputs"][0]["coins"][0]["denom"], "BNB");
 
     let v = decode(&[V17_TX]).ok().json();
-    assert_eq!(v["hash"], V17_HASH);
+    assert_eq!(v["tx_hash"], V17_HASH);
     assert_eq!(v["memo"], "Testing");
     assert_eq!(v["source"], 2);
     assert_eq!(v["msg"]["outputs"][0]["address"], V17_TO);
@@ -264,7 +264,7 @@ fn tx_decode_reads_upstream_transactions() {
     let mut c = dexlink();
     c.args(["tx", "decode", "-"])
         .write_stdin(format!("{V13_TX}\n"));
-    assert_eq!(run(c).ok().json()["hash"], V13_HASH);
+    assert_eq!(run(c).ok().json()["tx_hash"], V13_HASH);
 }
 
 #[test]
@@ -278,7 +278,7 @@ fn tx_decode_verify_checks_the_chain_id() {
         let v = decode(&[tx, "--verify", "--chain-id", chain, "--hrp", "bnb"])
             .ok()
             .json();
-        assert_eq!(v["verified"], true, "{tx}");
+        assert_eq!(v["valid"], true, "{tx}");
         // The signature covers the chain id: another one fails (exit 1).
         let out = decode(&[
             tx,
@@ -289,7 +289,7 @@ fn tx_decode_verify_checks_the_chain_id() {
             "bnb",
         ])
         .expect_code(1);
-        assert_eq!(out.json()["verified"], false);
+        assert_eq!(out.json()["valid"], false);
     }
     // --verify without --chain-id is a usage error.
     decode(&[V10_TX, "--verify"]).expect_code(2);

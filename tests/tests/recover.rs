@@ -95,9 +95,9 @@ fn sign_builds_the_spec_message_and_reverifies() {
     // Same inputs as the published example: the same message, byte for byte.
     assert_eq!(v["message"], EX_MESSAGE);
     assert_eq!(v["address"], V7_BNB);
-    assert_eq!(v["publicKey"], format!("0x{V7_PUB}"));
+    assert_eq!(v["public_key"], V7_PUB);
     let sig = v["signature"].as_str().unwrap().to_string();
-    let pk = v["publicKey"].as_str().unwrap().to_string();
+    let pk = v["public_key"].as_str().unwrap().to_string();
 
     // Its output re-verifies through `recover verify`, proving the imported key's address.
     let r = verify(EX_MESSAGE, &pk, &sig).ok().json();
@@ -145,7 +145,7 @@ fn sign_builds_the_spec_message_and_reverifies() {
     assert_eq!(v["address"], V7_TBNB);
     let r = verify(
         &expected,
-        v["publicKey"].as_str().unwrap(),
+        v["public_key"].as_str().unwrap(),
         v["signature"].as_str().unwrap(),
     )
     .ok()

@@ -23,8 +23,8 @@ fn sign_message_matches_the_bnbsign_vector() {
         "hello world",
     ]);
     let v = run(c).ok().json();
-    assert_eq!(v["signature"], format!("0x{HELLO_SIG}"));
-    assert_eq!(v["publicKey"], format!("0x{K2_PUB}"));
+    assert_eq!(v["signature"], HELLO_SIG);
+    assert_eq!(v["public_key"], K2_PUB);
     assert_eq!(v["address"], K2_BNB);
 
     // The same bytes from a file and from stdin.
@@ -33,11 +33,11 @@ fn sign_message_matches_the_bnbsign_vector() {
     let mut c = h.cmd();
     c.args(["--json", "sign", "message", "k2", "--file"])
         .arg(&f);
-    assert_eq!(run(c).ok().json()["signature"], format!("0x{HELLO_SIG}"));
+    assert_eq!(run(c).ok().json()["signature"], HELLO_SIG);
     let mut c = h.cmd();
     c.args(["--json", "sign", "message", "k2", "-"])
         .write_stdin("hello world");
-    assert_eq!(run(c).ok().json()["signature"], format!("0x{HELLO_SIG}"));
+    assert_eq!(run(c).ok().json()["signature"], HELLO_SIG);
 }
 
 fn verify(address: &str, message: &str, sig: &str) -> Out {
@@ -183,7 +183,7 @@ fn sign_message_with_an_hd_index_uses_that_address() {
         "--address",
         V1_BNB1,
         "--public-key",
-        v["publicKey"].as_str().unwrap(),
+        v["public_key"].as_str().unwrap(),
         "--signature",
         v["signature"].as_str().unwrap(),
         "--message",

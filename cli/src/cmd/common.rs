@@ -287,6 +287,17 @@ fn order_id(tx: &UnsignedTx) -> Option<String> {
     }
 }
 
+/// A broadcast's outcome in the JSON schema (`docs/json-output.md`).
+pub fn broadcast_json(r: &dexlink::client::BroadcastResult) -> Value {
+    json!({
+        "ok": r.ok,
+        "code": r.code,
+        "log": r.log.to_string(),
+        "tx_hash": r.hash.to_string(),
+        "already_known": r.already_known,
+    })
+}
+
 pub fn print_signed(
     global: &Global,
     tx: &UnsignedTx,
@@ -301,7 +312,7 @@ pub fn print_signed(
         out["order_id"] = Value::String(id);
     }
     if let Some(r) = broadcast {
-        out["broadcast"] = json!({"ok": r.ok, "code": r.code, "log": r.log, "hash": r.hash, "already_known": r.already_known});
+        out["broadcast"] = broadcast_json(r);
         if r.already_known && !global.quiet {
             eprintln!(
                 "note: the DEX already had this exact transaction ({}), broadcast earlier by an identical command; it was not sent again. To make another one, change something (e.g. --memo) and retry.",

@@ -54,7 +54,7 @@ fn parse_genesis(s: &str) -> Result<(String, String, i64), CliError> {
     Ok((addr.into(), asset.into(), units))
 }
 
-pub fn run(_global: &Global, a: DevnetArgs) -> CliResult {
+pub fn run(global: &Global, a: DevnetArgs) -> CliResult {
     let genesis = a
         .genesis
         .iter()
@@ -79,7 +79,18 @@ pub fn run(_global: &Global, a: DevnetArgs) -> CliResult {
         let running = dexlink_devnet::spawn(config)
             .await
             .map_err(|e| CliError::usage(e.to_string()))?;
-        println!("{}", running.base_url());
+        if global.json {
+            // One line, so a reader can take the first line as with the plain URL.
+            println!(
+                "{}",
+                serde_json::json!({
+                    "url": running.base_url().to_string(),
+                    "chain_id": running.devnet.ledger().chain_id.to_string(),
+                })
+            );
+        } else {
+            println!("{}", running.base_url());
+        }
         std::io::stdout().flush().ok();
         eprintln!(
             "dexlink devnet: chain {} on {} (Ctrl-C to stop)",

@@ -178,7 +178,7 @@ fn info_json(info: &EntryInfo) -> Value {
         "chain_id": info.network.chain_id().as_str(),
         "hrp": info.network.hrp().as_str(),
         "path_template": info.path_template,
-        "created_at": info.created_at,
+        "created_at_ms": info.created_at.saturating_mul(1000),
         "addresses": info.addresses.iter().map(|a| json!({"path": a.path, "address": a.address.to_string()})).collect::<Vec<_>>(),
     })
 }
@@ -454,12 +454,18 @@ fn list(global: &Global) -> CliResult {
             "entries": listing.entries.iter().map(info_json).collect::<Vec<_>>(),
             "problems": listing.problems.iter().map(|(f, e)| json!({"file": f, "error": e.to_string()})).collect::<Vec<_>>(),
         }));
+    } else if global.quiet {
+        for e in &listing.entries {
+            println!("{}", e.name.as_str());
+        }
     } else {
-        if listing.entries.is_empty() && !global.quiet {
+        if listing.entries.is_empty() {
             println!(
                 "no keys in {} yet; create one with `dexlink keys new NAME`",
                 dir.path().display()
             );
+        } else {
+            println!("{:<20} {:<12} {:<22} ADDRESS", "NAME", "KIND", "CHAIN ID");
         }
         for e in &listing.entries {
             let first = e
@@ -539,6 +545,10 @@ fn show(global: &Global, name: &str, account: u32, index: u32, count: u32, all: 
             "chain_id": info.network.chain_id().as_str(),
             "addresses": shown.iter().map(|a| json!({"path": a.path, "address": a.address.to_string()})).collect::<Vec<_>>(),
         }));
+    } else if global.quiet {
+        for a in shown {
+            println!("{}", a.address);
+        }
     } else {
         for a in shown {
             println!(
@@ -621,14 +631,29 @@ fn export(
             Zeroizing::new(json + "\n")
         }
     };
+    let format_name = format
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
     match out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             write_new_private_file(&path, data.as_bytes())?;
-            if !global.quiet {
+            if global.json {
+                print_json(&json!({
+                    "name": key.name,
+                    "format": format_name,
+                    "file": path.display().to_string(),
+                }));
+            } else if !global.quiet {
                 eprintln!("written to {} (mode 0600)", path.display());
             }
         }
         None => {
+            let data = if global.json {
+                export_json(&key.name, &format_name, format, &data)?
+            } else {
+                data
+            };
             let mut so = std::io::stdout().lock();
             so.write_all(data.as_bytes())
                 .and_then(|()| so.flush())
@@ -636,6 +661,49 @@ fn export(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `--json` document of an export to stdout, built in wiped memory (a `serde_json::Value`
+/// would leave unwiped copies of the secret): `{"name", "format", FIELD}` where FIELD is
+/// `mnemonic` or `private_key` (a string) or `keystore` (the keystore object itself).
+fn export_json(
+    name: &str,
+    format_name: &str,
+    format: ExportFormat,
+    data: &str,
+) -> Result<Zeroizing<String>, CliError> {
+    let secret = data.trim_end_matches('\n');
+    let (field, quoted) = match format {
+        ExportFormat::Mnemonic => ("mnemonic", true),
+        ExportFormat::PrivateKey => ("private_key", true),
+        ExportFormat::KeystoreBinance | ExportFormat::KeystoreV3 => ("keystore", false),
+    };
+    // Mnemonic words and hex need no JSON escaping; refuse rather than write broken JSON.
+    if quoted
+        && secret
+            .chars()
+            .any(|c| c == '"' || c == '\\' || c.is_control())
+    {
+        return Err(CliError::failed(
+            "the secret has characters that JSON would escape; export it without --json",
+        ));
+    }
+    let head = format!(
+        "{{\"name\":{},\"format\":{},\"{field}\":",
+        serde_json::Value::from(name),
+        serde_json::Value::from(format_name)
+    );
+    let mut out = Zeroizing::new(String::with_capacity(head.len() + secret.len() + 4));
+    out.push_str(&head);
+    if quoted {
+        out.push('"');
+    }
+    out.push_str(secret);
+    if quoted {
+        out.push('"');
+    }
+    out.push_str("}\n");
+    Ok(out)
 }
 
 pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
@@ -674,7 +742,7 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
             )?;
             dir.delete(&ename)?;
             if global.json {
-                print_json(&json!({"deleted": name}));
+                print_json(&json!({"name": name, "deleted": true}));
             } else if !global.quiet {
                 println!("deleted {name}");
             }
@@ -698,7 +766,7 @@ pub fn run(global: &Global, cmd: KeysCmd) -> CliResult {
             if !global.quiet && !global.json {
                 println!("password changed for {name}");
             } else if global.json {
-                print_json(&json!({"changed": name}));
+                print_json(&json!({"name": name, "password_changed": true}));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -68,10 +68,29 @@ pub async fn submit_link(
 ) -> Result<serde_json::Value, CliError> {
     let accepted = client.link_submit(&signed.message, &signed.proof).await?;
     Ok(json!({
-        "address": accepted.address,
-        "linked_at": accepted.linked_at,
-        "expires_at": accepted.expires_at,
+        "address": accepted.address.to_string(),
+        "linked_at_ms": time_ms(&accepted.linked_at.to_string()),
+        "expires_at_ms": accepted.expires_at.as_ref().and_then(|t| time_ms(&t.to_string())),
     }))
+}
+
+/// An RFC 3339 time from the DEX as milliseconds since the epoch (None if it does not parse).
+fn time_ms(text: &str) -> Option<i64> {
+    dexlink::time::Timestamp::parse(text)
+        .ok()
+        .map(|t| t.unix().saturating_mul(1000))
+}
+
+/// ` (until TIME)` for a link's expiry in milliseconds, or nothing when the DEX gave none.
+fn expiry_text(ms: &serde_json::Value) -> String {
+    ms.as_i64()
+        .map(|ms| {
+            format!(
+                " (until {})",
+                dexlink::time::Timestamp::from_unix(ms / 1000)
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Links one key's address; returns the DEX's answer as JSON.
@@ -121,9 +140,9 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
         let r = rt.block_on(submit_link(&client, s))?;
         if !global.json && !global.quiet {
             println!(
-                "linked {} (until {})",
+                "linked {}{}",
                 r["address"].as_str().unwrap_or(""),
-                r["expires_at"].as_str().unwrap_or("-")
+                expiry_text(&r["expires_at_ms"])
             );
         }
         results.push(r);
@@ -138,7 +157,10 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
         records.push(crate::profile::LinkedAddress {
             address: address.to_string(),
             account_number,
-            linked_at: r["linked_at"].as_str().unwrap_or_default().to_string(),
+            linked_at: r["linked_at_ms"]
+                .as_i64()
+                .map(|ms| dexlink::time::Timestamp::from_unix(ms / 1000).to_string())
+                .unwrap_or_default(),
         });
     }
     crate::profile::record_links(global, client.base_url(), &chain, records)?;

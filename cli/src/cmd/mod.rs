@@ -177,7 +177,15 @@ pub fn run(cli: Cli) -> CliResult {
             // on a write error, while a closed stdout must end quietly (see `main`).
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "dexlink", &mut script);
-            print!("{}", String::from_utf8_lossy(&script));
+            let script = String::from_utf8_lossy(&script);
+            if cli.global.json {
+                crate::output::print_json(&serde_json::json!({
+                    "shell": shell.to_string(),
+                    "script": script,
+                }));
+            } else {
+                print!("{script}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Recover(c) => recover::run(&cli.global, c),

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use clap::Args;
 use dexlink::Address;
 use dexlink::client::OpenOrder;
+use dexlink::tx::{Side, TimeInForce};
+use serde_json::json;
 
 use super::common::{client, runtime};
 use super::{CliError, CliResult, Global};
@@ -64,7 +66,22 @@ pub fn account(global: &Global, a: AccountArgs) -> CliResult {
     let client = client(global, a.target.dex.as_deref())?;
     let acct = runtime()?.block_on(client.account(&address))?;
     if global.json {
-        print_json(&serde_json::to_value(&acct).expect("serialisable"));
+        print_json(&json!({
+            "address": acct.address.to_string(),
+            "account_number": acct.account_number,
+            "sequence": acct.sequence,
+            "balances": acct.balances.iter().map(|b| json!({
+                "symbol": b.symbol.to_string(),
+                "free": b.free.to_string(),
+                "locked": b.locked.to_string(),
+                "frozen": b.frozen.to_string(),
+            })).collect::<Vec<_>>(),
+        }));
+    } else if global.quiet {
+        // The balance list: one `SYMBOL FREE` line per asset.
+        for b in &acct.balances {
+            println!("{} {}", b.symbol, b.free);
+        }
     } else {
         println!("address:        {}", acct.address);
         println!("account number: {}", acct.account_number);
@@ -93,7 +110,20 @@ pub fn markets(global: &Global, a: MarketsArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
     let markets = runtime()?.block_on(client.markets())?;
     if global.json {
-        print_json(&serde_json::to_value(&markets).expect("serialisable"));
+        print_json(&json!({
+            "markets": markets.iter().map(|m| json!({
+                "symbol": m.symbol(),
+                "base_asset": m.base_asset_symbol.to_string(),
+                "quote_asset": m.quote_asset_symbol.to_string(),
+                "tick_size": m.tick_size.to_string(),
+                "lot_size": m.lot_size.to_string(),
+                "list_price": m.list_price.to_string(),
+            })).collect::<Vec<_>>(),
+        }));
+    } else if global.quiet {
+        for m in &markets {
+            println!("{}", m.symbol());
+        }
     } else {
         println!(
             "{:<24} {:>14} {:>14} {:>16}",
@@ -126,15 +156,71 @@ pub fn orders(global: &Global, a: OrdersArgs) -> CliResult {
     let client = client(global, a.target.dex.as_deref())?;
     let orders = runtime()?.block_on(client.open_orders(&address))?;
     if global.json {
-        print_json(&serde_json::to_value(&orders).expect("serialisable"));
+        print_json(&json!({
+            "address": address.to_string(),
+            "total": orders.total,
+            "orders": orders.order.iter().map(order_json).collect::<Vec<_>>(),
+        }));
+    } else if global.quiet {
+        for o in &orders.order {
+            println!("{}", o.order_id);
+        }
     } else if orders.order.is_empty() {
         println!("no open orders for {address}");
     } else {
+        println!("{ORDER_HEADER}");
         for o in &orders.order {
-            println!("{}", order_line(o));
+            println!("{}", order_row(o));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The chain's name of an order side code (`"BUY"`, `"SELL"`), or the code itself.
+fn side_name(code: i64) -> String {
+    u64::try_from(code)
+        .ok()
+        .and_then(|c| Side::from_code(c).ok())
+        .map_or_else(|| code.to_string(), |s| s.to_string())
+}
+
+/// The chain's name of a time-in-force code (`"GTE"`, `"IOC"`), or the code itself.
+fn tif_name(code: i64) -> String {
+    u64::try_from(code)
+        .ok()
+        .and_then(|c| TimeInForce::from_code(c).ok())
+        .map_or_else(|| code.to_string(), |t| t.to_string())
+}
+
+/// An open order in the JSON schema (`docs/json-output.md`).
+fn order_json(o: &OpenOrder) -> serde_json::Value {
+    json!({
+        "order_id": o.order_id.to_string(),
+        "symbol": o.symbol.to_string(),
+        "side": side_name(o.side),
+        "price": o.price.to_string(),
+        "quantity": o.quantity.to_string(),
+        "cumulative_quantity": o.cumulate_quantity.to_string(),
+        "time_in_force": tif_name(o.time_in_force),
+        "status": o.status.to_string(),
+        "tx_hash": o.transaction_hash.to_string(),
+    })
+}
+
+/// The header of the `orders` table, aligned with [`order_row`].
+const ORDER_HEADER: &str = "ORDER ID                                      SIDE  QUANTITY          SYMBOL                PRICE             STATUS";
+
+/// One open order as a row of the `orders` table.
+fn order_row(o: &OpenOrder) -> String {
+    format!(
+        "{:<45} {:<5} {:<17} {:<21} {:<17} {}",
+        o.order_id,
+        side_name(o.side),
+        o.quantity,
+        o.symbol,
+        o.price,
+        o.status
+    )
 }
 
 /// One open order as a line: `ID  BUY  QTY SYMBOL at PRICE (STATUS)`.

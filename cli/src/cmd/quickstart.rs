@@ -194,12 +194,12 @@ async fn quickstart(global: &Global) -> CliResult {
             "addresses": [a_addr.to_string(), b_addr.to_string()],
             "links": links,
             "order_id": order_id,
-            "txs": {
-                "place": placed.hash,
-                "cancel": cancelled.hash,
-                "send": sent.hash,
+            "tx_hashes": {
+                "place": placed.hash.to_string(),
+                "cancel": cancelled.hash.to_string(),
+                "send": sent.hash.to_string(),
             },
-            "balances": {b_addr.to_string(): bob_bnb},
+            "balances": [{"address": b_addr.to_string(), "symbol": "BNB", "free": bob_bnb}],
             "open_orders_after_cancel": Value::from(open_after),
             "key_store_removed": home_path,
         }));

@@ -128,26 +128,25 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
                     print_verified(global, &v);
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(e) => verify_failed(global, &e),
+                Err(e) => verify_failed(global, e),
             }
         }
     }
 }
 
-fn verify_failed(global: &Global, e: &RecoverError) -> CliResult {
-    let malformed_input = matches!(
-        e,
-        RecoverError::PublicKey(_) | RecoverError::SignatureFormat(_)
-    );
-    if global.json {
-        print_json(&serde_json::json!({"valid": false, "reason": e.to_string()}));
+/// A request that does not verify is a result (`valid: false`, exit 1); a malformed public key
+/// or signature is bad input (exit 2, an error).
+fn verify_failed(global: &Global, e: RecoverError) -> CliResult {
+    let err = CliError::from(e).context("invalid recovery request");
+    if err.exit_code() == 2 || !global.json {
+        return Err(err);
     }
-    let err = format!("invalid recovery request: {e}");
-    Err(if malformed_input {
-        CliError::usage(err)
-    } else {
-        CliError::failed(err)
-    })
+    let CliError::Context { source, .. } = &err else {
+        unreachable!("built with a context just above")
+    };
+    print_json(&serde_json::json!({"valid": false, "reason": source.to_string()}));
+    eprintln!("error: {err:#}");
+    Ok(ExitCode::from(err.exit_code()))
 }
 
 /// Prints a signed or verified request: everything the approver and the contract need.
@@ -165,8 +164,8 @@ pub fn print_verified(global: &Global, v: &SignedRecoverRequest) {
             "recipient": r.recipient.to_checksummed(),
             "message": v.message,
             "message_sha256": hex::encode(v.message_hash()),
-            "signature": format!("0x{}", v.signature),
-            "publicKey": format!("0x{}", v.public_key),
+            "signature": v.signature.to_string(),
+            "public_key": v.public_key.to_string(),
             "payload": {
                 "tokenSymbol": p.token_symbol,
                 "amount": p.amount,

@@ -86,9 +86,11 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                 print_json(&serde_json::json!({
                     "address": address.to_string(),
                     "path": unlocked.path,
-                    "publicKey": format!("0x{pk}"),
-                    "signature": format!("0x{sig}"),
+                    "public_key": pk.to_string(),
+                    "signature": sig.to_string(),
                 }));
+            } else if global.quiet {
+                println!("{sig}");
             } else {
                 println!("address:   {address}");
                 println!("publicKey: 0x{pk}");

@@ -74,7 +74,7 @@ pub fn msg_json(msg: &Msg) -> Value {
         Msg::NewOrder(o) => json!({
             "type": msg.amino_name(),
             "sender": o.sender.to_string(),
-            "id": o.id.to_string(),
+            "order_id": o.id.to_string(),
             "symbol": o.symbol,
             "side": o.side.to_string(),
             "order_type": "LIMIT",
@@ -86,7 +86,7 @@ pub fn msg_json(msg: &Msg) -> Value {
             "type": msg.amino_name(),
             "sender": c.sender.to_string(),
             "symbol": c.symbol,
-            "refid": c.refid.to_string(),
+            "order_id": c.refid.to_string(),
         }),
         Msg::Send(s) => json!({
             "type": msg.amino_name(),
@@ -95,7 +95,7 @@ pub fn msg_json(msg: &Msg) -> Value {
         }),
         Msg::Freeze(f) | Msg::Unfreeze(f) => json!({
             "type": msg.amino_name(),
-            "from": f.from.to_string(),
+            "sender": f.from.to_string(),
             "symbol": f.symbol,
             "amount": f.amount.to_string(),
         }),
@@ -137,7 +137,7 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             let tx =
                 SignedTx::from_hex(text.trim(), &hrp).context("cannot decode the transaction")?;
             let mut out = json!({
-                "hash": tx.hash().to_string(),
+                "tx_hash": tx.hash().to_string(),
                 "msg": msg_json(tx.msg()),
                 "signer": tx.msg().signer().to_string(),
                 "public_key": hex::encode(tx.pub_key().to_compressed()),
@@ -154,18 +154,27 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             if verify {
                 let chain = chain.expect("clap requires --chain-id with --verify");
                 match tx.verify(&chain) {
-                    Ok(_) => out["verified"] = Value::Bool(true),
+                    Ok(_) => out["valid"] = Value::Bool(true),
                     Err(e) => {
-                        out["verified"] = Value::Bool(false);
-                        out["verify_error"] = Value::String(e.to_string());
-                        failed = Some(e.to_string());
+                        out["valid"] = Value::Bool(false);
+                        out["reason"] = Value::String(e.to_string());
+                        failed = Some(CliError::from(e).context("signature does not verify"));
                     }
                 }
             }
-            print_json(&out);
+            if global.quiet && !global.json {
+                println!("{}", tx.hash());
+            } else {
+                print_json(&out);
+            }
             match failed {
                 None => Ok(ExitCode::SUCCESS),
-                Some(e) => Err(CliError::failed(format!("signature does not verify: {e}"))),
+                // With --json the result above says it (`valid: false`); no second document.
+                Some(e) if global.json => {
+                    eprintln!("error: {e:#}");
+                    Ok(ExitCode::from(1))
+                }
+                Some(e) => Err(CliError::failed(e.to_string())),
             }
         }
         TxCmd::Status { hash, dex } => {
@@ -179,7 +188,15 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             match info {
                 Some(info) => {
                     if global.json {
-                        print_json(&serde_json::to_value(&info).expect("serialisable"));
+                        print_json(&json!({
+                            "tx_hash": hash.to_ascii_uppercase(),
+                            "height": info.height,
+                            "code": info.code,
+                            "ok": info.ok,
+                            "log": info.log.to_string(),
+                        }));
+                    } else if global.quiet {
+                        println!("{}", info.code);
                     } else {
                         println!(
                             "{}: code {} at height {}",
