@@ -248,7 +248,7 @@ impl CliError {
             ),
             Self::KeyDir(KeyDirError::NotFound(_)) => (
                 "dexlink keys",
-                "`dexlink keys list` shows the entries; `dexlink keys new NAME` creates one".into(),
+                "see `dexlink keys list`, or create one with `dexlink keys new NAME`".into(),
             ),
             Self::Client(e) => match e {
                 ClientError::WrongChain { .. } => {
@@ -411,8 +411,8 @@ mod tests {
         let e = CliError::from(KeyDirError::NotFound("bob".into()));
         assert_eq!(
             e.to_string(),
-            "no entry named 'bob'; list entries to see the names; `dexlink keys list` shows the \
-             entries; `dexlink keys new NAME` creates one"
+            "no entry named 'bob'; list entries to see the names; see `dexlink keys list`, or \
+             create one with `dexlink keys new NAME`"
         );
         let e = CliError::from(UnsignedTxError::Missing("account number")).context("cannot sign");
         assert_eq!(

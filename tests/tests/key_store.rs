@@ -81,7 +81,13 @@ fn an_entry_named_profile_survives_link() {
     c.args(["keys", "list"]);
     let out = run(c).ok();
     assert_eq!(out.stderr, "");
-    assert!(out.stdout.starts_with("profile "), "{}", out.stdout);
+    // A header row, then the entry.
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "NAME                 KIND         CHAIN ID               ADDRESS"
+    );
+    assert!(lines[1].starts_with("profile "), "{}", out.stdout);
 }
 
 /// A key directory written by an older version: its top-level `profile.json` link profile

@@ -339,6 +339,15 @@ fn new(global: &Global, a: NewArgs) -> CliResult {
     let network = network(&a.network)?;
     let language: Language = a.language.parse().map_err(CliError::arg("--language"))?;
     let count = WordCount::from_words(a.words)?;
+    if global.json
+        && a.mnemonic_out
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        return Err(CliError::usage(
+            "--mnemonic-out - would mix the words into the --json document; give a FILE",
+        ));
+    }
     // Fail before generating anything if the mnemonic has nowhere safe to go.
     if a.mnemonic_out.is_none()
         && std::fs::OpenOptions::new()
