@@ -226,8 +226,10 @@ impl CliError {
                 // A 503 is the DEX being unavailable (maintenance, overload), not a quota.
                 write!(f, "the DEX is unavailable (HTTP 503)")?;
                 match retry_after {
-                    Some(d) => write!(f, "; it asks to retry after {} s", d.as_secs()),
-                    None => Ok(()),
+                    Some(d) if !d.is_zero() => {
+                        write!(f, "; it asks to retry after {} s", d.as_secs())
+                    }
+                    _ => Ok(()),
                 }
             }
             _ => match self.inner() {

@@ -11,12 +11,15 @@ mod secrets;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
     secrets::harden_process();
-    let cli = match cmd::Cli::try_parse() {
+    let parsed = cmd::command()
+        .try_get_matches()
+        .and_then(|m| cmd::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => parse_error(e),
     };

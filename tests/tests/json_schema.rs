@@ -510,6 +510,17 @@ fn every_command_follows_the_documented_schema() {
     assert_eq!(v["orders"][0]["order_id"], order_id.as_str());
     assert_eq!(v["orders"][0]["side"], "BUY");
     assert_eq!(v["orders"][0]["tx_hash"], placed["tx_hash"]);
+    // The human table has a header row.
+    let mut c = h.cmd();
+    c.args(["orders", "k", "--dex", &d.url]);
+    let table = run(c).ok().stdout;
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines[0],
+        "ORDER ID                                      SIDE  QUANTITY          SYMBOL                PRICE             STATUS"
+    );
+    assert!(lines[1].starts_with(&format!("{order_id} ")), "{table}");
+    assert!(lines[1].contains(" BUY "), "{table}");
     let cancel = [
         "order",
         "cancel",
@@ -732,4 +743,31 @@ fn quiet_prints_only_the_essential_value() {
     let out = run(c).ok();
     assert_eq!(out.stdout, format!("{expected}\n"));
     assert_eq!(out.stderr, "");
+}
+
+/// A 503 is reported as the DEX being unavailable, a 429 as rate limiting (after the retries).
+#[test]
+fn unavailable_and_rate_limited_are_told_apart() {
+    let d = Devnet::start(&[]);
+    for (status, text) in [
+        (
+            503,
+            "error: the DEX is unavailable (HTTP 503); try again later\n",
+        ),
+        (
+            429,
+            "error: rate limited by the DEX (HTTP 429); wait and try again\n",
+        ),
+    ] {
+        let (s, b) = d.post_json(
+            "/devnet/faults",
+            &serde_json::json!({"fail_status": status, "fail_count": 1000, "retry_after": 0}),
+        );
+        assert_eq!(s, 200, "{b}");
+        let mut c = dexlink();
+        c.args(["--json", "account", V7_TBNB, "--dex", &d.url]);
+        let out = run(c).expect_code(1);
+        assert_eq!(out.stderr, text);
+        assert_eq!(out.json()["error"]["kind"], "client");
+    }
 }

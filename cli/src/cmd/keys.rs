@@ -125,7 +125,7 @@ pub struct NewArgs {
     #[arg(long, default_value = "mainnet")]
     network: String,
     /// Word list language.
-    #[arg(long, default_value = "english")]
+    #[arg(long, default_value = "english", value_parser = LanguageParser)]
     language: String,
     /// Also protect the seed with a BIP39 passphrase (asked for on the terminal).
     #[arg(long = "bip39-passphrase")]
@@ -156,6 +156,40 @@ pub struct ImportArgs {
     /// The mnemonic has a BIP39 passphrase (asked for on the terminal).
     #[arg(long = "bip39-passphrase")]
     bip39_passphrase: bool,
+}
+
+/// Lists the word-list languages in the help, and checks a value with the SDK's parser (which
+/// also takes other spellings, e.g. `simplified-chinese`).
+#[derive(Clone)]
+struct LanguageParser;
+
+impl TypedValueParser for LanguageParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let text = clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)?;
+        match text.parse::<Language>() {
+            Ok(_) => Ok(text),
+            // clap's own "invalid value" error lists the possible values.
+            Err(_) => clap::builder::PossibleValuesParser::new(Language::ALL.map(Language::name))
+                .parse_ref(cmd, arg, value),
+        }
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Language::ALL
+                .into_iter()
+                .map(|l| clap::builder::PossibleValue::new(l.name())),
+        ))
+    }
 }
 
 fn network(s: &str) -> Result<Network, CliError> {

@@ -28,7 +28,8 @@ pub use crate::error::CliError;
 #[derive(Debug, Parser)]
 #[command(
     name = "dexlink",
-    version,
+    // With the commit when built from git (cli/build.rs).
+    version = env!("DEXLINK_VERSION"),
     about,
     long_about = None,
     propagate_version = true,
@@ -41,8 +42,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command accepts.
+/// Options every command accepts (the password ones are shown only where a password is read).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Key directory (default: $DEXLINK_HOME, else ~/.dexlink).
     // Not `env = "DEXLINK_HOME"`: the SDK reads it, so an empty value counts as unset instead
@@ -56,10 +58,17 @@ pub struct Global {
     #[arg(short, long, global = true)]
     pub quiet: bool,
     /// Read key-store passwords from this file (mode 0600; one trailing newline is ignored).
-    #[arg(long = "password-file", global = true, value_name = "FILE")]
+    // Hidden from the option lists: the commands that read a password describe it under
+    // "Password options" (see `command`), the others never use it.
+    #[arg(
+        long = "password-file",
+        global = true,
+        value_name = "FILE",
+        hide = true
+    )]
     pub password_file: Option<PathBuf>,
     /// Accept new passwords shorter than 8 characters.
-    #[arg(long = "allow-weak-password", global = true)]
+    #[arg(long = "allow-weak-password", global = true, hide = true)]
     pub allow_weak_password: bool,
 }
 
@@ -155,6 +164,85 @@ pub fn parse_dash(s: &str) -> Result<bool, String> {
 }
 
 pub type CliResult = Result<ExitCode, CliError>;
+
+/// Commands that read an entry's password (`--password-file` is shown on these only).
+const READS_PASSWORD: &[&str] = &[
+    "keys new",
+    "keys import",
+    "keys show",
+    "keys export",
+    "keys passwd",
+    "sign message",
+    "sign doc",
+    "link",
+    "order place",
+    "order cancel",
+    "send",
+    "freeze",
+    "unfreeze",
+    "tx sign",
+    "recover sign",
+];
+
+/// Commands that set a new password (`--allow-weak-password` is shown on these only).
+const SETS_PASSWORD: &[&str] = &["keys new", "keys import", "keys export", "keys passwd"];
+
+/// The help of `--password-file`, shown on the commands that read a password.
+const PASSWORD_HELP: &str = "Password options:
+      --password-file <FILE>  Read key-store passwords from this file (mode 0600; one trailing
+                              newline is ignored); else $DEXLINK_PASSWORD, else a prompt";
+
+/// The help of `--allow-weak-password`, shown on the commands that set a password.
+const WEAK_PASSWORD_HELP: &str =
+    "      --allow-weak-password   Accept new passwords shorter than 8 characters";
+
+/// The command tree as the user sees it: the password options listed only on commands that
+/// read a password, and each command's `Example:` lines after the options, so `-h` shows them
+/// as well as `--help`.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sub| polish(sub, &name));
+    }
+    cmd
+}
+
+fn polish(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in &names {
+        cmd = cmd.mut_subcommand(name, |sub| polish(sub, &format!("{path} {name}")));
+    }
+    let mut after = Vec::new();
+    if READS_PASSWORD.contains(&path) {
+        after.push(PASSWORD_HELP.to_string());
+        if SETS_PASSWORD.contains(&path) {
+            after.push(WEAK_PASSWORD_HELP.to_string());
+        }
+    }
+    if let Some(long) = cmd.get_long_about().map(|s| s.to_string()) {
+        let (examples, rest): (Vec<&str>, Vec<&str>) =
+            long.lines().partition(|l| l.starts_with("Example"));
+        if !examples.is_empty() {
+            if !after.is_empty() {
+                after.push(String::new());
+            }
+            after.extend(examples.iter().map(|s| s.to_string()));
+            cmd = cmd.long_about(rest.join("\n").trim_end().to_string());
+        }
+    }
+    if !after.is_empty() {
+        cmd = cmd.after_help(after.join("\n"));
+    }
+    cmd
+}
 
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
