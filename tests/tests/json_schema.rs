@@ -743,6 +743,22 @@ fn quiet_prints_only_the_essential_value() {
     let out = run(c).ok();
     assert_eq!(out.stdout, format!("{expected}\n"));
     assert_eq!(out.stderr, "");
+    // An online send prints only its hash, which the DEX then knows (status code 0).
+    let mut c = h.cmd();
+    c.args([
+        "-q", "send", "k", "--to", K2_TBNB, "--amount", "2", "--asset", "BNB",
+    ])
+    .args(["--yes", "--dex", &d.url]);
+    let hash = run(c).ok().stdout;
+    let hash = hash.strip_suffix('\n').expect("one line");
+    assert!(
+        hash.len() == 64
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)),
+        "{hash:?}"
+    );
+    assert_eq!(quiet(&["tx", "status", hash, "--dex", &d.url]), "0\n");
 }
 
 /// A 503 is reported as the DEX being unavailable, a 429 as rate limiting (after the retries).
