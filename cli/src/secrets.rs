@@ -287,7 +287,7 @@ pub fn read_text_input(path: &Path, limit: dexlink::io::Limit) -> Result<String,
 }
 
 /// Argument ids whose value `-` means stdin.
-const STDIN_ARGS: [&str; 10] = [
+const STDIN_ARGS: [&str; 11] = [
     "password_file",
     "export_password_file",
     "new_password_file",
@@ -298,6 +298,7 @@ const STDIN_ARGS: [&str; 10] = [
     "stdin",
     "input",
     "hex",
+    "paths",
 ];
 
 /// Argument ids that name a file or directory that stdin cannot stand in for.

@@ -529,3 +529,26 @@ fn input_error_wording() {
         "error: this message is a BEP-333 token recovery request; signing it would authorise moving your tokens to the recipient on BSC. Use `dexlink recover sign` to review and sign recovery requests\n"
     );
 }
+
+#[test]
+fn vectors_run_reads_one_file_from_stdin() {
+    let p = vectors_dir().join("bip39-invalid.json");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let n = serde_json::from_str::<serde_json::Value>(&text).unwrap()["vectors"]
+        .as_array()
+        .unwrap()
+        .len();
+    let mut c = dexlink();
+    c.args(["vectors", "run", "-"]).write_stdin(text);
+    let out = run(c).ok();
+    assert_eq!(
+        out.stdout.lines().last().unwrap(),
+        format!("{n} passed, 0 failed")
+    );
+    let mut c = dexlink();
+    c.args(["vectors", "run", "-"]).arg(&p);
+    assert_eq!(
+        run(c).expect_code(2).stderr,
+        "error: - (a vector file on stdin) cannot be mixed with paths; give it alone\n"
+    );
+}
