@@ -67,8 +67,13 @@ fn secret_text(
 /// Reads a password file: a regular file of at most 4 KiB that others cannot read (checked on
 /// the open file); one trailing newline is dropped.
 pub fn read_password_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
-    let bytes =
-        dexlink::io::read_secret_file(path, dexlink::io::PASSWORD_FILE).map_err(input_error)?;
+    let bytes = if is_stdin(path) {
+        take_stdin()?;
+        dexlink::io::read_secret_stream(io::stdin().lock(), dexlink::io::PASSWORD_FILE, "stdin")
+    } else {
+        dexlink::io::read_secret_file(path, dexlink::io::PASSWORD_FILE)
+    }
+    .map_err(input_error)?;
     let mut s = secret_text(bytes, || format!("password file {}", path.display()))?;
     trim_line_end(&mut s);
     Ok(s)
@@ -169,6 +174,7 @@ pub fn read_secret(prompt: &str) -> Result<Zeroizing<String>, CliError> {
             .map_err(|e| CliError::usage(format!("cannot read from the terminal: {e}")))?;
         return Ok(Zeroizing::new(s));
     }
+    take_stdin()?;
     let bytes =
         dexlink::io::read_secret_stream(io::stdin().lock(), dexlink::io::SECRET_INPUT, "stdin")
             .map_err(input_error)?;
@@ -188,6 +194,7 @@ pub fn read_password_input(prompt: &str) -> Result<Zeroizing<String>, CliError> 
     if io::stdin().is_terminal() {
         return prompt_hidden(prompt);
     }
+    take_stdin()?;
     let bytes =
         dexlink::io::read_secret_stream(io::stdin().lock(), dexlink::io::SECRET_INPUT, "stdin")
             .map_err(input_error)?;
@@ -227,7 +234,7 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
 }
 
 /// Reads the input of `--message TEXT | --file F | -` as bytes, at most `limit` of them; a
-/// file must be a regular file.
+/// file must be a regular file. `--message -` and `--file -` read stdin too.
 pub fn read_input(
     text: Option<&str>,
     file: Option<&Path>,
@@ -235,15 +242,106 @@ pub fn read_input(
     limit: dexlink::io::Limit,
 ) -> Result<Vec<u8>, CliError> {
     match (text, file, stdin) {
+        (Some("-"), None, false) => read_stdin(limit),
         (Some(t), None, false) => Ok(t.as_bytes().to_vec()),
+        (None, Some(p), false) if is_stdin(p) => read_stdin(limit),
         (None, Some(p), false) => dexlink::io::read_regular_file(p, limit).map_err(input_error),
-        (None, None, true) => {
-            dexlink::io::read_stream(io::stdin().lock(), limit, "stdin").map_err(input_error)
-        }
+        (None, None, true) => read_stdin(limit),
         _ => Err(CliError::usage(
             "give exactly one of --message TEXT, --file FILE or - (stdin)",
         )),
     }
+}
+
+/// Whether a file argument is `-`: stdin for an input, stdout for an output.
+pub fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+/// Set once stdin has been read: it can feed one input per command.
+static STDIN_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn take_stdin() -> Result<(), CliError> {
+    if STDIN_TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Err(CliError::usage(TWO_STDIN));
+    }
+    Ok(())
+}
+
+const TWO_STDIN: &str =
+    "two inputs ask for stdin (-); only one can read it: give the other as a file";
+
+/// Reads stdin, at most `limit` bytes (the one input of the command that comes from stdin).
+pub fn read_stdin(limit: dexlink::io::Limit) -> Result<Vec<u8>, CliError> {
+    take_stdin()?;
+    dexlink::io::read_stream(io::stdin().lock(), limit, "stdin").map_err(input_error)
+}
+
+/// Reads a file, or stdin for `-`, as UTF-8 text of at most `limit` bytes.
+pub fn read_text_input(path: &Path, limit: dexlink::io::Limit) -> Result<String, CliError> {
+    if is_stdin(path) {
+        return String::from_utf8(read_stdin(limit)?)
+            .map_err(|_| CliError::usage("the input on stdin is not UTF-8 text"));
+    }
+    dexlink::io::read_regular_text(path, limit).map_err(input_error)
+}
+
+/// Argument ids whose value `-` means stdin.
+const STDIN_ARGS: [&str; 11] = [
+    "password_file",
+    "export_password_file",
+    "new_password_file",
+    "keystore",
+    "message",
+    "file",
+    "market_file",
+    "stdin",
+    "input",
+    "hex",
+    "paths",
+];
+
+/// Argument ids that name a file or directory that stdin cannot stand in for.
+const NO_STDIN_ARGS: [(&str, &str); 2] = [
+    ("home", "--home is the key directory"),
+    (
+        "state",
+        "--state is the devnet's state file, read and written as the node runs",
+    ),
+];
+
+/// Refuses, before anything is read, a command line on which two inputs ask for stdin (`-`), or
+/// `-` where a real path is needed. (Reading stdin a second time would see it empty.)
+pub fn check_stdin_use(matches: &clap::ArgMatches) -> Result<(), CliError> {
+    // Global options show in every level's matches: count each argument once.
+    let mut uses: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut m = Some(matches);
+    while let Some(cur) = m {
+        for id in cur.ids() {
+            let id = id.as_str();
+            let Ok(Some(values)) = cur.try_get_raw(id) else {
+                continue;
+            };
+            let dashes = values.filter(|v| *v == "-").count();
+            if dashes == 0 {
+                continue;
+            }
+            if let Some((_, what)) = NO_STDIN_ARGS.iter().find(|(n, _)| *n == id) {
+                return Err(CliError::usage(format!(
+                    "{what}; - (stdin) cannot stand in for it: give a path"
+                )));
+            }
+            if let Some(n) = STDIN_ARGS.iter().find(|n| **n == id) {
+                let u = uses.entry(n).or_default();
+                *u = (*u).max(dashes);
+            }
+        }
+        m = cur.subcommand().map(|(_, sub)| sub);
+    }
+    if uses.values().sum::<usize>() > 1 {
+        return Err(CliError::usage(TWO_STDIN));
+    }
+    Ok(())
 }
 
 /// Warns once on stderr when a secret page could not be locked in RAM (`RLIMIT_MEMLOCK`): the

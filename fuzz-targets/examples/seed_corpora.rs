@@ -39,7 +39,13 @@ fn main() {
             if let Some(sb) = s("sign_bytes")
                 && v["type"] != "link-proof"
             {
-                add("sign_doc", sb.into_bytes());
+                add("sign_doc", sb.clone().into_bytes());
+                add("bnb_sign_request", sb.clone().into_bytes());
+                add(
+                    "bnb_sign_request",
+                    format!(r#"{{"id":1,"jsonrpc":"2.0","method":"bnb_sign","params":[{sb}]}}"#)
+                        .into_bytes(),
+                );
             }
             if let Some(k) = v.get("keystore") {
                 let text = k.as_str().map_or_else(|| k.to_string(), str::to_string);
@@ -106,6 +112,34 @@ fn main() {
         "01.10",
     ] {
         add("fixed8", amount.as_bytes().to_vec());
+    }
+
+    // devnet_http reads its input as choices (see fuzz-targets/src/devnet_http.rs): one
+    // request of each kind, and an order followed by its cancel.
+    for seed in [
+        &[0u8, 0, 0, 0, 10, 0][..],
+        &[1, 0, 1, 0, 0, 5, 0, 2],
+        &[1, 0, 5, 2, 5, 0, 0, 0],
+        &[2, 0, 0, 1, 0, 5, 0, 3, 0, 1, 1, 2, 3, 0, 0, 2],
+        &[2, 1, 1, 0, 1, 200, 0, 9, 0, 1, 1, 2],
+        &[2, 2, 2, 1, 0, 1, 0, 1, 0, 0, 1, 2],
+        &[4, 0, 0, 0, 0, 1, 0, 2, 4, 0, 0, 1, 0, 1, 0, 2],
+        &[5, 0, 5, 4],
+        &[6, 1, 4, 0, b'z', b'z', b'z', b'z'],
+        &[6, 0, 2, 0, b'{', b'}'],
+        &[7, 0, 0, 1, 7, 1, 0, 2, 7, 2, 1, 3, 0, b'A', b'B', b'C'],
+        &[
+            7, 3, 0, 2, 7, 4, 0, 3, 7, 5, 1, 3, 0, b'x', b'=', b'1', 7, 6, 0, 0, 7, 7, 0, 0,
+        ],
+        &[
+            8, 4, 1, 5, 0, b'/', b'a', b'?', b'b', b'=', 1, 0, 4, 0, b'{', b'"', b'}', b'"',
+        ],
+        &[
+            8, 1, 0, 0, 2, 0, b'?', b'x', 2, 0, 5, 0, b't', b'e', b'x', b't', b'/', 1, 0, b'1', 0,
+            0,
+        ],
+    ] {
+        add("devnet_http", seed.to_vec());
     }
 
     for (target, mut list) in seeds {

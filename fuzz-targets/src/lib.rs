@@ -8,11 +8,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod devnet_http;
+pub use devnet_http::devnet_http;
+
 use dexlink::keystore::{KdfLimits, Password};
 use dexlink::link::{Expectations, LinkMessage, LinkProof};
 use dexlink::recover::{RecoverRequest, SignedRecoverRequest};
 use dexlink::time::Timestamp;
-use dexlink::tx::{SignedTx, parse_sign_doc};
+use dexlink::tx::{SignedTx, parse_bnb_sign_request, parse_sign_doc};
 use dexlink::{Address, ChainId, Fixed8, Hrp, Mnemonic, Network};
 
 /// A fuzz target body: takes any bytes, must not panic.
@@ -30,6 +33,8 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("mnemonic", mnemonic),
     ("fixed8", fixed8),
     ("vector_file", vector_file),
+    ("bnb_sign_request", bnb_sign_request),
+    ("devnet_http", devnet_http),
 ];
 
 /// The largest input a body looks at: the CLI reads no input above 1 MiB except vector files,
@@ -78,6 +83,29 @@ pub fn sign_doc(data: &[u8]) {
         assert_eq!(back.sign_json(), json);
         assert_eq!(tx.sign_bytes(), json.as_bytes());
         let _ = tx.describe();
+    }
+}
+
+/// A WalletConnect `bnb_sign` request (or its bare sign document): a bare document the request
+/// parser accepts is what [`parse_sign_doc`] makes of it; an accepted request's transaction,
+/// wrapped again in a request, parses back to itself.
+pub fn bnb_sign_request(data: &[u8]) {
+    let Some(t) = text(data) else { return };
+    let parsed = parse_bnb_sign_request(t);
+    if let Ok(tx) = parse_sign_doc(t) {
+        // A sign document has none of the request's keys, so it is taken as a bare document.
+        assert_eq!(
+            parsed.as_ref(),
+            Ok(&tx),
+            "a bare document parsed differently"
+        );
+    }
+    if let Ok(tx) = parsed {
+        let json = tx.sign_json();
+        assert_eq!(parse_sign_doc(&json).as_ref(), Ok(&tx));
+        let wrapped =
+            format!(r#"{{"id":1,"jsonrpc":"2.0","method":"bnb_sign","params":[{json}]}}"#);
+        assert_eq!(parse_bnb_sign_request(&wrapped), Ok(tx));
     }
 }
 

@@ -53,6 +53,14 @@ pub enum MnemonicError {
         /// words are unique in their first four letters).
         close: bool,
     },
+    /// A word is in the word list once lower-cased: BIP-39 words are lower case.
+    #[error(
+        "word {position} of the mnemonic has capital letters; BIP-39 words are lower case: type it in lower case"
+    )]
+    CapitalisedWord {
+        /// 1-based position of the word in the phrase.
+        position: usize,
+    },
     /// The words are all known but the checksum (the last bits of the last word) does not match.
     #[error(
         "the mnemonic's checksum does not match: a word is wrong, missing, or the words are out of order"
@@ -461,6 +469,9 @@ fn unknown_word(lang: Language, text: &str, list: Option<Language>) -> MnemonicE
         .enumerate()
         .find(|(_, w)| lang.to_bip39().find_word(w).is_none())
     {
+        Some((i, w)) if in_list_lower_cased(lang, w) => {
+            MnemonicError::CapitalisedWord { position: i + 1 }
+        }
         Some((i, w)) => MnemonicError::UnknownWord {
             position: i + 1,
             list,
@@ -469,6 +480,25 @@ fn unknown_word(lang: Language, text: &str, list: Option<Language>) -> MnemonicE
         // Unreachable for callers (they found an unknown word), but never panic on input.
         None => MnemonicError::InvalidChecksum,
     }
+}
+
+/// Whether `word` has capital letters and is a word of `lang`'s list once lower-cased.
+fn in_list_lower_cased(lang: Language, word: &str) -> bool {
+    if !word.chars().any(char::is_uppercase) {
+        return false;
+    }
+    // A stack buffer, not a String: the word is secret input and must leave no heap copy.
+    let mut buf = Zeroizing::new([0u8; 256]);
+    let mut n = 0;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let len = c.len_utf8();
+        if n + len > buf.len() {
+            return false;
+        }
+        c.encode_utf8(&mut buf[n..n + len]);
+        n += len;
+    }
+    std::str::from_utf8(&buf[..n]).is_ok_and(|w| lang.to_bip39().find_word(w).is_some())
 }
 
 /// Whether `word` is one edit from a word of `lang`'s list or shares its first four letters
@@ -619,6 +649,28 @@ mod tests {
         assert_eq!(format!("{:?}", Passphrase::new("TREZOR")), "Passphrase(..)");
         let seed = m.to_seed(&Passphrase::new("TREZOR"));
         assert_eq!(format!("{seed:?}"), "Seed(..)");
+    }
+
+    #[test]
+    fn a_capitalised_word_is_named_by_position_with_a_lower_case_hint() {
+        // BIP-39's "abandon … about" (the English list's first vector) with word 5 capitalised.
+        let phrase = "abandon abandon abandon abandon Abandon abandon abandon abandon abandon abandon abandon about";
+        for e in [
+            Mnemonic::parse(phrase).unwrap_err(),
+            Mnemonic::parse_in(Language::English, phrase).unwrap_err(),
+        ] {
+            assert_eq!(e, MnemonicError::CapitalisedWord { position: 5 });
+            assert_eq!(
+                e.to_string(),
+                "word 5 of the mnemonic has capital letters; BIP-39 words are lower case: type it in lower case"
+            );
+        }
+        // Capitalised and also misspelt: not a list word in any case, so no such hint.
+        let typo = phrase.replace("Abandon", "Abandn");
+        assert!(matches!(
+            Mnemonic::parse(&typo).unwrap_err(),
+            MnemonicError::UnknownWord { position: 5, .. }
+        ));
     }
 
     #[test]

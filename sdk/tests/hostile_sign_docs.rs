@@ -187,3 +187,98 @@ fn an_accepted_document_is_summarised_field_by_field_as_signed() {
         )
     );
 }
+
+/// The captured docs/walletconnect.md §2 request, whole.
+fn wc_request() -> String {
+    format!(r#"{{"id":1,"jsonrpc":"2.0","method":"bnb_sign","params":[{WC_DOC}]}}"#)
+}
+
+#[test]
+fn a_whole_bnb_sign_request_and_its_bare_document_parse_to_the_same_transaction() {
+    use dexlink::tx::parse_bnb_sign_request;
+    let from_request = parse_bnb_sign_request(&wc_request()).unwrap();
+    let from_doc = parse_bnb_sign_request(WC_DOC).unwrap();
+    assert_eq!(from_request, from_doc);
+    assert_eq!(from_request, parse_sign_doc(WC_DOC).unwrap());
+    // The captured document is already in the canonical form that is signed.
+    assert_eq!(from_request.sign_json(), WC_DOC);
+}
+
+#[test]
+fn malformed_bnb_sign_requests_are_refused_with_the_reason() {
+    use dexlink::tx::parse_bnb_sign_request;
+    let req = |method: &str, params: &str| {
+        format!(r#"{{"id":1,"jsonrpc":"2.0","method":{method},"params":{params}}}"#)
+    };
+    let doc = format!("[{WC_DOC}]");
+    let request = |s: &str| SignDocError::Request(s.into());
+    for (text, want) in [
+        (
+            req(r#""eth_sign""#, &doc),
+            SignDocError::NotBnbSign(r#""eth_sign""#.into()),
+        ),
+        (
+            req(&format!("\"{}\"", "x".repeat(50)), &doc),
+            SignDocError::NotBnbSign(format!("\"{}\"…", "x".repeat(40))),
+        ),
+        (
+            req("7", &doc),
+            request(r#""method" must be a string, found a number"#),
+        ),
+        (
+            format!(r#"{{"id":1,"params":{doc}}}"#),
+            request(r#"it has no "method""#),
+        ),
+        (
+            r#"{"id":1,"method":"bnb_sign"}"#.to_string(),
+            request(r#"it has no "params"; params[0] must be the sign document"#),
+        ),
+        (
+            format!(r#"{{"id":1,"method":"bnb_sign","params":{doc},"session":"x"}}"#),
+            request(r#"unexpected key "session""#),
+        ),
+        (
+            req(r#""bnb_sign""#, WC_DOC),
+            request(r#""params" must be an array, found an object"#),
+        ),
+        (
+            req(r#""bnb_sign""#, "[]"),
+            request(
+                "params has 0 values; a bnb_sign request carries exactly one, the sign document",
+            ),
+        ),
+        (
+            req(r#""bnb_sign""#, &format!("[{WC_DOC},{WC_DOC}]")),
+            request(
+                "params has 2 values; a bnb_sign request carries exactly one, the sign document",
+            ),
+        ),
+        (
+            req(r#""bnb_sign""#, &format!("[{:?}]", WC_DOC)),
+            request("params[0] must be the sign document as an object, found a string"),
+        ),
+    ] {
+        assert_eq!(parse_bnb_sign_request(&text), Err(want), "{text}");
+    }
+    // The document inside is checked as strictly as a bare one: a number with a leading zero.
+    let zero = wc_request().replace(r#""ordertype":2"#, r#""ordertype":02"#);
+    assert_eq!(
+        parse_bnb_sign_request(&zero),
+        Err(SignDocError::NonCanonicalNumber {
+            key: "ordertype".into(),
+            text: "02".into()
+        })
+    );
+    let float = wc_request().replace(r#""price":401180"#, r#""price":401180.0"#);
+    assert_eq!(
+        parse_bnb_sign_request(&float),
+        Err(SignDocError::NonCanonicalNumber {
+            key: "price".into(),
+            text: "401180.0".into()
+        })
+    );
+    assert!(matches!(
+        parse_bnb_sign_request("[1"),
+        Err(SignDocError::Json(_))
+    ));
+}

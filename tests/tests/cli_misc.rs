@@ -266,3 +266,289 @@ fn core_dumps_are_off_in_a_running_dexlink() {
         .collect();
     assert_eq!(&fields[..2], &["0", "0"], "{line}");
 }
+
+// ---- issue 15: `-` is stdin for every input; offline tick/lot checks; error wording ----
+
+/// DERIVED bnbSign (docs/walletconnect.md §7) of "hello world" with key 95949f… (as in
+/// sign_verify.rs).
+const HELLO_SIG: &str = "7d295ebe093529501e4886ebf8048c6c0a4eb410a77253c6a4b6cd5943a54bf030962efc1eab1e4ce5f1ac8356ec3c945bd167c5c11d01b95a0af9ad1e19f271";
+
+fn signature(out: Out) -> String {
+    let v = out.ok().json();
+    v["signature"]
+        .as_str()
+        .expect("signature")
+        .trim_start_matches("0x")
+        .to_string()
+}
+
+#[test]
+fn dash_is_stdin_for_message_file_and_password_file() {
+    let h = Home::new();
+    h.import_key("k2", K2_KEY, "mainnet").ok();
+    // `--message -` and `--file -` read stdin (before: "-" was signed as the message).
+    for opt in ["--message", "--file"] {
+        let mut c = h.cmd();
+        c.args(["--json", "sign", "message", "k2", opt, "-"])
+            .write_stdin("hello world");
+        assert_eq!(signature(run(c)), HELLO_SIG, "{opt} -");
+    }
+    // `--password-file -` reads the password from stdin.
+    let mut c = h.bare();
+    c.args([
+        "--password-file",
+        "-",
+        "--json",
+        "sign",
+        "message",
+        "k2",
+        "--message",
+        "hello world",
+    ])
+    .write_stdin(format!("{PASSWORD}\n"));
+    assert_eq!(signature(run(c)), HELLO_SIG);
+}
+
+#[test]
+fn two_inputs_on_stdin_are_refused_before_anything_is_read() {
+    let h = Home::new();
+    h.import_key("k2", K2_KEY, "mainnet").ok();
+    let two =
+        "error: two inputs ask for stdin (-); only one can read it: give the other as a file\n";
+    let cases: [&[&str]; 4] = [
+        &["sign", "message", "k2", "--message", "-"],
+        &["sign", "message", "k2", "-"],
+        &["sign", "doc", "k2", "-", "--yes"],
+        &["keys", "import", "x", "--keystore", "-"],
+    ];
+    for args in cases {
+        let mut c = h.bare();
+        c.args(["--password-file", "-"])
+            .args(args)
+            .write_stdin(format!("{PASSWORD}\n"));
+        let out = run(c).expect_code(2);
+        assert_eq!(out.stderr, two, "{args:?}");
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+    assert!(!h.home.join("x.json").exists());
+}
+
+#[test]
+fn dash_where_a_real_path_is_needed_is_refused() {
+    let h = Home::new();
+    let mut c = dexlink();
+    c.args(["--home", "-", "keys", "list"]);
+    assert_eq!(
+        run(c).expect_code(2).stderr,
+        "error: --home is the key directory; - (stdin) cannot stand in for it: give a path\n"
+    );
+    let mut c = h.cmd();
+    c.args(["devnet", "--state", "-"]);
+    assert_eq!(
+        run(c).expect_code(2).stderr,
+        "error: --state is the devnet's state file, read and written as the node runs; - (stdin) cannot stand in for it: give a path\n"
+    );
+}
+
+#[test]
+fn a_keystore_on_stdin_needs_its_password_from_a_terminal() {
+    let h = Home::new();
+    // No controlling terminal (setsid), so the prompt cannot be shown: refused, nothing stored.
+    let mut c = std::process::Command::new("setsid");
+    c.arg(bin())
+        .arg("--home")
+        .arg(&h.home)
+        .arg("--password-file")
+        .arg(&h.pwfile)
+        .args(["keys", "import", "x", "--keystore", "-"])
+        .env(TEST_KDF_VAR, TEST_KDF_LOG_N)
+        .env_remove("DEXLINK_PASSWORD");
+    let out = assert_cmd::Command::from_std(c)
+        .write_stdin("{}")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: the keystore was read from stdin, so its password must be typed on a terminal, and there is none; give the keystore as a file to pipe the password in\n"
+    );
+    assert!(!h.home.join("x.json").exists());
+}
+
+/// V10's order (docs/upstream-vectors.md §5) offline, with the market-file check.
+fn v10_order(h: &Home, quantity: &str, extra: &[&str]) -> assert_cmd::Command {
+    let mut c = h.cmd();
+    c.args([
+        "--json",
+        "order",
+        "place",
+        "v7",
+        "--symbol",
+        "NNB-338_BNB",
+        "--side",
+        "buy",
+        "--price",
+        "1.3635",
+        "--quantity",
+        quantity,
+        "--tif",
+        "gte",
+        "--chain-id",
+        "chain-bnb",
+        "--account-number",
+        "12",
+        "--sequence",
+        "35",
+        "--source",
+        "1",
+        "--hrp",
+        "bnb",
+        "--offline",
+        "--yes",
+    ])
+    .args(extra);
+    c
+}
+
+/// NNB-338_BNB as the DEX lists it (docs/dex-api.md: `GET /api/v1/markets`): tick 1e-8, lot 1.
+const NNB_MARKETS: &str = r#"[{"base_asset_symbol":"NNB-338","quote_asset_symbol":"BNB","list_price":"1.36350000","tick_size":"0.00000001","lot_size":"1.00000000"}]"#;
+
+#[test]
+fn offline_orders_are_checked_against_a_market_file() {
+    let h = Home::new();
+    h.import_key("v7", V7_KEY, "mainnet").ok();
+    let file = h.path("markets.json");
+    std::fs::write(&file, NNB_MARKETS).unwrap();
+    let file = file.to_str().unwrap();
+    // On tick and lot: V10 exactly.
+    let out = run(v10_order(&h, "1", &["--market-file", file])).ok();
+    assert_eq!(out.json()["tx_hex"], V10_TX);
+    assert_eq!(out.stderr, "");
+    // Off the lot: refused, from the file or from stdin.
+    let off_lot =
+        "error: quantity 0.5 is not a multiple of the market's lot size 1; nothing was signed\n";
+    let out = run(v10_order(&h, "0.5", &["--market-file", file])).expect_code(2);
+    assert_eq!(out.stderr, off_lot);
+    assert_eq!(out.stdout, "");
+    let mut c = v10_order(&h, "0.5", &["--market-file", "-"]);
+    c.write_stdin(NNB_MARKETS);
+    assert_eq!(run(c).expect_code(2).stderr, off_lot);
+    // A market the file does not list.
+    let empty = h.path("none.json");
+    std::fs::write(&empty, "[]").unwrap();
+    let out = run(v10_order(
+        &h,
+        "1",
+        &["--market-file", empty.to_str().unwrap()],
+    ));
+    assert_eq!(
+        out.expect_code(2).stderr,
+        "error: the market file has no market NNB-338_BNB; see `dexlink markets` for the list; nothing was signed\n"
+    );
+    // Neither a file nor a cache: signed, with a note that nothing was checked.
+    let out = run(v10_order(&h, "0.5", &[])).ok();
+    assert_eq!(
+        out.stderr,
+        "note: tick and lot sizes were not checked: no --market-file and no markets cached for chain-bnb (any online command that lists markets caches them)\n"
+    );
+}
+
+#[test]
+fn offline_orders_use_the_markets_cached_by_the_last_online_use() {
+    let dn = Devnet::start(&[]);
+    let h = Home::new();
+    h.import_key("v7t", V7_KEY, "testnet").ok();
+    let mut c = h.cmd();
+    c.args(["markets", "--dex", &dn.url]);
+    run(c).ok();
+    // BNB_BUSD-BD1's lot on the devnet is 0.01 (DevnetConfig::default, docs/devnet.md).
+    let mut c = h.cmd();
+    c.args([
+        "--json",
+        "order",
+        "place",
+        "v7t",
+        "--symbol",
+        "BNB_BUSD-BD1",
+        "--side",
+        "buy",
+        "--price",
+        "300",
+        "--quantity",
+        "0.005",
+        "--chain-id",
+        "Binance-Chain-Ganges",
+        "--account-number",
+        "0",
+        "--sequence",
+        "0",
+        "--offline",
+        "--yes",
+    ]);
+    let out = run(c).expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: quantity 0.005 is not a multiple of the market's lot size 0.01; nothing was signed\n"
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn input_error_wording() {
+    let h = Home::new();
+    h.import_key("k2", K2_KEY, "mainnet").ok();
+    // A malformed address is reported as one, not as a missing entry.
+    let mut c = h.cmd();
+    c.args(["account", "tbnb1bad"]);
+    assert_eq!(
+        run(c).expect_code(2).stderr,
+        "error: tbnb1bad is malformed as an address: invalid address: bech32 data contains invalid character 'b' at position 5\n"
+    );
+    // A BEP-333 recovery request (test-vectors/token-recover.json) given to `sign message`
+    // points to `recover sign`.
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/token-recover.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let message = vectors["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["type"] == "token-recover")
+        .and_then(|v| v["message"].as_str())
+        .unwrap()
+        .to_string();
+    let mut c = h.cmd();
+    c.args(["sign", "message", "k2", "-"]).write_stdin(message);
+    assert_eq!(
+        run(c).expect_code(2).stderr,
+        "error: this message is a BEP-333 token recovery request; signing it would authorise moving your tokens to the recipient on BSC. Use `dexlink recover sign` to review and sign recovery requests\n"
+    );
+}
+
+#[test]
+fn vectors_run_reads_one_file_from_stdin() {
+    let p = vectors_dir().join("bip39-invalid.json");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let n = serde_json::from_str::<serde_json::Value>(&text).unwrap()["vectors"]
+        .as_array()
+        .unwrap()
+        .len();
+    let mut c = dexlink();
+    c.args(["vectors", "run", "-"]).write_stdin(text);
+    let out = run(c).ok();
+    assert_eq!(
+        out.stdout.lines().last().unwrap(),
+        format!("{n} passed, 0 failed")
+    );
+    let mut c = dexlink();
+    c.args(["vectors", "run", "-"]).arg(&p);
+    assert_eq!(
+        run(c).expect_code(2).stderr,
+        "error: - (a vector file on stdin) cannot be mixed with paths; give it alone\n"
+    );
+}

@@ -32,6 +32,19 @@ fn a_mistyped_mnemonic_word_is_called_close() {
     assert!(!out.all().contains("abuot"));
 }
 
+/// A capitalised word that is a list word in lower case gets a hint, by position only (issue 15).
+#[test]
+fn a_capitalised_mnemonic_word_gets_a_lower_case_hint() {
+    let h = Home::new();
+    let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon About";
+    let out = h.import_mnemonic("m", phrase, "testnet").expect_code(2);
+    assert_eq!(
+        out.stderr,
+        "error: word 12 of the mnemonic has capital letters; BIP-39 words are lower case: type it in lower case\n"
+    );
+    assert!(!out.all().contains("About"));
+}
+
 /// `--private-key` is a flag; a key given after it is an unexpected argument, which clap would
 /// quote back. It is hidden, and the error says how to give a key.
 #[test]

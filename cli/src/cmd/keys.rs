@@ -146,8 +146,8 @@ pub struct ImportArgs {
     /// Import a hex private key (read from the prompt or stdin).
     #[arg(long = "private-key", group = "source")]
     private_key: bool,
-    /// Import a keystore file (Binance Chain v1 or Web3 v3); its password is read from the
-    /// prompt or stdin.
+    /// Import a keystore file (Binance Chain v1 or Web3 v3), or - for stdin; its password is
+    /// read from the prompt or stdin (from the terminal only when the keystore is on stdin).
     #[arg(long, group = "source", value_name = "FILE")]
     keystore: Option<PathBuf>,
     /// mainnet, testnet, or a chain id.
@@ -467,10 +467,20 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
             PrivateKey::from_hex(&text).map_err(CliError::arg("private key"))?
         } else {
             let path = a.keystore.as_ref().expect("clap requires one source");
-            let json = dexlink::io::read_regular_text(path, dexlink::io::KEYSTORE_FILE)?;
-            let pw = Password::from_zeroizing(crate::secrets::read_password_input(
-                "Keystore file password (hidden): ",
-            )?);
+            let json = crate::secrets::read_text_input(path, dexlink::io::KEYSTORE_FILE)?;
+            let prompt = "Keystore file password (hidden): ";
+            let pw = Password::from_zeroizing(if crate::secrets::is_stdin(path) {
+                // Stdin held the keystore: the password can only come from the terminal.
+                crate::secrets::prompt_hidden(prompt).map_err(|_| {
+                    CliError::usage(
+                        "the keystore was read from stdin, so its password must be typed on a \
+                         terminal, and there is none; give the keystore as a file to pipe the \
+                         password in",
+                    )
+                })?
+            } else {
+                crate::secrets::read_password_input(prompt)?
+            });
             let decrypted = keystore::decrypt(&json, &pw).context(path.display().to_string())?;
             crate::kdf_cost::warn_weak_keystore(path, &decrypted.kdf(), &a.name);
             if let keystore::AddressCheck::NotChecked(why) = decrypted.address_check() {

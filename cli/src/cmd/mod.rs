@@ -245,6 +245,12 @@ fn polish(mut cmd: clap::Command, path: &str) -> clap::Command {
 }
 
 pub fn run(cli: Cli) -> CliResult {
+    // `-` is stdin for one input per command, checked before anything is read.
+    if let Ok(m) =
+        <Cli as clap::CommandFactory>::command().try_get_matches_from(std::env::args_os())
+    {
+        crate::secrets::check_stdin_use(&m)?;
+    }
     match cli.command {
         Command::Quickstart(a) => quickstart::run(&cli.global, a),
         Command::Keys(c) => keys::run(&cli.global, c),

@@ -1,7 +1,11 @@
 //! `dexlink order place|cancel|list`.
 
+use std::path::PathBuf;
+
 use clap::{Subcommand, ValueEnum};
 use dexlink::amount::Fixed8;
+use dexlink::client::{DexClient, MarketInfo};
+use dexlink::keydir::KeyDir;
 use dexlink::tx::UnsignedTx;
 use dexlink::tx::msg::{CancelOrder, Msg, NewOrder};
 use dexlink::tx::order::{OrderId, Side, TimeInForce};
@@ -52,6 +56,11 @@ pub enum OrderCmd {
         /// Time in force.
         #[arg(long, value_enum, default_value = "gte")]
         tif: TifArg,
+        /// Offline: check tick and lot sizes against this file of the DEX's markets (the JSON
+        /// of `GET /api/v1/markets`), or - for stdin. Without it, the markets cached by the last
+        /// online command on the same chain id are used.
+        #[arg(long = "market-file", value_name = "FILE|-", requires = "offline")]
+        market_file: Option<PathBuf>,
         #[command(flatten)]
         tx: TxArgs,
     },
@@ -82,7 +91,8 @@ fn amount(what: &'static str, s: &str) -> Result<Fixed8, CliError> {
     Ok(v)
 }
 
-/// Checks price and quantity against the DEX's market before anything is signed.
+/// Checks price and quantity against the DEX's market before anything is signed, and caches
+/// the DEX's markets for later offline orders.
 fn check_market(
     global: &Global,
     tx: &TxArgs,
@@ -92,16 +102,133 @@ fn check_market(
 ) -> Result<(), CliError> {
     let client = client(global, tx.dex.as_deref())?;
     let markets = runtime()?.block_on(client.markets())?;
+    cache_markets(global, &client, &markets);
+    check_against(&markets, "the DEX", symbol, price, quantity)
+}
+
+/// The most bytes of a markets file (the DEX lists a few hundred markets, ~150 bytes each).
+const MARKETS_FILE: dexlink::io::Limit = dexlink::io::Limit {
+    what: "markets file",
+    max_bytes: 4 * 1024 * 1024,
+};
+
+/// The state-area file caching a chain's markets.
+fn cache_file(chain_id: &str) -> String {
+    let safe: String = chain_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("markets-{safe}.json")
+}
+
+/// Records the DEX's markets under its chain id in the key directory's state area, for offline
+/// orders later. Best effort: a cache that cannot be written only means an offline order
+/// says its tick and lot were not checked. No key directory is created just for this.
+pub(crate) fn cache_markets(global: &Global, client: &DexClient, markets: &[MarketInfo]) {
+    let exists = KeyDir::resolve_location(global.home.as_deref()).is_ok_and(|p| p.exists());
+    if !exists {
+        return;
+    }
+    let Ok(chain_id) =
+        runtime().and_then(|rt| rt.block_on(client.chain_id()).map_err(CliError::from))
+    else {
+        return;
+    };
+    let Ok(dir) = crate::keyring::open_dir(global) else {
+        return;
+    };
+    let text = serde_json::json!({"chain_id": chain_id, "markets": markets}).to_string();
+    let _ = dir.write_state(&cache_file(&chain_id), text.as_bytes());
+}
+
+/// The markets cached for `chain_id`, if any.
+fn cached_markets(global: &Global, chain_id: &str) -> Option<Vec<MarketInfo>> {
+    let root = KeyDir::resolve_location(global.home.as_deref()).ok()?;
+    if !root.exists() {
+        return None;
+    }
+    let dir = crate::keyring::open_dir(global).ok()?;
+    let file = cache_file(chain_id);
+    let text = dir.read_state(&file, MARKETS_FILE.max_bytes).ok()??;
+    #[derive(serde::Deserialize)]
+    struct Cache {
+        chain_id: String,
+        markets: Vec<MarketInfo>,
+    }
+    match serde_json::from_str::<Cache>(&text) {
+        Ok(c) if c.chain_id == chain_id => Some(c.markets),
+        Ok(_) => None,
+        Err(e) => {
+            eprintln!("warning: ignoring the markets cache state/{file}: {e}");
+            None
+        }
+    }
+}
+
+/// Offline: checks the order against `--market-file`, else the cached markets of the chain;
+/// with neither, says on stderr that tick and lot were not checked.
+fn check_offline(
+    global: &Global,
+    tx: &TxArgs,
+    market_file: Option<&std::path::Path>,
+    symbol: &str,
+    price: Fixed8,
+    quantity: Fixed8,
+) -> Result<(), CliError> {
+    let chain_id = tx.chain_id.as_deref().unwrap_or_default();
+    if let Some(path) = market_file {
+        let text = crate::secrets::read_text_input(path, MARKETS_FILE)?;
+        let markets: Vec<MarketInfo> = serde_json::from_str(&text).map_err(|e| {
+            CliError::usage(format!(
+                "--market-file: not the DEX's markets JSON (as GET /api/v1/markets returns \
+                 it): {e}"
+            ))
+        })?;
+        return check_against(&markets, "the market file", symbol, price, quantity);
+    }
+    match cached_markets(global, chain_id) {
+        Some(markets) => check_against(
+            &markets,
+            &format!("the markets cached for {chain_id}"),
+            symbol,
+            price,
+            quantity,
+        ),
+        None => {
+            eprintln!(
+                "note: tick and lot sizes were not checked: no --market-file and no markets \
+                 cached for {chain_id} (any online command that lists markets caches them)"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Checks price and quantity against `symbol`'s market in `markets` (from `source`).
+fn check_against(
+    markets: &[MarketInfo],
+    source: &str,
+    symbol: &str,
+    price: Fixed8,
+    quantity: Fixed8,
+) -> Result<(), CliError> {
     let info = markets
         .iter()
         .find(|m| m.symbol() == symbol)
         .ok_or_else(|| {
             CliError::usage(format!(
-                "the DEX has no market {symbol}; see `dexlink markets` for the list"
+                "{source} has no market {symbol}; see `dexlink markets` for the list; nothing \
+                 was signed"
             ))
         })?;
     let step = |what: &str, s: &str| {
-        Fixed8::parse(s).map_err(|e| CliError::failed(format!("the DEX reports a bad {what}: {e}")))
+        Fixed8::parse(s).map_err(|e| CliError::failed(format!("{source} gives a bad {what}: {e}")))
     };
     let market = Market {
         base: info.base_asset_symbol.clone(),
@@ -121,6 +248,7 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
             price,
             quantity,
             tif,
+            market_file,
             tx,
         } => {
             let price = amount("--price", &price)?;
@@ -133,7 +261,16 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
                 TifArg::Gte => TimeInForce::Gte,
                 TifArg::Ioc => TimeInForce::Ioc,
             };
-            if !tx.offline {
+            if tx.offline {
+                check_offline(
+                    global,
+                    &tx,
+                    market_file.as_deref(),
+                    &symbol,
+                    price,
+                    quantity,
+                )?;
+            } else {
                 check_market(global, &tx, &symbol, price, quantity)?;
             }
             run_tx(global, &key, &tx, &|chain, addr, acct, seq| {

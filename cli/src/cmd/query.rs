@@ -29,8 +29,19 @@ pub struct Target {
 
 /// Resolves an address or an entry's recorded address; no password is needed.
 fn resolve(global: &Global, t: &Target) -> Result<Address, CliError> {
-    if let Ok(a) = Address::parse(&t.target) {
+    let a = Address::parse(&t.target);
+    if let Ok(a) = a {
         return Ok(a);
+    }
+    // An address's prefix (bnb1/tbnb1) says it was meant as an address, not an entry name.
+    let lower = t.target.to_ascii_lowercase();
+    if let Err(e) = a
+        && (lower.starts_with("bnb1") || lower.starts_with("tbnb1"))
+    {
+        return Err(CliError::usage(format!(
+            "{} is malformed as an address: {e}",
+            t.target
+        )));
     }
     let name = entry_name(&t.target).map_err(|_| {
         CliError::usage(format!(
@@ -109,6 +120,7 @@ pub struct MarketsArgs {
 pub fn markets(global: &Global, a: MarketsArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
     let markets = runtime()?.block_on(client.markets())?;
+    super::order::cache_markets(global, &client, &markets);
     if global.json {
         print_json(&json!({
             "markets": markets.iter().map(|m| json!({

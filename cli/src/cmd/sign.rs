@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use dexlink::tx::{bnb_sign, parse_sign_doc};
+use dexlink::tx::{bnb_sign, parse_bnb_sign_request};
 
 use super::{CliError, CliResult, Global};
 use crate::error::Context;
@@ -43,21 +43,20 @@ pub enum SignCmd {
     },
 }
 
-/// Extracts `params[0]` from a JSON-RPC `bnb_sign` request, or takes the text as the document.
-fn sign_doc_text(text: &str) -> Result<String, CliError> {
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| CliError::usage(format!("the input is not JSON: {e}")))?;
-    if v.get("method").is_some() {
-        if v.get("method").and_then(|m| m.as_str()) != Some("bnb_sign") {
-            return Err(CliError::usage("the request is not a bnb_sign request"));
-        }
-        let doc = v
-            .get("params")
-            .and_then(|p| p.get(0))
-            .ok_or_else(|| CliError::usage("the bnb_sign request has no params[0]"))?;
-        return Ok(doc.to_string());
+/// Whether the bytes are a BEP-333 token recovery request (canonical, or with a message of the
+/// recovery shape: `token_symbol` and `recipient`).
+fn looks_like_recovery(bytes: &[u8]) -> bool {
+    if let Ok(t) = std::str::from_utf8(bytes)
+        && dexlink::recover::RecoverRequest::parse_message(t).is_ok()
+    {
+        return true;
     }
-    Ok(text.to_string())
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return false;
+    };
+    let msg = v.pointer("/msgs/0");
+    msg.and_then(|m| m.get("token_symbol")).is_some()
+        && msg.and_then(|m| m.get("recipient")).is_some()
 }
 
 fn looks_like_sign_doc(bytes: &[u8]) -> bool {
@@ -72,6 +71,13 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
     match cmd {
         SignCmd::Message { key, input } => {
             let msg = input.read()?;
+            if looks_like_recovery(&msg) {
+                return Err(CliError::usage(
+                    "this message is a BEP-333 token recovery request; signing it would authorise \
+                     moving your tokens to the recipient on BSC. Use `dexlink recover sign` to \
+                     review and sign recovery requests",
+                ));
+            }
             if looks_like_sign_doc(&msg) {
                 return Err(CliError::usage(
                     "this message is a transaction sign document; signing it would authorise a \
@@ -111,8 +117,7 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
             };
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError::usage("the sign document is not UTF-8"))?;
-            let doc = sign_doc_text(&text)?;
-            let tx = parse_sign_doc(&doc).context("refusing to sign")?;
+            let tx = parse_bnb_sign_request(&text).context("refusing to sign")?;
             let unlocked = keyring::unlock(global, &key)?;
             let signer = tx.msg().signer().clone();
             let own = unlocked.key.address(signer.hrp());

@@ -14,8 +14,8 @@ pub enum VectorsCmd {
     ///
     /// Example: dexlink vectors run test-vectors/
     Run {
-        /// Files or directories of vector files.
-        #[arg(required = true, value_name = "PATH")]
+        /// Files or directories of vector files, or - for one file on stdin.
+        #[arg(required = true, value_name = "PATH|-")]
         paths: Vec<PathBuf>,
     },
 }
@@ -23,8 +23,19 @@ pub enum VectorsCmd {
 pub fn run(global: &Global, cmd: VectorsCmd) -> CliResult {
     match cmd {
         VectorsCmd::Run { paths } => {
-            let report =
-                dexlink::vectors::run_paths(&paths).map_err(|e| CliError::usage(format!("{e}")))?;
+            let report = if paths.iter().any(|p| crate::secrets::is_stdin(p)) {
+                if paths.len() > 1 {
+                    return Err(CliError::usage(
+                        "- (a vector file on stdin) cannot be mixed with paths; give it alone",
+                    ));
+                }
+                let text = crate::secrets::read_text_input(&paths[0], dexlink::io::VECTOR_FILE)?;
+                let file = dexlink::vectors::run_str("stdin", &text)
+                    .map_err(|e| CliError::usage(format!("{e}")))?;
+                dexlink::vectors::Report { files: vec![file] }
+            } else {
+                dexlink::vectors::run_paths(&paths).map_err(|e| CliError::usage(format!("{e}")))?
+            };
             if global.json {
                 print_json(&report.to_json());
             } else {

@@ -28,7 +28,7 @@ use thiserror::Error;
 pub use amino::DecodeError;
 pub use msg::{CancelOrder, Coin, Msg, NewOrder, Send, SendEntry, TokenFreeze};
 pub use order::{Market, OrderError, OrderId, OrderType, Side, TimeInForce};
-pub use sign_doc::{BnbSignAnswer, SignDocError, bnb_sign, parse_sign_doc};
+pub use sign_doc::{BnbSignAnswer, SignDocError, bnb_sign, parse_bnb_sign_request, parse_sign_doc};
 pub use std_tx::{SignedTx, TxHash, VerifiedTx};
 pub use text::{MAX_MEMO_BYTES, Memo};
 pub use unsigned::{TxNumbers, UnsignedTxError, parse_unsigned_tx};

@@ -96,6 +96,14 @@ pub enum SignDocError {
     /// The document parses but is not a valid transaction.
     #[error(transparent)]
     Tx(#[from] TxError),
+    /// A JSON-RPC request for another method than `bnb_sign`.
+    #[error(
+        "the JSON-RPC request's method is {0}, not \"bnb_sign\"; only bnb_sign requests are signed"
+    )]
+    NotBnbSign(String),
+    /// A `bnb_sign` request whose envelope (`id`, `jsonrpc`, `method`, `params`) is malformed.
+    #[error("malformed bnb_sign request: {0}")]
+    Request(String),
 }
 
 /// A JSON object of a received document, with typed, strict getters.
@@ -214,6 +222,74 @@ fn canonical_int(key: &str, text: &str) -> Result<u64, SignDocError> {
 pub fn parse_sign_doc(text: &str) -> Result<UnsignedTx, SignDocError> {
     let v = json::parse(text).map_err(SignDocError::Json)?;
     sign_doc_from_value(&v, None)
+}
+
+/// The keys of a JSON-RPC 2.0 request (docs/walletconnect.md §2).
+const REQUEST_KEYS: [&str; 4] = ["id", "jsonrpc", "method", "params"];
+
+/// Parses what a wallet receives for `bnb_sign`: the whole WalletConnect JSON-RPC request
+/// (`{"id", "jsonrpc", "method": "bnb_sign", "params": [document]}`, docs/walletconnect.md §2)
+/// or the bare sign document, into a typed transaction as [`parse_sign_doc`] does.
+///
+/// A JSON object with any of the request keys is taken for a request: its method must be
+/// `bnb_sign`, it has no other keys, and `params` holds exactly one value, the document as an
+/// object. The document is taken from the parsed request, so its numbers keep the text they
+/// were written with and are checked as strictly as in a bare document.
+pub fn parse_bnb_sign_request(text: &str) -> Result<UnsignedTx, SignDocError> {
+    let v = json::parse(text).map_err(SignDocError::Json)?;
+    let JsonValue::Object(members) = &v else {
+        return sign_doc_from_value(&v, None);
+    };
+    if !members
+        .iter()
+        .any(|(k, _)| REQUEST_KEYS.contains(&k.as_str()))
+    {
+        return sign_doc_from_value(&v, None);
+    }
+    let request = |why: String| SignDocError::Request(why);
+    let get = |key: &str| members.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    match get("method") {
+        Some(JsonValue::String(m)) if m == "bnb_sign" => {}
+        Some(JsonValue::String(m)) => {
+            // The method is hostile text: quoted and escaped, and cut to a readable length.
+            let shown: String = m.chars().take(40).collect();
+            let more = if shown.len() < m.len() { "…" } else { "" };
+            return Err(SignDocError::NotBnbSign(format!("{shown:?}{more}")));
+        }
+        Some(other) => {
+            return Err(request(format!(
+                "\"method\" must be a string, found {}",
+                other.type_name()
+            )));
+        }
+        None => return Err(request("it has no \"method\"".into())),
+    }
+    if let Some((k, _)) = members
+        .iter()
+        .find(|(k, _)| !REQUEST_KEYS.contains(&k.as_str()))
+    {
+        return Err(request(format!("unexpected key {k:?}")));
+    }
+    match get("params") {
+        None => Err(request(
+            "it has no \"params\"; params[0] must be the sign document".into(),
+        )),
+        Some(JsonValue::Array(params)) => match params.as_slice() {
+            [doc @ JsonValue::Object(_)] => sign_doc_from_value(doc, None),
+            [other] => Err(request(format!(
+                "params[0] must be the sign document as an object, found {}",
+                other.type_name()
+            ))),
+            _ => Err(request(format!(
+                "params has {} values; a bnb_sign request carries exactly one, the sign document",
+                params.len()
+            ))),
+        },
+        Some(other) => Err(request(format!(
+            "\"params\" must be an array, found {}",
+            other.type_name()
+        ))),
+    }
 }
 
 /// A parsed sign document as a typed transaction. With `msg_type` (the amino name, known from

@@ -335,6 +335,10 @@ mod tests {
             let err = Mnemonic::parse(phrase).unwrap_err();
             let ok = match v["note"].as_str().unwrap() {
                 "bad checksum" => err == MnemonicError::InvalidChecksum,
+                // An upper-case word is unknown too; the error then says words are lower case.
+                "unknown word" if v["id"] == "unknown-word-uppercase" => {
+                    err == MnemonicError::CapitalisedWord { position: 1 }
+                }
                 "unknown word" => matches!(err, MnemonicError::UnknownWord { .. }),
                 "bad word count" => matches!(err, MnemonicError::BadWordCount(_)),
                 other => panic!("unexpected note {other}"),
