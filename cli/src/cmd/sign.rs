@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use dexlink::tx::{bnb_sign, parse_sign_doc};
+use dexlink::tx::{BnbSignAnswer, parse_sign_doc};
 
 use super::{CliError, CliResult, Global};
 use crate::keyring::{self, KeyArgs};
@@ -77,14 +77,14 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                      transaction. Use `dexlink sign doc` to review and sign transactions",
                 ));
             }
-            let unlocked = keyring::unlock(global, &key)?;
-            let sig = unlocked.key.sign(&msg);
-            let pk = unlocked.key.public_key();
-            let address = pk.address(unlocked.network.hrp());
+            let unlocked = keyring::signing_key(global, &key)?;
+            let sig = unlocked.sign_message(&msg)?;
+            let pk = unlocked.public_key();
+            let address = pk.address(unlocked.network().hrp());
             if global.json {
                 print_json(&serde_json::json!({
                     "address": address.to_string(),
-                    "path": unlocked.path,
+                    "path": unlocked.path(),
                     "publicKey": format!("0x{pk}"),
                     "signature": format!("0x{sig}"),
                 }));
@@ -111,9 +111,9 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
             let doc = sign_doc_text(&text)?;
             let tx = parse_sign_doc(&doc)
                 .map_err(|e| CliError::usage(format!("refusing to sign: {e}")))?;
-            let unlocked = keyring::unlock(global, &key)?;
+            let unlocked = keyring::signing_key(global, &key)?;
             let signer = tx.msg().signer().clone();
-            let own = unlocked.key.address(signer.hrp());
+            let own = unlocked.address(signer.hrp());
             if own != signer {
                 return Err(CliError::usage(format!(
                     "the document is for {signer}, but this key is {own}; choose the matching key or --index"
@@ -126,8 +126,11 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                 eprintln!("Sign bytes: {}", tx.sign_json());
             }
             confirm("Sign this transaction?", yes)?;
-            let answer =
-                bnb_sign(&unlocked.key, &tx).map_err(|e| CliError::usage(e.to_string()))?;
+            let signed = unlocked.sign_tx(&tx)?;
+            let answer = BnbSignAnswer {
+                signature: *signed.signature(),
+                public_key: signed.pub_key().to_uncompressed(),
+            };
             if global.json {
                 print_json(&serde_json::from_str(&answer.to_json()).expect("valid JSON"));
             } else {
