@@ -575,7 +575,7 @@ max_per_day = { BNB = "2" }
         // Cancelling the first order frees its notional.
         let id = match &order(1, "BNB_BUSD-BD1", "100", "10") {
             Action::Tx(t) => match t.msg() {
-                Msg::NewOrder(o) => o.id.clone(),
+                Msg::NewOrder(o) => o.id,
                 _ => unreachable!(),
             },
             _ => unreachable!(),
