@@ -343,7 +343,11 @@ fn signer_error(e: dexlink::SignerError) -> CliError {
 pub fn agent_socket(global: &Global) -> Result<std::path::PathBuf, CliError> {
     match std::env::var_os(dexlink::agent::SOCKET_ENV).filter(|v| !v.is_empty()) {
         Some(p) => Ok(p.into()),
-        None => dexlink::agent::default_socket(&open_dir(global)?).map_err(dir_error),
+        // The path only: looking must not create the state area.
+        None => Ok(open_dir(global)?
+            .path()
+            .join("state")
+            .join(dexlink::agent::SOCKET_FILE)),
     }
 }
 

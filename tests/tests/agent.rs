@@ -778,3 +778,43 @@ fn ttl_expiry_wipes_the_key_from_the_agents_memory() {
         out.stderr
     );
 }
+
+#[test]
+fn an_hd_entry_unlocks_one_derived_key() {
+    let h = Home::new();
+    h.import_mnemonic("hd", V1_MNEMONIC, "mainnet").ok();
+    let _agent = AgentProc::start(&h);
+    let mut c = h.cmd();
+    c.args([
+        "--json", "agent", "unlock", "hd", "--index", "1", "--ttl", "10m",
+    ]);
+    let v = run(c).ok().json();
+    assert_eq!(v["address"], V1_BNB1);
+    assert_eq!(v["index"], 1);
+    let mut c = h.bare();
+    c.args(["--json", "agent", "status"]);
+    let s = run(c).ok().json();
+    assert_eq!(s["accounts"][0]["path"], "m/44'/714'/0'/0/1");
+    assert_eq!(s["accounts"][0]["address"], V1_BNB1);
+    // Index 1 signs through the agent; index 0 was not unlocked, so it needs the store.
+    let mut c = h.bare();
+    c.args([
+        "--json",
+        "sign",
+        "message",
+        "hd",
+        "--index",
+        "1",
+        "--message",
+        "hi",
+    ]);
+    assert_eq!(run(c).ok().json()["address"], V1_BNB1);
+    let mut c = h.bare();
+    c.args(["sign", "message", "hd", "--message", "hi"]);
+    let out = run(c).expect_code(2);
+    assert!(
+        out.stderr.contains("a password is needed"),
+        "{}",
+        out.stderr
+    );
+}

@@ -106,3 +106,88 @@ pub(crate) fn now_ms() -> u64 {
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address::Network;
+    use crate::keystore::{Password, ScryptParams};
+    use crate::tx::{Msg, NewOrder, Side, TimeInForce};
+    use crate::{Address, ChainId, PrivateKey, Signer, UnsignedTx};
+
+    // V7 (wallet-core / java-sdk) and its V10 NewOrder signature (docs/upstream-vectors.md).
+    const V7_KEY: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
+    const V10_SIG: &str = "9123cb6906bb20aeb753f4a121d4d88ff0e9750ba75b0c4e10d76caee1e7d2481290fa3b9887a6225d6997f5f939ef834ea61d596a314237c48e560da9e17b5a";
+
+    #[test]
+    fn an_agent_signer_signs_the_v10_order_through_the_socket_and_refuses_digests() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = KeyDir::open(Some(&tmp.path().join("home"))).unwrap();
+        let key = PrivateKey::from_hex(V7_KEY).unwrap();
+        let pw = Password::from_str_copy("pw");
+        dir.import_private_key(
+            &crate::keydir::EntryName::new("v7").unwrap(),
+            &key,
+            &Network::mainnet(),
+            &pw,
+            ScryptParams::new(4, 8, 1).unwrap(),
+        )
+        .unwrap();
+        let socket = default_socket(&dir).unwrap();
+        let agent = Agent::bind(AgentConfig {
+            keydir: dir,
+            socket: socket.clone(),
+            confirm: None,
+        })
+        .unwrap();
+        let stop = agent.stop_handle();
+        let serving = std::thread::spawn(move || agent.serve());
+        let mut client = AgentClient::connect(&socket).unwrap();
+        assert!(
+            AgentSigner::for_entry(&socket, "v7", 0, 0)
+                .unwrap()
+                .is_none()
+        );
+        let info = client.unlock("v7", 0, 0, 60, "pw").unwrap();
+        assert_eq!(
+            info.address.to_string(),
+            "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu"
+        );
+        let signer = AgentSigner::for_entry(&socket, "v7", 0, 0)
+            .unwrap()
+            .unwrap();
+        // V10: wallet-core's test_binance_sign_trade_order.
+        let sender = Address::parse("bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu").unwrap();
+        let order = NewOrder::new(
+            sender,
+            35,
+            "NNB-338_BNB",
+            Side::Buy,
+            "1.3635".parse().unwrap(),
+            "1".parse().unwrap(),
+            TimeInForce::Gte,
+        )
+        .unwrap();
+        let tx = UnsignedTx::new(
+            ChainId::new("chain-bnb").unwrap(),
+            12,
+            35,
+            Msg::NewOrder(order),
+        )
+        .unwrap()
+        .with_source(1)
+        .unwrap();
+        let signed = tx.sign_with(&signer).unwrap();
+        assert_eq!(signed.signature().to_string(), V10_SIG);
+        assert!(matches!(
+            signer.sign_digest(&[0u8; 32]),
+            Err(crate::SignerError::Refused(_))
+        ));
+        assert_eq!(client.lock(None).unwrap(), 1);
+        let e = tx.sign_with(&signer).unwrap_err().to_string();
+        assert!(e.contains("is unlocked in the agent"), "{e}");
+        stop.stop();
+        serving.join().unwrap().unwrap();
+        assert!(!socket.exists());
+    }
+}
