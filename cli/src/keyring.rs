@@ -235,3 +235,130 @@ pub fn hd_account(secret: &HdSecret, account: u32) -> Result<AccountKey, CliErro
     let seed = mnemonic.to_seed(&Passphrase::from_zeroizing(pp));
     Ok(AccountKey::from_seed(&seed, account)?)
 }
+
+/// A key that signs: held by a running agent (no password, no KDF), or unlocked from the
+/// store. Signing commands take it from [`signing_key`].
+pub enum Signing {
+    /// Unlocked from the key store; wiped when dropped.
+    Local(Unlocked),
+    /// Held by the agent; only its public half is here.
+    Agent {
+        /// The agent's signer.
+        signer: Box<dexlink::agent::AgentSigner>,
+        /// The entry's network.
+        network: Network,
+    },
+}
+
+impl Signing {
+    /// The entry's network.
+    pub fn network(&self) -> &Network {
+        match self {
+            Self::Local(u) => &u.network,
+            Self::Agent { network, .. } => network,
+        }
+    }
+
+    /// The HD path, for HD entries.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::Local(u) => u.path.as_deref(),
+            Self::Agent { signer, .. } => signer.account().path.as_deref(),
+        }
+    }
+
+    /// The public key.
+    pub fn public_key(&self) -> dexlink::PublicKey {
+        match self {
+            Self::Local(u) => u.key.public_key(),
+            Self::Agent { signer, .. } => dexlink::Signer::public_key(signer.as_ref()),
+        }
+    }
+
+    /// The key's address under `hrp`.
+    pub fn address(&self, hrp: &dexlink::Hrp) -> dexlink::Address {
+        self.public_key().address(hrp)
+    }
+
+    /// The HRP the key's addresses take on `chain_id` (the entry's own when the chain is its).
+    pub fn hrp_for(&self, chain_id: &dexlink::ChainId) -> dexlink::Hrp {
+        if self.network().chain_id() == chain_id {
+            self.network().hrp().clone()
+        } else {
+            chain_id.default_hrp()
+        }
+    }
+
+    /// Signs a transaction (the agent's policy may refuse it).
+    pub fn sign_tx(&self, tx: &dexlink::UnsignedTx) -> Result<dexlink::SignedTx, CliError> {
+        match self {
+            Self::Local(u) => tx.sign(&u.key).map_err(|e| CliError::usage(e.to_string())),
+            Self::Agent { signer, .. } => tx.sign_with(signer.as_ref()).map_err(signer_error),
+        }
+    }
+
+    /// Signs a message (bnbSign convention).
+    pub fn sign_message(&self, message: &[u8]) -> Result<dexlink::Signature, CliError> {
+        match self {
+            Self::Local(u) => Ok(u.key.sign(message)),
+            Self::Agent { signer, .. } => signer.sign_message(message).map_err(signer_error),
+        }
+    }
+
+    /// Signs a BEP-333 recovery request.
+    pub fn sign_recover(
+        &self,
+        request: &dexlink::recover::RecoverRequest,
+    ) -> Result<dexlink::recover::SignedRecoverRequest, CliError> {
+        match self {
+            Self::Local(u) => Ok(request.sign(&u.key)),
+            Self::Agent { signer, .. } => signer.sign_recover(request).map_err(signer_error),
+        }
+    }
+}
+
+/// An agent's refusal is the user's policy speaking (exit 1, the rule named); a mismatched
+/// key is bad input (exit 2).
+fn signer_error(e: dexlink::SignerError) -> CliError {
+    match e {
+        dexlink::SignerError::Tx(e) => CliError::usage(e.to_string()),
+        other => CliError::failed(other.to_string()),
+    }
+}
+
+/// The agent socket clients use: `$DEXLINK_AGENT`, else the key directory's default.
+pub fn agent_socket(global: &Global) -> Result<std::path::PathBuf, CliError> {
+    match std::env::var_os(dexlink::agent::SOCKET_ENV).filter(|v| !v.is_empty()) {
+        Some(p) => Ok(p.into()),
+        // The path only: looking must not create the state area.
+        None => Ok(open_dir(global)?
+            .path()
+            .join("state")
+            .join(dexlink::agent::SOCKET_FILE)),
+    }
+}
+
+/// The key of `args`: from a running agent that holds it unlocked (unless `--no-agent`),
+/// else unlocked from the key store (asking for the password).
+pub fn signing_key(global: &Global, args: &KeyArgs) -> Result<Signing, CliError> {
+    if !global.no_agent {
+        let socket = agent_socket(global)?;
+        if socket.exists() {
+            // No agent answering, or one without this key: the store is the fallback.
+            if let Ok(Some(signer)) = dexlink::agent::AgentSigner::for_entry(
+                &socket,
+                &args.name,
+                args.account,
+                args.index,
+            ) {
+                let dir = open_dir(global)?;
+                let info = dir.get(&entry_name(&args.name)?).map_err(dir_error)?;
+                return Ok(Signing::Agent {
+                    signer: Box::new(signer),
+                    network: info.network,
+                });
+            }
+        }
+    }
+    unlock(global, args).map(Signing::Local)
+}

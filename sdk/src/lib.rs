@@ -38,6 +38,8 @@
 //! - `client` (default): the async HTTP client of a DEX node ([`client`]), over reqwest,
 //!   rustls and tokio.
 //! - `keydir` (default, Unix only): the on-disk key directory ([`keydir`]).
+//! - `agent` (default, Unix only; implies `keydir`): the signer agent and its client
+//!   ([`agent`]).
 //!
 //! With `default-features = false` the crate is offline signing only: keys, addresses,
 //! transactions, keystores and link proofs, with no HTTP, TLS or async dependency.
@@ -53,6 +55,8 @@ compile_error!(
 );
 
 pub mod address;
+#[cfg(all(feature = "agent", unix))]
+pub mod agent;
 pub mod amount;
 pub mod bech32;
 #[cfg(feature = "client")]

@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use crate::keys::{PrivateKey, PublicKey};
 use crate::signature::Signature;
-use crate::tx::TxError;
+use crate::tx::{TxError, UnsignedTx};
 
 /// Why a [`Signer`] did not produce a usable signature.
 #[derive(Debug, Error)]
@@ -37,6 +37,13 @@ pub trait Signer {
 
     /// Signs a 32-byte digest (for a transaction: SHA-256 of its sign bytes).
     fn sign_digest(&self, digest: &[u8; 32]) -> Result<Signature, SignerError>;
+
+    /// Signs a transaction: by default [`Signer::sign_digest`] of SHA-256 of its sign bytes.
+    /// A signer that must read what it signs (an agent with a policy) overrides this and
+    /// receives the transaction itself. [`crate::UnsignedTx::sign_with`] calls this.
+    fn sign_tx(&self, tx: &UnsignedTx) -> Result<Signature, SignerError> {
+        self.sign_digest(&crate::hash::sha256(&tx.sign_bytes()))
+    }
 }
 
 impl Signer for PrivateKey {
@@ -57,5 +64,9 @@ impl<S: Signer + ?Sized> Signer for &S {
 
     fn sign_digest(&self, digest: &[u8; 32]) -> Result<Signature, SignerError> {
         (**self).sign_digest(digest)
+    }
+
+    fn sign_tx(&self, tx: &UnsignedTx) -> Result<Signature, SignerError> {
+        (**self).sign_tx(tx)
     }
 }

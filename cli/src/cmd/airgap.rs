@@ -90,15 +90,15 @@ pub fn sign(global: &Global, a: SignArgs) -> CliResult {
         eprintln!("About to sign: {}", tx.describe());
     }
     confirm("Sign this transaction?", a.yes)?;
-    let key = keyring::unlock(global, &a.key)?;
+    let key = keyring::signing_key(global, &a.key)?;
     let signer = tx.msg().signer();
-    let own = key.key.address(signer.hrp());
+    let own = key.address(signer.hrp());
     if &own != signer {
         return Err(CliError::usage(format!(
             "the transaction is for {signer}, but this key is {own}; choose the matching key or --index"
         )));
     }
-    let signed = tx.sign(&key.key).context("cannot sign")?;
+    let signed = key.sign_tx(&tx)?;
     drop(key);
     if global.json {
         print_signed(global, &tx, &signed, None);

@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use dexlink::PrivateKey;
 use dexlink::address::{ChainId, Hrp};
 use dexlink::client::{ClientConfig, ClientError, DexClient, SubmitError, submit};
 use dexlink::tx::{SignedTx, UnsignedTx};
@@ -116,15 +115,15 @@ pub fn run_tx(
     if tx_args.generate_only {
         return generate_only(global, key_args, tx_args, build);
     }
-    let key = keyring::unlock(global, key_args)?;
+    let key = keyring::signing_key(global, key_args)?;
     if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
             .map_err(CliError::arg("--chain-id"))?;
         let hrp = match &tx_args.hrp {
             Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
-            None => hrp_for(&chain_id, &key),
+            None => key.hrp_for(&chain_id),
         };
-        let address = key.key.address(&hrp);
+        let address = key.address(&hrp);
         let tx = with_source(
             build(
                 &chain_id,
@@ -135,7 +134,7 @@ pub fn run_tx(
             tx_args.source,
         )?;
         confirm_tx(global, &tx, tx_args.yes)?;
-        let signed = tx.sign(&key.key)?;
+        let signed = key.sign_tx(&tx)?;
         print_signed(global, &tx, &signed, None);
         return Ok(ExitCode::SUCCESS);
     }
@@ -145,7 +144,7 @@ pub fn run_tx(
         let chain = client.chain_id().await?;
         let chain_id = ChainId::new(&chain)
             .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
-        let address = key.key.address(&hrp_for(&chain_id, &key));
+        let address = key.address(&key.hrp_for(&chain_id));
         let account = client.account(&address).await?;
         let preview = with_source(
             build(
@@ -158,11 +157,11 @@ pub fn run_tx(
         )?;
         confirm_tx(global, &preview, tx_args.yes)?;
         if tx_args.dry_run {
-            let signed = preview.sign(&key.key)?;
+            let signed = key.sign_tx(&preview)?;
             print_dry_run(global, &preview, &signed);
             return Ok(ExitCode::SUCCESS);
         }
-        let signer: &PrivateKey = &key.key;
+        let signer = &key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
         // A build or signing error stops the submit before anything is broadcast.
         let submitted = submit(&client, &address, |acct: i64, seq: i64| {
@@ -170,7 +169,7 @@ pub fn run_tx(
                 build(&chain_id, &address, acct as u64, seq as u64)?,
                 tx_args.source,
             )?;
-            let s = t.sign(signer)?;
+            let s = signer.sign_tx(&t)?;
             let bytes = s.to_bytes();
             last = Some((t, s));
             Ok::<_, CliError>(bytes)

@@ -1,6 +1,7 @@
 //! The clap command tree. Each subcommand lives in its own module; adding one means a variant
 //! here and a module beside this file.
 
+mod agent;
 mod airgap;
 pub mod common;
 mod devnet;
@@ -70,6 +71,9 @@ pub struct Global {
     /// Accept new passwords shorter than 8 characters.
     #[arg(long = "allow-weak-password", global = true, hide = true)]
     pub allow_weak_password: bool,
+    /// Sign with the key store even when a running agent holds the key.
+    #[arg(long = "no-agent", global = true)]
+    pub no_agent: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +130,11 @@ pub enum Command {
     #[command(subcommand)]
     Vectors(vectors::VectorsCmd),
     Verify(verify::VerifyArgs),
+    /// The signer agent: unlock once, sign without a password, within a policy.
+    ///
+    /// Example: dexlink agent start && dexlink agent unlock alice --ttl 1h
+    #[command(subcommand)]
+    Agent(agent::AgentCmd),
 }
 
 /// A message given as `--message TEXT`, `--file FILE` or `-` (stdin).
@@ -285,6 +294,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Recover(c) => recover::run(&cli.global, c),
         Command::Vectors(c) => vectors::run(&cli.global, c),
         Command::Verify(a) => verify::run(&cli.global, a),
+        Command::Agent(c) => agent::run(&cli.global, c),
     }
 }
 

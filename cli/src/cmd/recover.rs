@@ -92,8 +92,8 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
                 amount: RecoverAmount::parse_decimal(&amount)?,
                 recipient: EvmAddress::parse(&recipient)?,
             };
-            let unlocked = keyring::unlock(global, &key)?;
-            let address = unlocked.key.address(&chain.hrp());
+            let unlocked = keyring::signing_key(global, &key)?;
+            let address = unlocked.address(&chain.hrp());
             if !global.quiet {
                 eprintln!(
                     "About to sign a token recovery request:\n  address:   {address}\n  symbol:    {}\n  amount:    {}\n  recipient: {}\n  chain:     {}",
@@ -104,7 +104,7 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
                 );
             }
             confirm("Sign this recovery request?", yes)?;
-            let signed = request.sign(&unlocked.key);
+            let signed = unlocked.sign_recover(&request)?;
             print_verified(global, &signed);
             Ok(ExitCode::SUCCESS)
         }

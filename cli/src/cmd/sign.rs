@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use dexlink::tx::{bnb_sign, parse_bnb_sign_request};
+use dexlink::tx::{BnbSignAnswer, parse_bnb_sign_request};
 
 use super::{CliError, CliResult, Global};
 use crate::error::Context;
@@ -84,14 +84,14 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                      transaction. Use `dexlink sign doc` to review and sign transactions",
                 ));
             }
-            let unlocked = keyring::unlock(global, &key)?;
-            let sig = unlocked.key.sign(&msg);
-            let pk = unlocked.key.public_key();
-            let address = pk.address(unlocked.network.hrp());
+            let unlocked = keyring::signing_key(global, &key)?;
+            let sig = unlocked.sign_message(&msg)?;
+            let pk = unlocked.public_key();
+            let address = pk.address(unlocked.network().hrp());
             if global.json {
                 print_json(&serde_json::json!({
                     "address": address.to_string(),
-                    "path": unlocked.path,
+                    "path": unlocked.path(),
                     "public_key": pk.to_string(),
                     "signature": sig.to_string(),
                 }));
@@ -118,9 +118,9 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError::usage("the sign document is not UTF-8"))?;
             let tx = parse_bnb_sign_request(&text).context("refusing to sign")?;
-            let unlocked = keyring::unlock(global, &key)?;
+            let unlocked = keyring::signing_key(global, &key)?;
             let signer = tx.msg().signer().clone();
-            let own = unlocked.key.address(signer.hrp());
+            let own = unlocked.address(signer.hrp());
             if own != signer {
                 return Err(CliError::usage(format!(
                     "the document is for {signer}, but this key is {own}; choose the matching key or --index"
@@ -133,7 +133,11 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                 eprintln!("Sign bytes: {}", tx.sign_json());
             }
             confirm("Sign this transaction?", yes)?;
-            let answer = bnb_sign(&unlocked.key, &tx)?;
+            let signed = unlocked.sign_tx(&tx)?;
+            let answer = BnbSignAnswer {
+                signature: *signed.signature(),
+                public_key: signed.pub_key().to_uncompressed(),
+            };
             if global.json {
                 print_json(&serde_json::from_str(&answer.to_json()).expect("valid JSON"));
             } else {

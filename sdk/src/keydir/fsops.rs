@@ -64,7 +64,7 @@ pub(crate) fn failpoint(_step: &'static str) {}
 
 /// This process's effective user id, without `unsafe` (the crate forbids it): from
 /// `/proc/self/status` (Linux), else the owner of a fresh anonymous temp file.
-fn effective_uid() -> Option<u32> {
+pub(crate) fn effective_uid() -> Option<u32> {
     static UID: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
     *UID.get_or_init(|| {
         let from_proc = fs::read_to_string("/proc/self/status").ok().and_then(|s| {

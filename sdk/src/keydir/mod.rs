@@ -43,7 +43,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 mod entry;
-mod fsops;
+pub(crate) mod fsops;
 mod name;
 mod secret;
 

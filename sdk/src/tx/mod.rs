@@ -16,7 +16,7 @@ mod amino;
 pub mod json;
 pub mod msg;
 pub mod order;
-mod sign_doc;
+pub(crate) mod sign_doc;
 mod std_tx;
 mod text;
 pub mod unsigned;
@@ -283,7 +283,7 @@ impl UnsignedTx {
         let pub_key = signer.public_key();
         self.check_signer(&pub_key, |key, signer| TxError::KeyMismatch { key, signer })?;
         let digest = crate::hash::sha256(&self.sign_bytes());
-        let signature = signer.sign_digest(&digest)?;
+        let signature = signer.sign_tx(self)?;
         // A faulty or hostile signer must not yield a transaction the chain would refuse.
         if !pub_key.verify_digest(&digest, &signature) {
             return Err(TxError::BadSignature {

@@ -1,0 +1,433 @@
+//! The client side: [`AgentClient`] (the protocol) and [`AgentSigner`] (a [`Signer`]).
+
+use std::io::{self, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use super::protocol::{ErrorCode, MAX_LINE, PROTOCOL_VERSION, WireError};
+use crate::address::Address;
+use crate::keys::PublicKey;
+use crate::recover::{RecoverRequest, SignedRecoverRequest};
+use crate::signature::Signature;
+use crate::signer::{Signer, SignerError};
+use crate::tx::json::push_string;
+use crate::tx::{BnbSignAnswer, UnsignedTx};
+
+/// How long a client waits for an answer (an unlock runs the KDF; a request outside the
+/// policy may wait for the user at the agent's terminal).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Why a call to the agent failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// No agent answers on the socket.
+    #[error("cannot connect to the agent at {path}: {source}")]
+    Connect {
+        /// The socket.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The connection failed mid-call.
+    #[error("the agent connection failed: {0}")]
+    Io(#[from] io::Error),
+    /// The agent answered something that is not a protocol answer.
+    #[error("the agent's answer is malformed: {0}")]
+    Protocol(String),
+    /// The agent answered with an error.
+    #[error("the agent refused: {}", .0.message)]
+    Agent(WireError),
+}
+
+impl ClientError {
+    /// The agent's error, when it answered with one.
+    pub fn wire(&self) -> Option<&WireError> {
+        match self {
+            Self::Agent(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// An unlocked key as the agent lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInfo {
+    /// The key-store entry.
+    pub name: String,
+    /// HD account (0 for an imported key).
+    pub account: u32,
+    /// HD index (0 for an imported key).
+    pub index: u32,
+    /// The derivation path (HD entries).
+    pub path: Option<String>,
+    /// The address on the entry's network.
+    pub address: Address,
+    /// The public key.
+    pub public_key: PublicKey,
+    /// When the agent wipes it (ms since the epoch).
+    pub expires_ms: u64,
+}
+
+impl AccountInfo {
+    fn from_json(v: &Value) -> Result<Self, ClientError> {
+        let bad =
+            |what: &str| ClientError::Protocol(format!("account {what} is missing or invalid"));
+        let s = |k: &str| v.get(k).and_then(Value::as_str).ok_or_else(|| bad(k));
+        let n = |k: &str| v.get(k).and_then(Value::as_u64).ok_or_else(|| bad(k));
+        Ok(Self {
+            name: s("name")?.to_string(),
+            account: u32::try_from(n("account")?).map_err(|_| bad("account"))?,
+            index: u32::try_from(n("index")?).map_err(|_| bad("index"))?,
+            path: v.get("path").and_then(Value::as_str).map(str::to_string),
+            address: Address::parse(s("address")?).map_err(|_| bad("address"))?,
+            public_key: PublicKey::from_hex(s("public_key")?).map_err(|_| bad("public_key"))?,
+            expires_ms: n("expires_ms")?,
+        })
+    }
+}
+
+/// A connection to an agent.
+#[derive(Debug)]
+pub struct AgentClient {
+    stream: UnixStream,
+    buf: Vec<u8>,
+    next_id: u64,
+}
+
+fn code_from_str(s: &str) -> ErrorCode {
+    match s {
+        "parse_error" => ErrorCode::Parse,
+        "unsupported_version" => ErrorCode::Version,
+        "unknown_method" => ErrorCode::Method,
+        "invalid_params" => ErrorCode::Params,
+        "not_unlocked" => ErrorCode::NotUnlocked,
+        "refused" => ErrorCode::Refused,
+        "unlock_failed" => ErrorCode::Unlock,
+        "too_long" => ErrorCode::TooLong,
+        "busy" => ErrorCode::Busy,
+        "forbidden" => ErrorCode::Forbidden,
+        _ => ErrorCode::Internal,
+    }
+}
+
+impl AgentClient {
+    /// Connects to the agent at `socket`.
+    pub fn connect(socket: &Path) -> Result<Self, ClientError> {
+        let stream = UnixStream::connect(socket).map_err(|source| ClientError::Connect {
+            path: socket.to_path_buf(),
+            source,
+        })?;
+        stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
+        Ok(Self {
+            stream,
+            buf: Vec::new(),
+            next_id: 1,
+        })
+    }
+
+    /// Calls `method` with `params` and returns its `result`.
+    pub fn call(&mut self, method: &str, params: Value) -> Result<Value, ClientError> {
+        let id = self.take_id();
+        let line = json!({"v": PROTOCOL_VERSION, "id": id, "method": method, "params": params});
+        self.round_trip(id, line.to_string().as_bytes())
+    }
+
+    fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn round_trip(&mut self, id: u64, line: &[u8]) -> Result<Value, ClientError> {
+        self.stream.write_all(line)?;
+        self.stream.write_all(b"\n")?;
+        let answer = self.read_line()?;
+        let v: Value = serde_json::from_slice(&answer)
+            .map_err(|e| ClientError::Protocol(format!("not JSON: {e}")))?;
+        if v.get("v").and_then(Value::as_u64) != Some(PROTOCOL_VERSION) {
+            return Err(ClientError::Protocol("not a version 1 answer".into()));
+        }
+        if let Some(e) = v.get("error") {
+            let text = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_string);
+            return Err(ClientError::Agent(WireError {
+                code: code_from_str(&text("code").unwrap_or_default()),
+                message: text("message").unwrap_or_default(),
+                rule: text("rule"),
+            }));
+        }
+        if v.get("id").and_then(Value::as_u64) != Some(id) {
+            return Err(ClientError::Protocol(
+                "the answer is for another request".into(),
+            ));
+        }
+        v.get("result")
+            .cloned()
+            .ok_or_else(|| ClientError::Protocol("no result".into()))
+    }
+
+    fn read_line(&mut self) -> Result<Vec<u8>, ClientError> {
+        loop {
+            if let Some(pos) = self.buf.iter().position(|&b| b == b'\n') {
+                let line = self.buf[..pos].to_vec();
+                self.buf.drain(..=pos);
+                return Ok(line);
+            }
+            if self.buf.len() > MAX_LINE {
+                return Err(ClientError::Protocol("the answer is too long".into()));
+            }
+            let mut chunk = [0u8; 8192];
+            let n = self.stream.read(&mut chunk)?;
+            if n == 0 {
+                return Err(ClientError::Io(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the agent closed the connection",
+                )));
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// The unlocked keys.
+    pub fn accounts(&mut self) -> Result<Vec<AccountInfo>, ClientError> {
+        let r = self.call("accounts", json!({}))?;
+        r.get("accounts")
+            .and_then(Value::as_array)
+            .ok_or_else(|| ClientError::Protocol("no accounts list".into()))?
+            .iter()
+            .map(AccountInfo::from_json)
+            .collect()
+    }
+
+    /// The agent's status (pid, socket, policy, unlocked keys) as it sends it.
+    pub fn status(&mut self) -> Result<Value, ClientError> {
+        self.call("status", json!({}))
+    }
+
+    /// Unlocks an entry (HD: the key at `account`/`index`) for `ttl_secs`. The password is
+    /// written into the request in wiped memory; the agent runs the KDF.
+    pub fn unlock(
+        &mut self,
+        name: &str,
+        account: u32,
+        index: u32,
+        ttl_secs: u64,
+        password: &str,
+    ) -> Result<AccountInfo, ClientError> {
+        let id = self.take_id();
+        let mut line = Zeroizing::new(String::with_capacity(256 + 6 * password.len()));
+        line.push_str(&format!(
+            "{{\"v\":{PROTOCOL_VERSION},\"id\":{id},\"method\":\"unlock\",\"params\":{{\"name\":"
+        ));
+        push_string(&mut line, name);
+        line.push_str(&format!(
+            ",\"account\":{account},\"index\":{index},\"ttl_secs\":{ttl_secs},\"password\":"
+        ));
+        push_string(&mut line, password);
+        line.push_str("}}");
+        let r = self.round_trip(id, line.as_bytes())?;
+        AccountInfo::from_json(&r)
+    }
+
+    /// Locks (wipes) the keys of entry `name`, or all keys; how many were wiped.
+    pub fn lock(&mut self, name: Option<&str>) -> Result<u64, ClientError> {
+        let params = match name {
+            Some(n) => json!({"name": n}),
+            None => json!({}),
+        };
+        let r = self.call("lock", params)?;
+        Ok(r.get("locked").and_then(Value::as_u64).unwrap_or(0))
+    }
+
+    /// Re-reads the policy file; whether there is one.
+    pub fn reload(&mut self) -> Result<bool, ClientError> {
+        let r = self.call("reload", json!({}))?;
+        Ok(r.get("policy").and_then(Value::as_bool).unwrap_or(false))
+    }
+
+    /// Stops the agent (it wipes every key first).
+    pub fn stop(&mut self) -> Result<(), ClientError> {
+        self.call("stop", json!({})).map(|_| ())
+    }
+
+    /// Signs a transaction: sends its sign document and message type, returns the answer.
+    pub fn bnb_sign(&mut self, tx: &UnsignedTx) -> Result<BnbSignAnswer, ClientError> {
+        let id = self.take_id();
+        let mut line =
+            format!("{{\"v\":{PROTOCOL_VERSION},\"id\":{id},\"method\":\"bnb_sign\",\"params\":[");
+        line.push_str(&tx.sign_json());
+        line.push_str(",{\"msg_type\":");
+        push_string(&mut line, tx.msg().amino_name());
+        line.push_str("}]}");
+        let r = self.round_trip(id, line.as_bytes())?;
+        let bad = |w: &str| ClientError::Protocol(format!("bnb_sign answer: {w}"));
+        let sig = r
+            .get("signature")
+            .and_then(Value::as_str)
+            .and_then(|s| Signature::from_hex(s).ok())
+            .ok_or_else(|| bad("no valid signature"))?;
+        let pk = r
+            .get("publicKey")
+            .and_then(Value::as_str)
+            .and_then(|s| hex::decode(s).ok())
+            .and_then(|b| <[u8; 65]>::try_from(b).ok())
+            .ok_or_else(|| bad("no valid publicKey"))?;
+        Ok(BnbSignAnswer {
+            signature: sig,
+            public_key: pk,
+        })
+    }
+
+    /// Signs a message (bnbSign convention) with the key of `address`.
+    pub fn sign_message(
+        &mut self,
+        address: &Address,
+        message: &[u8],
+    ) -> Result<Signature, ClientError> {
+        let r = self.call(
+            "sign_message",
+            json!({"address": address.to_string(), "message_hex": hex::encode(message)}),
+        )?;
+        r.get("signature")
+            .and_then(Value::as_str)
+            .and_then(|s| Signature::from_hex(s).ok())
+            .ok_or_else(|| ClientError::Protocol("sign_message answer: no valid signature".into()))
+    }
+
+    /// Signs a BEP-333 recovery request with the key of `address`; the answer is verified.
+    pub fn sign_recover(
+        &mut self,
+        address: &Address,
+        request: &RecoverRequest,
+    ) -> Result<SignedRecoverRequest, ClientError> {
+        let message = request.message();
+        let r = self.call(
+            "sign_recover",
+            json!({"address": address.to_string(), "message": message}),
+        )?;
+        let text = |k: &str| {
+            r.get(k)
+                .and_then(Value::as_str)
+                .ok_or_else(|| ClientError::Protocol(format!("sign_recover answer: no {k}")))
+        };
+        SignedRecoverRequest::verify(&message, text("public_key")?, text("signature")?)
+            .map_err(|e| ClientError::Protocol(format!("sign_recover answer: {e}")))
+    }
+}
+
+/// A [`Signer`] backed by a running agent: the key stays in the agent, whose policy sees
+/// every transaction (see the module docs for why digests are refused).
+#[derive(Debug)]
+pub struct AgentSigner {
+    client: Mutex<AgentClient>,
+    account: AccountInfo,
+}
+
+impl AgentSigner {
+    /// The agent's key of entry `name` at `account`/`index`, if it holds it unlocked.
+    pub fn for_entry(
+        socket: &Path,
+        name: &str,
+        account: u32,
+        index: u32,
+    ) -> Result<Option<Self>, ClientError> {
+        let mut client = AgentClient::connect(socket)?;
+        let found = client
+            .accounts()?
+            .into_iter()
+            .find(|a| a.name == name && a.account == account && a.index == index);
+        Ok(found.map(|account| Self {
+            client: Mutex::new(client),
+            account,
+        }))
+    }
+
+    /// The agent's key of `address` (any network prefix), if it holds it unlocked.
+    pub fn for_address(socket: &Path, address: &Address) -> Result<Option<Self>, ClientError> {
+        let mut client = AgentClient::connect(socket)?;
+        let found = client
+            .accounts()?
+            .into_iter()
+            .find(|a| a.address.as_bytes() == address.as_bytes());
+        Ok(found.map(|account| Self {
+            client: Mutex::new(client),
+            account,
+        }))
+    }
+
+    /// The key as the agent listed it.
+    pub fn account(&self) -> &AccountInfo {
+        &self.account
+    }
+
+    fn client(&self) -> std::sync::MutexGuard<'_, AgentClient> {
+        self.client.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Signs a message (bnbSign convention); the signature is checked against the key.
+    pub fn sign_message(&self, message: &[u8]) -> Result<Signature, SignerError> {
+        let sig = self
+            .client()
+            .sign_message(&self.account.address, message)
+            .map_err(signer_error)?;
+        if !self.account.public_key.verify(message, &sig) {
+            return Err(SignerError::Failed(
+                "the agent's signature does not verify".into(),
+            ));
+        }
+        Ok(sig)
+    }
+
+    /// Signs a BEP-333 recovery request (verified before it is returned).
+    pub fn sign_recover(
+        &self,
+        request: &RecoverRequest,
+    ) -> Result<SignedRecoverRequest, SignerError> {
+        let signed = self
+            .client()
+            .sign_recover(&self.account.address, request)
+            .map_err(signer_error)?;
+        if signed.public_key != self.account.public_key {
+            return Err(SignerError::Failed(
+                "the agent signed with another key".into(),
+            ));
+        }
+        Ok(signed)
+    }
+}
+
+fn signer_error(e: ClientError) -> SignerError {
+    match e {
+        ClientError::Agent(w) if w.code == ErrorCode::Refused => SignerError::Refused(w.message),
+        other => SignerError::Failed(Box::new(other)),
+    }
+}
+
+impl Signer for AgentSigner {
+    fn public_key(&self) -> PublicKey {
+        self.account.public_key
+    }
+
+    /// Refused: the agent signs only what its policy can read ([`Signer::sign_tx`]).
+    fn sign_digest(&self, _digest: &[u8; 32]) -> Result<Signature, SignerError> {
+        Err(SignerError::Refused(
+            "the agent signs transactions and messages it can read, not bare digests".into(),
+        ))
+    }
+
+    fn sign_tx(&self, tx: &UnsignedTx) -> Result<Signature, SignerError> {
+        let answer = self.client().bnb_sign(tx).map_err(signer_error)?;
+        if answer.public_key != self.account.public_key.to_uncompressed() {
+            return Err(SignerError::Failed(
+                "the agent signed with another key".into(),
+            ));
+        }
+        Ok(answer.signature)
+    }
+}

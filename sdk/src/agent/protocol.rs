@@ -1,0 +1,302 @@
+//! The wire protocol: one JSON request per line, one JSON answer per line (docs/agent-protocol.md).
+//!
+//! Requests are parsed with the SDK's strict JSON parser (duplicate keys refused, numbers kept
+//! as written, nesting bounded), so a sign document reaches the sign-document parser exactly as
+//! the client sent it.
+
+use serde_json::{Value, json};
+
+use crate::tx::json::{self, JsonValue};
+
+/// The protocol version this SDK speaks (the `v` member of every request and answer).
+pub const PROTOCOL_VERSION: u64 = 1;
+/// Longest request line accepted, in bytes (newline excluded); a longer one is answered with
+/// [`ErrorCode::TooLong`] and the connection is closed.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Why a request failed, as the `error.code` string of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The line is not a JSON request object.
+    Parse,
+    /// A `v` other than [`PROTOCOL_VERSION`].
+    Version,
+    /// A method the agent does not have.
+    Method,
+    /// Missing or malformed parameters.
+    Params,
+    /// No unlocked key matches (unlock it first).
+    NotUnlocked,
+    /// The policy refused the request (`error.rule` names the rule).
+    Refused,
+    /// Unlocking failed (wrong password, no such entry, unreadable entry).
+    Unlock,
+    /// The request line is longer than [`MAX_LINE`].
+    TooLong,
+    /// Too many clients are connected.
+    Busy,
+    /// The connecting user is not the agent's user.
+    Forbidden,
+    /// The agent failed (a bug or an I/O error).
+    Internal,
+}
+
+impl ErrorCode {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Parse => "parse_error",
+            Self::Version => "unsupported_version",
+            Self::Method => "unknown_method",
+            Self::Params => "invalid_params",
+            Self::NotUnlocked => "not_unlocked",
+            Self::Refused => "refused",
+            Self::Unlock => "unlock_failed",
+            Self::TooLong => "too_long",
+            Self::Busy => "busy",
+            Self::Forbidden => "forbidden",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+/// An error answer: code, message, and for policy refusals the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireError {
+    /// The kind.
+    pub code: ErrorCode,
+    /// A sentence for the user (never a secret).
+    pub message: String,
+    /// The policy rule that refused, for [`ErrorCode::Refused`].
+    pub rule: Option<String>,
+}
+
+impl WireError {
+    /// An error without a rule.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            rule: None,
+        }
+    }
+
+    /// Invalid parameters.
+    pub fn params(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Params, message)
+    }
+}
+
+/// A parsed request: its id (echoed), method and params (an empty object when absent).
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) id: Value,
+    pub(crate) method: String,
+    pub(crate) params: JsonValue,
+}
+
+/// Parses one request line; on failure, the error and whatever id could be read.
+pub(crate) fn parse_request(line: &str) -> Result<Request, (Value, WireError)> {
+    let v = json::parse(line).map_err(|e| {
+        (
+            Value::Null,
+            WireError::new(ErrorCode::Parse, format!("the request is not JSON: {e}")),
+        )
+    })?;
+    let JsonValue::Object(members) = v else {
+        return Err((
+            Value::Null,
+            WireError::new(ErrorCode::Parse, "the request must be a JSON object"),
+        ));
+    };
+    let mut id = Value::Null;
+    let mut version = None;
+    let mut method = None;
+    let mut params = JsonValue::Object(Vec::new());
+    let mut unknown = None;
+    for (k, v) in members {
+        match k.as_str() {
+            "id" => id = to_serde(&v),
+            "v" => version = Some(v),
+            "method" => method = Some(v),
+            "params" => params = v,
+            _ => unknown = Some(k),
+        }
+    }
+    let fail = |id: &Value, code, msg: String| Err((id.clone(), WireError::new(code, msg)));
+    if let Some(k) = unknown {
+        return fail(
+            &id,
+            ErrorCode::Parse,
+            format!("unexpected request member {k:?}; a request has v, id, method and params"),
+        );
+    }
+    match version {
+        Some(JsonValue::Number(n)) if n == "1" => {}
+        Some(JsonValue::Number(n)) => {
+            return fail(
+                &id,
+                ErrorCode::Version,
+                format!("protocol version {n} is not supported; this agent speaks version 1"),
+            );
+        }
+        _ => {
+            return fail(
+                &id,
+                ErrorCode::Version,
+                "the request has no \"v\":1 (the protocol version)".into(),
+            );
+        }
+    }
+    let method = match method {
+        Some(JsonValue::String(m)) => m,
+        _ => {
+            return fail(
+                &id,
+                ErrorCode::Parse,
+                "the request has no \"method\" string".into(),
+            );
+        }
+    };
+    Ok(Request { id, method, params })
+}
+
+/// A parsed JSON value as a serde_json value (numbers re-read from their text).
+pub(crate) fn to_serde(v: &JsonValue) -> Value {
+    match v {
+        JsonValue::Null => Value::Null,
+        JsonValue::Bool(b) => Value::Bool(*b),
+        JsonValue::Number(n) => serde_json::from_str(n).unwrap_or(Value::Null),
+        JsonValue::String(s) => Value::String(s.clone()),
+        JsonValue::Array(a) => Value::Array(a.iter().map(to_serde).collect()),
+        JsonValue::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), to_serde(v)))
+                .collect::<serde_json::Map<_, _>>(),
+        ),
+    }
+}
+
+/// A successful answer line (no trailing newline).
+pub(crate) fn ok_line(id: &Value, result: Value) -> String {
+    json!({"v": PROTOCOL_VERSION, "id": id, "result": result}).to_string()
+}
+
+/// An error answer line (no trailing newline).
+pub(crate) fn err_line(id: &Value, e: &WireError) -> String {
+    let mut err = json!({"code": e.code.as_str(), "message": e.message});
+    if let Some(r) = &e.rule {
+        err["rule"] = Value::String(r.clone());
+    }
+    json!({"v": PROTOCOL_VERSION, "id": id, "error": err}).to_string()
+}
+
+/// Typed access to a params object.
+pub(crate) struct Params<'a> {
+    members: &'a mut Vec<(String, JsonValue)>,
+}
+
+impl<'a> Params<'a> {
+    /// The params as an object; `allowed` lists the members it may have.
+    pub(crate) fn new(v: &'a mut JsonValue, allowed: &[&str]) -> Result<Self, WireError> {
+        let JsonValue::Object(members) = v else {
+            return Err(WireError::params("params must be a JSON object"));
+        };
+        if let Some((k, _)) = members.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+            return Err(WireError::params(format!(
+                "unexpected parameter {k:?}; this method takes {}",
+                if allowed.is_empty() {
+                    "none".to_string()
+                } else {
+                    allowed.join(", ")
+                }
+            )));
+        }
+        Ok(Self { members })
+    }
+
+    fn get(&self, key: &str) -> Option<&JsonValue> {
+        self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// An optional string member.
+    pub(crate) fn opt_str(&self, key: &str) -> Result<Option<&str>, WireError> {
+        match self.get(key) {
+            None | Some(JsonValue::Null) => Ok(None),
+            Some(JsonValue::String(s)) => Ok(Some(s)),
+            Some(_) => Err(WireError::params(format!("{key} must be a string"))),
+        }
+    }
+
+    /// A required string member.
+    pub(crate) fn str(&self, key: &str) -> Result<&str, WireError> {
+        self.opt_str(key)?
+            .ok_or_else(|| WireError::params(format!("the parameter {key} is missing")))
+    }
+
+    /// An optional non-negative integer member.
+    pub(crate) fn opt_u64(&self, key: &str) -> Result<Option<u64>, WireError> {
+        match self.get(key) {
+            None | Some(JsonValue::Null) => Ok(None),
+            Some(JsonValue::Number(n)) => n.parse::<u64>().map(Some).map_err(|_| {
+                WireError::params(format!("{key} must be a non-negative integer, not {n}"))
+            }),
+            Some(_) => Err(WireError::params(format!(
+                "{key} must be a non-negative integer"
+            ))),
+        }
+    }
+
+    /// Takes a string member out (for the password: the caller wipes it).
+    pub(crate) fn take_str(&mut self, key: &str) -> Result<String, WireError> {
+        let v = self
+            .members
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .ok_or_else(|| WireError::params(format!("the parameter {key} is missing")))?;
+        match v {
+            JsonValue::String(s) => Ok(std::mem::take(s)),
+            _ => Err(WireError::params(format!("{key} must be a string"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_need_version_one_and_a_method() {
+        let r = parse_request(r#"{"v":1,"id":7,"method":"status"}"#).unwrap();
+        assert_eq!((r.id, r.method.as_str()), (json!(7), "status"));
+        let (id, e) = parse_request(r#"{"v":2,"id":"a","method":"status"}"#).unwrap_err();
+        assert_eq!((id, e.code), (json!("a"), ErrorCode::Version));
+        let (_, e) = parse_request(r#"{"id":1,"method":"status"}"#).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Version);
+        let (_, e) = parse_request("{\"v\":1,\"v\":1,\"method\":\"x\"}").unwrap_err();
+        assert_eq!(e.code, ErrorCode::Parse);
+        let (_, e) = parse_request("[1]").unwrap_err();
+        assert_eq!(e.code, ErrorCode::Parse);
+        let (_, e) = parse_request(r#"{"v":1,"id":1,"method":"x","extra":0}"#).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unexpected request member \"extra\"; a request has v, id, method and params"
+        );
+    }
+
+    #[test]
+    fn answers_carry_version_id_and_rule() {
+        let mut e = WireError::new(ErrorCode::Refused, "no");
+        e.rule = Some("orders.symbols".into());
+        assert_eq!(
+            err_line(&json!(3), &e),
+            r#"{"error":{"code":"refused","message":"no","rule":"orders.symbols"},"id":3,"v":1}"#
+        );
+        assert_eq!(
+            ok_line(&json!("x"), json!({"a": 1})),
+            r#"{"id":"x","result":{"a":1},"v":1}"#
+        );
+    }
+}
