@@ -43,6 +43,42 @@
 //!
 //! With `default-features = false` the crate is offline signing only: keys, addresses,
 //! transactions, keystores and link proofs, with no HTTP, TLS or async dependency.
+//!
+//! # Examples
+//!
+//! The main flows, each a program in `examples/` (`cargo run -p dexlink --example NAME`, all
+//! offline) shown and tested here. Expected values are upstream or independent test vectors,
+//! named at the top of each.
+//!
+//! ## Mnemonic to addresses (`mnemonic_address`)
+//!
+//! ```
+#![doc = include_str!("../examples/mnemonic_address.rs")]
+//! ```
+//!
+//! ## Signing and verifying a message (`sign_message`)
+//!
+//! ```
+#![doc = include_str!("../examples/sign_message.rs")]
+//! ```
+//!
+//! ## Importing a keystore (`keystore_import`)
+//!
+//! ```
+#![doc = include_str!("../examples/keystore_import.rs")]
+//! ```
+//!
+//! ## Link proofs (`link_proof`)
+//!
+//! ```
+#![doc = include_str!("../examples/link_proof.rs")]
+//! ```
+//!
+//! ## Token recovery requests (`recovery_request`)
+//!
+//! ```
+#![doc = include_str!("../examples/recovery_request.rs")]
+//! ```
 // `deny`, not `forbid`: `secmem` allows the two `mlock`/`munlock` calls it needs, and only those.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
