@@ -1,4 +1,4 @@
-//! `dexlink order place|cancel|list`.
+//! `dexlink order place|cancel|show`.
 
 use clap::{Subcommand, ValueEnum};
 use dexlink::amount::Fixed8;
@@ -70,6 +70,7 @@ pub enum OrderCmd {
         #[command(flatten)]
         tx: TxArgs,
     },
+    Show(super::market::OrderShowArgs),
 }
 
 fn amount(what: &str, s: &str) -> Result<Fixed8, CliError> {
@@ -118,6 +119,7 @@ fn check_market(
 
 pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
     match cmd {
+        OrderCmd::Show(a) => super::market::order_show(global, a),
         OrderCmd::Place {
             key,
             symbol,
