@@ -319,6 +319,10 @@ pub fn watch(global: &Global, a: WatchArgs) -> CliResult {
     let json_out = global.json;
     let quiet = global.quiet;
     runtime()?.block_on(async move {
+        // Registered before anything is printed, so a Ctrl-C from then on is never missed.
+        let mut interrupt =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                .map_err(|e| CliError::failed(format!("cannot watch for Ctrl-C: {e}")))?;
         let mut stream = DexStream::connect(&base, &StreamConfig::default())
             .await
             .map_err(stream_error)?;
@@ -338,7 +342,7 @@ pub fn watch(global: &Global, a: WatchArgs) -> CliResult {
         keep_alive.tick().await;
         loop {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {
+                _ = interrupt.recv() => {
                     // Best effort: the user asked to stop, a failing goodbye changes nothing.
                     let _ = tokio::time::timeout(Duration::from_secs(2), stream.close()).await;
                     return Ok(ExitCode::SUCCESS);
