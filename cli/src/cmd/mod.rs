@@ -8,6 +8,7 @@ mod devnet;
 mod freeze;
 pub mod keys;
 mod link;
+mod market;
 mod order;
 mod query;
 mod quickstart;
@@ -93,6 +94,9 @@ pub enum Command {
     Account(query::AccountArgs),
     Markets(query::MarketsArgs),
     Orders(query::OrdersArgs),
+    Book(market::BookArgs),
+    Trades(market::TradesArgs),
+    Watch(market::WatchArgs),
     /// Place and cancel orders.
     ///
     /// Example: dexlink order place alice --symbol BNB_BUSD-BD1 --side buy --price 300 --quantity 0.5 --dex http://127.0.0.1:41234
@@ -269,6 +273,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Account(a) => query::account(&cli.global, a),
         Command::Markets(a) => query::markets(&cli.global, a),
         Command::Orders(a) => query::orders(&cli.global, a),
+        Command::Book(a) => market::book(&cli.global, a),
+        Command::Trades(a) => market::trades(&cli.global, a),
+        Command::Watch(a) => market::watch(&cli.global, a),
         Command::Send(a) => send::run(&cli.global, a),
         Command::Freeze(a) => freeze::run(&cli.global, a, false),
         Command::Unfreeze(a) => freeze::run(&cli.global, a, true),

@@ -1,4 +1,4 @@
-//! `dexlink order place|cancel|list`.
+//! `dexlink order place|cancel|show`.
 
 use std::path::PathBuf;
 
@@ -79,6 +79,7 @@ pub enum OrderCmd {
         #[command(flatten)]
         tx: TxArgs,
     },
+    Show(super::market::OrderShowArgs),
 }
 
 fn amount(what: &'static str, s: &str) -> Result<Fixed8, CliError> {
@@ -241,6 +242,7 @@ fn check_against(
 
 pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
     match cmd {
+        OrderCmd::Show(a) => super::market::order_show(global, a),
         OrderCmd::Place {
             key,
             symbol,

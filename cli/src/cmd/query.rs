@@ -29,36 +29,42 @@ pub struct Target {
 
 /// Resolves an address or an entry's recorded address; no password is needed.
 fn resolve(global: &Global, t: &Target) -> Result<Address, CliError> {
-    let a = Address::parse(&t.target);
+    resolve_target(global, &t.target, t.index)
+}
+
+/// An address given as itself or as a key-store entry's recorded address at HD `index`.
+pub(crate) fn resolve_target(
+    global: &Global,
+    target: &str,
+    index: u32,
+) -> Result<Address, CliError> {
+    let a = Address::parse(target);
     if let Ok(a) = a {
         return Ok(a);
     }
     // An address's prefix (bnb1/tbnb1) says it was meant as an address, not an entry name.
-    let lower = t.target.to_ascii_lowercase();
+    let lower = target.to_ascii_lowercase();
     if let Err(e) = a
         && (lower.starts_with("bnb1") || lower.starts_with("tbnb1"))
     {
         return Err(CliError::usage(format!(
-            "{} is malformed as an address: {e}",
-            t.target
+            "{target} is malformed as an address: {e}"
         )));
     }
-    let name = entry_name(&t.target).map_err(|_| {
+    let name = entry_name(target).map_err(|_| {
         CliError::usage(format!(
-            "{:?} is neither an address nor a key-store entry name",
-            t.target
+            "{target:?} is neither an address nor a key-store entry name"
         ))
     })?;
     let info = open_dir(global)?.get(&name)?;
-    let wanted = format!("m/44'/714'/0'/0/{}", t.index);
+    let wanted = format!("m/44'/714'/0'/0/{index}");
     info.addresses
         .iter()
         .find(|a| a.path.is_none() || a.path.as_deref() == Some(wanted.as_str()))
         .map(|a| a.address.clone())
         .ok_or_else(|| {
             CliError::usage(format!(
-                "{} has no recorded address at {wanted}; run `dexlink keys show {} --index {}` first",
-                t.target, t.target, t.index
+                "{target} has no recorded address at {wanted}; run `dexlink keys show {target} --index {index}` first"
             ))
         })
 }
@@ -154,17 +160,35 @@ pub fn markets(global: &Global, a: MarketsArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// List an account's open orders.
+/// List an account's open orders, or with --closed its closed ones.
 ///
 /// Example: dexlink orders alice --dex http://127.0.0.1:41234
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
     #[command(flatten)]
     target: Target,
+    /// Closed orders (filled, cancelled, expired) instead of open ones.
+    #[arg(long)]
+    closed: bool,
+    /// Only this market (with --closed).
+    #[arg(long, requires = "closed")]
+    symbol: Option<String>,
+    /// At most this many orders, 1 to 1000 (with --closed).
+    #[arg(long, value_name = "N", requires = "closed")]
+    limit: Option<dexlink::client::PageLimit>,
 }
 
 pub fn orders(global: &Global, a: OrdersArgs) -> CliResult {
     let address = resolve(global, &a.target)?;
+    if a.closed {
+        return super::market::closed_orders(
+            global,
+            address,
+            a.symbol,
+            a.limit,
+            a.target.dex.as_deref(),
+        );
+    }
     let client = client(global, a.target.dex.as_deref())?;
     let orders = runtime()?.block_on(client.open_orders(&address))?;
     if global.json {

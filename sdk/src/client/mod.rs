@@ -4,7 +4,10 @@
 //! `Retry-After`. A broadcast is only ever repeated as the identical bytes, and after an unclear
 //! outcome (timeout, dropped connection, 5xx) the client first looks the tx hash up.
 
+mod market;
+mod parse;
 mod retry;
+pub mod stream;
 mod submit;
 mod types;
 
@@ -18,6 +21,11 @@ use thiserror::Error;
 use crate::address::Address;
 use crate::hash::sha256;
 
+pub use market::{
+    ClosedOrderFilter, Depth, DepthLimit, DexTime, FeeFor, FeeParam, FixedFee, Kline,
+    KlineInterval, KlineQuery, MarketParamError, Order, OrderList, OrderStatus, PageLimit,
+    PriceLevel, Ticker24hr, Trade, TradeFilter, TradePage,
+};
 pub use retry::RetryPolicy;
 pub use submit::{Intent, SubmitError, Submitted, submit, submit_signed};
 pub use types::*;
@@ -104,6 +112,16 @@ pub enum ClientError {
         /// What was wrong.
         reason: String,
     },
+    /// A field of the answer is missing or does not hold what the API documents.
+    #[error("unexpected answer from the DEX at {url}: field {field}: {reason}")]
+    BadField {
+        /// The URL.
+        url: String,
+        /// The field's path in the answer, e.g. `asks[0][1]`.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The answer's body was larger than the client accepts (a misbehaving or hostile server).
     #[error(
         "the DEX at {url} sent a response larger than {limit} bytes, the client's limit; check --dex"
@@ -174,7 +192,7 @@ pub struct DexClient {
     max_response_bytes: usize,
 }
 
-fn is_loopback_http(url: &str) -> bool {
+pub(crate) fn is_loopback_http(url: &str) -> bool {
     let rest = match url.strip_prefix("http://") {
         Some(r) => r,
         None => return false,
