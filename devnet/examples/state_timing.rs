@@ -25,6 +25,7 @@ fn order(i: usize) -> RestingOrder {
         locked_amount: 100_000_000,
         tx_hash: format!("{:064X}", i),
         height: i as i64,
+        ..RestingOrder::default()
     }
 }
 

@@ -66,6 +66,7 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
         .route("/api/v1/link", post(link_submit))
         .route("/api/v1/link/{addr}", get(link_status))
         .route("/devnet/faucet", post(faucet))
+        .route("/devnet/block", post(make_block))
         .route("/devnet/faults", post(set_faults).get(get_faults))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such endpoint") })
         .layer(axum::middleware::from_fn_with_state(
@@ -84,6 +85,19 @@ impl Devnet {
     fn parse_address(&self, s: &str) -> Result<Address, ApiError> {
         let hrp = Hrp::new(&self.ledger().hrp).expect("configured HRP is valid");
         Address::parse_for(s, &hrp).map_err(|e| bad_request(e.to_string()))
+    }
+}
+
+/// `POST /devnet/block`: makes the next block now, whatever the block mode.
+async fn make_block(State(dev): State<Arc<Devnet>>) -> Response {
+    match dev.produce_block() {
+        Ok(ev) => ok(json!({
+            "height": ev.height,
+            "time_ms": ev.time_ms,
+            "txs": ev.txs,
+            "trades": ev.trades.len(),
+        })),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
     }
 }
 
@@ -189,7 +203,13 @@ async fn tx(State(dev): State<Arc<Devnet>>, Path(hash): Path<String>) -> Respons
     if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return error(StatusCode::BAD_REQUEST, "tx hash must be 64 hex characters");
     }
-    match dev.ledger().txs.get(&hash.to_ascii_uppercase()) {
+    // A transaction waiting in the mempool is not found until a block includes it.
+    match dev
+        .ledger()
+        .txs
+        .get(&hash.to_ascii_uppercase())
+        .filter(|t| t.height > 0)
+    {
         Some(t) => ok(json!({
             "code": t.code,
             "hash": t.hash,
@@ -277,7 +297,7 @@ async fn faucet(State(dev): State<Arc<Devnet>>, body: Body) -> Result<Response, 
         Ok(_) => return Err(bad_request("amount must be greater than zero")),
         Err(e) => return Err(bad_request(e)),
     };
-    let result = dev.mutate(|l| l.credit(&a.to_string(), asset, units));
+    let result = dev.mutate(|l| l.mint(&a.to_string(), asset, units));
     Ok(match result {
         Ok(()) => {
             let l = dev.ledger();

@@ -15,14 +15,15 @@ use dexlink::address::{Address, ChainId, Hrp};
 use dexlink::amount::Fixed8;
 use dexlink::tx::json::push_string;
 use dexlink::tx::msg::Msg;
-use dexlink::tx::order::{Market, OrderId, Side, TimeInForce};
+use dexlink::tx::order::{Market, OrderId, Side};
 use dexlink::tx::{SignedTx, TxError, TxHash};
 use serde_json::{Value, json};
 
 use crate::Devnet;
 use crate::api::{Body, body_text, error};
+use crate::block::unlock as unlock_str;
 use crate::journal::Journal;
-use crate::state::{RestingOrder, TxRecord};
+use crate::state::{PendingTx, RestingOrder, TxRecord};
 
 /// A rejection: ABCI codespace and code, and the node's message.
 #[derive(Debug)]
@@ -90,7 +91,13 @@ pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, body: Body) -> Respon
         }
     };
     let hash = TxHash::of(&bytes);
-    let result = dev.mutate(|l| apply(l, &bytes, &hash));
+    let now_ms = dev.now_ms();
+    let result = dev.mutate(|l| apply(l, &bytes, &hash, dev.fees(), now_ms));
+    if result.is_ok() && dev.block_mode() == crate::BlockMode::EachTx {
+        // Accepted is enough for the answer: a block that fails to save leaves the transaction
+        // in the mempool for the next one.
+        let _ = dev.produce_block();
+    }
     match result {
         Ok(data) => (
             StatusCode::OK,
@@ -115,8 +122,15 @@ pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, body: Body) -> Respon
     }
 }
 
-/// Checks and applies one transaction; returns the result `data` (order id for new orders).
-pub(crate) fn apply(l: &mut Journal<'_>, bytes: &[u8], hash: &TxHash) -> Result<String, Reject> {
+/// Checks and applies one transaction and puts it in the mempool (see [`crate::block`] for
+/// what waits for the block); returns the result `data` (order id for new orders).
+pub(crate) fn apply(
+    l: &mut Journal<'_>,
+    bytes: &[u8],
+    hash: &TxHash,
+    fees: &crate::FeeConfig,
+    now_ms: i64,
+) -> Result<String, Reject> {
     if l.txs.contains_key(&hash.to_string()) {
         return Err(Reject::new(1, TX_DECODE, "Tx already exists in cache"));
     }
@@ -196,8 +210,12 @@ pub(crate) fn apply(l: &mut Journal<'_>, bytes: &[u8], hash: &TxHash) -> Result<
         .validate()
         .map_err(|e| Reject::new(1, INVALID_COINS, e.to_string()))?;
 
-    let height = l.height + 1;
     let sequence = acct.sequence as u64;
+    let mut pending = PendingTx {
+        hash: hash.to_string(),
+        order: None,
+        cancel: None,
+    };
     let data = match tx.msg() {
         Msg::Send(send) => {
             for input in send.inputs() {
@@ -248,25 +266,25 @@ pub(crate) fn apply(l: &mut Journal<'_>, bytes: &[u8], hash: &TxHash) -> Result<
                 _ => return Err(Reject::new(DEX, 1, "unknown order side")),
             };
             lock(l, &signer, &asset, amount)?;
-            // No matching engine: an IOC order cannot fill, so it expires at once and its
-            // funds are released, as the chain does for an unfilled IOC at the end of the block.
-            if o.time_in_force == TimeInForce::Gte {
-                l.insert_order(RestingOrder {
-                    order_id: o.id.to_string(),
-                    symbol: o.symbol.clone(),
-                    owner: signer_s.clone(),
-                    side: o.side.code() as i64,
-                    price: o.price.units(),
-                    quantity: o.quantity.units(),
-                    time_in_force: o.time_in_force.code() as i64,
-                    locked_asset: asset,
-                    locked_amount: amount,
-                    tx_hash: hash.to_string(),
-                    height,
-                });
-            } else {
-                unlock(l, &signer, &asset, amount);
-            }
+            // It joins the book, and is matched, in the next block.
+            l.insert_order(RestingOrder {
+                order_id: o.id.to_string(),
+                symbol: o.symbol.clone(),
+                owner: signer_s.clone(),
+                side: o.side.code() as i64,
+                price: o.price.units(),
+                quantity: o.quantity.units(),
+                time_in_force: o.time_in_force.code() as i64,
+                locked_asset: asset,
+                locked_amount: amount,
+                tx_hash: hash.to_string(),
+                height: 0,
+                pending: true,
+                created_ms: now_ms,
+                updated_ms: now_ms,
+                ..RestingOrder::default()
+            });
+            pending.order = Some(o.id.to_string());
             json!({"order_id": o.id.to_string()}).to_string()
         }
         Msg::CancelOrder(c) => {
@@ -282,8 +300,28 @@ pub(crate) fn apply(l: &mut Journal<'_>, bytes: &[u8], hash: &TxHash) -> Result<
                     format!("Failed to find order [{id}] of {signer_s} on {}", c.symbol),
                 ));
             }
-            let order = l.remove_order(&id).expect("checked above");
+            let mut order = l.remove_order(&id).expect("checked above");
             unlock(l, &signer, &order.locked_asset, order.locked_amount);
+            order.locked_amount = 0;
+            order.status = "Canceled".into();
+            order.updated_ms = now_ms;
+            // Only an order that filled nothing pays the cancel fee (it paid trade fees
+            // otherwise).
+            if order.cum_qty == 0 {
+                let fee = crate::block::charge_fixed_fee(
+                    l,
+                    fees,
+                    &signer_s,
+                    crate::block::FixedFee::Cancel,
+                    &order.locked_asset,
+                );
+                order.fee = crate::block::fee_text(&[fee].into_iter().collect());
+            }
+            if !order.pending {
+                pending.cancel = Some((order.symbol.clone(), id.clone()));
+            }
+            order.pending = false;
+            l.insert_closed(order);
             String::new()
         }
         Msg::Freeze(f) => {
@@ -308,12 +346,13 @@ pub(crate) fn apply(l: &mut Journal<'_>, bytes: &[u8], hash: &TxHash) -> Result<
     let acct = l.account_mut(&signer_s).expect("checked above");
     acct.sequence += 1;
     acct.public_key = Some(hex::encode(verified_key(&tx)));
-    l.set_height(height);
+    l.push_pending(pending);
     let tx_json: Value =
         serde_json::from_str(&verified.unsigned.sign_json()).unwrap_or(Value::Null);
     l.insert_tx(TxRecord {
         hash: hash.to_string(),
-        height,
+        // Set when a block includes it.
+        height: 0,
         code: 0,
         log: "Msg 0: ".into(),
         tx_hex: hex::encode(bytes),
@@ -382,13 +421,7 @@ fn lock(l: &mut Journal<'_>, who: &Address, asset: &str, amount: i64) -> Result<
 }
 
 fn unlock(l: &mut Journal<'_>, who: &Address, asset: &str, amount: i64) {
-    if let Some(h) = l
-        .account_mut(&who.to_string())
-        .and_then(|a| a.balances.get_mut(asset))
-    {
-        h.locked -= amount;
-        h.free += amount;
-    }
+    unlock_str(l, &who.to_string(), asset, amount);
 }
 
 fn move_balance(

@@ -16,7 +16,9 @@
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
-use crate::state::{AccountState, IssuedNonce, Ledger, LinkRecord, RestingOrder, TxRecord};
+use crate::state::{
+    AccountState, IssuedNonce, Ledger, LinkRecord, PendingTx, RestingOrder, TradeRecord, TxRecord,
+};
 use crate::statelog::{Delta, put_entries};
 
 /// The original values of the touched entries of one map: `None` if the key was absent.
@@ -54,16 +56,39 @@ impl<V: Clone + PartialEq> Saved<V> {
     }
 }
 
+/// The ledger's single values (not maps), saved whole before the first write to any of them.
+#[derive(Debug, Clone, PartialEq)]
+struct Scalars {
+    height: i64,
+    next_account_number: i64,
+    block_time_ms: i64,
+    mempool: Vec<PendingTx>,
+}
+
+impl Scalars {
+    fn of(l: &Ledger) -> Self {
+        Self {
+            height: l.height,
+            next_account_number: l.next_account_number,
+            block_time_ms: l.block_time_ms,
+            mempool: l.mempool.clone(),
+        }
+    }
+}
+
 /// The originals of everything a request touched.
 #[derive(Debug, Default)]
 struct Undo {
-    /// `(height, next_account_number)` before the first write to either.
-    scalars: Option<(i64, i64)>,
+    /// The single values before the first write to any of them.
+    scalars: Option<Scalars>,
     accounts: Saved<AccountState>,
     orders: Saved<RestingOrder>,
     txs: Saved<TxRecord>,
     links: Saved<LinkRecord>,
     nonces: Saved<IssuedNonce>,
+    closed: Saved<RestingOrder>,
+    trades: Saved<TradeRecord>,
+    last_prices: Saved<i64>,
 }
 
 /// A write view of the ledger for one request; see the module documentation.
@@ -106,15 +131,21 @@ impl<'a> Journal<'a> {
     pub fn delta(&self) -> Delta {
         let l = &*self.ledger;
         let u = &self.undo;
-        let (height, next) = u.scalars.unwrap_or((l.height, l.next_account_number));
+        let old = u.scalars.clone().unwrap_or_else(|| Scalars::of(l));
         Delta {
-            height: (height != l.height).then_some(l.height),
-            next_account_number: (next != l.next_account_number).then_some(l.next_account_number),
+            height: (old.height != l.height).then_some(l.height),
+            next_account_number: (old.next_account_number != l.next_account_number)
+                .then_some(l.next_account_number),
+            block_time_ms: (old.block_time_ms != l.block_time_ms).then_some(l.block_time_ms),
+            mempool: (old.mempool != l.mempool).then(|| l.mempool.clone()),
             accounts: u.accounts.new_values(&l.accounts),
             orders: u.orders.new_values(&l.orders),
             txs: u.txs.new_values(&l.txs),
             links: u.links.new_values(&l.links),
             nonces: u.nonces.new_values(&l.nonces),
+            closed: u.closed.new_values(&l.closed),
+            trades: u.trades.new_values(&l.trades),
+            last_prices: u.last_prices.new_values(&l.last_prices),
         }
     }
 
@@ -126,21 +157,76 @@ impl<'a> Journal<'a> {
     /// Puts every touched entry back as it was (also done on drop without [`Journal::commit`]).
     fn rollback(&mut self) {
         let (l, u) = (&mut *self.ledger, &mut self.undo);
-        if let Some((height, next)) = u.scalars.take() {
-            l.height = height;
-            l.next_account_number = next;
+        if let Some(old) = u.scalars.take() {
+            l.height = old.height;
+            l.next_account_number = old.next_account_number;
+            l.block_time_ms = old.block_time_ms;
+            l.mempool = old.mempool;
         }
         u.accounts.restore(&mut l.accounts);
         u.orders.restore(&mut l.orders);
         u.txs.restore(&mut l.txs);
         u.links.restore(&mut l.links);
         u.nonces.restore(&mut l.nonces);
+        u.closed.restore(&mut l.closed);
+        u.trades.restore(&mut l.trades);
+        u.last_prices.restore(&mut l.last_prices);
     }
 
     fn touch_scalars(&mut self) {
         if self.undo.scalars.is_none() {
-            self.undo.scalars = Some((self.ledger.height, self.ledger.next_account_number));
+            self.undo.scalars = Some(Scalars::of(self.ledger));
         }
+    }
+
+    /// Sets the time of the latest block.
+    pub fn set_block_time(&mut self, ms: i64) {
+        self.touch_scalars();
+        self.ledger.block_time_ms = ms;
+    }
+
+    /// Appends an accepted transaction to the mempool.
+    pub fn push_pending(&mut self, p: PendingTx) {
+        self.touch_scalars();
+        self.ledger.mempool.push(p);
+    }
+
+    /// Empties the mempool and returns what it held, oldest first.
+    pub fn take_mempool(&mut self) -> Vec<PendingTx> {
+        self.touch_scalars();
+        std::mem::take(&mut self.ledger.mempool)
+    }
+
+    /// The open order `id`, to change.
+    pub fn order_mut(&mut self, id: &str) -> Option<&mut RestingOrder> {
+        self.undo.orders.touch(&self.ledger.orders, id);
+        self.ledger.orders.get_mut(id)
+    }
+
+    /// The transaction `hash`, to change.
+    pub fn tx_mut(&mut self, hash: &str) -> Option<&mut TxRecord> {
+        self.undo.txs.touch(&self.ledger.txs, hash);
+        self.ledger.txs.get_mut(hash)
+    }
+
+    /// Records a closed order.
+    pub fn insert_closed(&mut self, order: RestingOrder) {
+        self.undo.closed.touch(&self.ledger.closed, &order.order_id);
+        self.ledger.closed.insert(order.order_id.clone(), order);
+    }
+
+    /// Records a trade.
+    pub fn insert_trade(&mut self, trade: TradeRecord) {
+        self.undo.trades.touch(&self.ledger.trades, &trade.trade_id);
+        self.ledger.trades.insert(trade.trade_id.clone(), trade);
+    }
+
+    /// Sets a market's last trade price.
+    pub fn set_last_price(&mut self, symbol: &str, price: i64) {
+        self.undo
+            .last_prices
+            .touch(&self.ledger.last_prices, symbol);
+        self.ledger.last_prices.insert(symbol.to_string(), price);
     }
 
     /// Sets the block height.
@@ -155,6 +241,13 @@ impl<'a> Journal<'a> {
         self.touch_scalars();
         self.undo.accounts.touch(&self.ledger.accounts, address);
         self.ledger.credit(address, asset, amount)
+    }
+
+    /// Mints `amount` of `asset` to `address` ([`Ledger::mint`], journaled).
+    pub fn mint(&mut self, address: &str, asset: &str, amount: i64) -> Result<(), String> {
+        self.touch_scalars();
+        self.undo.accounts.touch(&self.ledger.accounts, address);
+        self.ledger.mint(address, asset, amount)
     }
 
     /// The account at `address`, to change.
@@ -254,6 +347,7 @@ mod tests {
             locked_amount: 1,
             tx_hash: "AA".into(),
             height: 8,
+            ..RestingOrder::default()
         }
     }
 

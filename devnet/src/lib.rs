@@ -2,8 +2,10 @@
 //!
 //! It is the embedded default for trying dexlink and for every end-to-end test, as anvil is for
 //! Foundry: strict transaction decoding, signature, chain id, account number and sequence
-//! checks, balances, tick/lot sizes and locked funds, link proofs, and a faucet. Orders rest on
-//! the book; [`matcheng`] is the chain's auction matching engine, not yet wired into blocks.
+//! checks, balances, tick/lot sizes and locked funds, link proofs, and a faucet. Transactions
+//! are accepted into a mempool and included in blocks ([`BlockMode`]); each block runs the
+//! chain's auction ([`matcheng`]) per market and settles the fills with the chain's fees
+//! ([`block`]).
 //!
 //! Hostile or careless input is bounded everywhere: the HTTP server caps connections, request
 //! head and body read times, idle time and body size ([`Limits`], see [`server`]); fault delays
@@ -13,6 +15,7 @@
 //! [`statelog`]).
 
 mod api;
+pub mod block;
 mod broadcast;
 pub mod faults;
 pub mod journal;
@@ -29,8 +32,11 @@ use dexlink::time::Timestamp;
 use thiserror::Error;
 use tokio::net::TcpListener;
 
+use block::{BlockEvents, Books};
 use journal::Journal;
 use state::{Ledger, MarketState};
+
+pub use block::{BlockMode, FeeConfig};
 use statelog::{StateError, StateFile};
 
 pub use server::Limits;
@@ -81,6 +87,11 @@ pub struct DevnetConfig {
     pub state_repair: bool,
     /// Bounds on HTTP clients.
     pub limits: Limits,
+    /// When blocks are made (default [`BlockMode::EachTx`], so an embedding test sees every
+    /// broadcast settled when it is answered; `dexlink devnet` makes one a second).
+    pub blocks: BlockMode,
+    /// The DEX fees (default: the chain's genesis parameters).
+    pub fees: FeeConfig,
 }
 
 impl Default for DevnetConfig {
@@ -105,6 +116,8 @@ impl Default for DevnetConfig {
             state: None,
             state_repair: false,
             limits: Limits::default(),
+            blocks: BlockMode::EachTx,
+            fees: FeeConfig::default(),
         }
     }
 }
@@ -127,6 +140,14 @@ pub struct Devnet {
     /// Faults to inject (tests).
     pub faults: faults::FaultSwitch,
     limits: Limits,
+    /// Each market's resting book; locked only while the ledger lock is held.
+    books: Mutex<Books>,
+    /// Set while a block changes the books; a block that finds it set (a panic, a failed save)
+    /// rebuilds them from the ledger first.
+    books_dirty: std::sync::atomic::AtomicBool,
+    blocks: BlockMode,
+    fees: FeeConfig,
+    events: tokio::sync::broadcast::Sender<Arc<BlockEvents>>,
 }
 
 impl Devnet {
@@ -163,6 +184,69 @@ impl Devnet {
         Ok(out)
     }
 
+    /// Makes the next block now (see [`block`]): includes the mempool, matches and settles,
+    /// persists the block as one change, and publishes what it did to the streams. On a failed
+    /// save nothing changes.
+    pub fn produce_block(&self) -> Result<Arc<BlockEvents>, String> {
+        use std::sync::atomic::Ordering;
+        let mut guard = self.ledger();
+        let mut books = self.books.lock().unwrap_or_else(|p| p.into_inner());
+        if self.books_dirty.swap(true, Ordering::SeqCst) {
+            *books = Books::rebuild(&guard);
+        }
+        let now_ms = self.now_ms();
+        let mut journal = Journal::new(&mut guard);
+        let events = block::produce(&mut journal, &mut books, &self.fees, now_ms);
+        if let Some(state) = &self.state
+            && let delta = journal.delta()
+            && !delta.is_empty()
+            && let Err(e) = state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .persist(&journal, &delta)
+        {
+            drop(journal);
+            *books = Books::rebuild(&guard);
+            self.books_dirty.store(false, Ordering::SeqCst);
+            return Err(format!("cannot save devnet state: {e}"));
+        }
+        journal.commit();
+        self.books_dirty.store(false, Ordering::SeqCst);
+        let events = Arc::new(events);
+        // Nobody listening is fine.
+        let _ = self.events.send(events.clone());
+        Ok(events)
+    }
+
+    /// Runs `f` on the books (read only), under the ledger lock so they match the ledger.
+    pub fn with_books<T>(&self, f: impl FnOnce(&Ledger, &Books) -> T) -> T {
+        let guard = self.ledger();
+        let books = self.books.lock().unwrap_or_else(|p| p.into_inner());
+        f(&guard, &books)
+    }
+
+    /// Block events as they happen (for the WebSocket streams).
+    pub fn subscribe_blocks(&self) -> tokio::sync::broadcast::Receiver<Arc<BlockEvents>> {
+        self.events.subscribe()
+    }
+
+    /// When blocks are made.
+    pub fn block_mode(&self) -> BlockMode {
+        self.blocks
+    }
+
+    /// The DEX fees.
+    pub fn fees(&self) -> &FeeConfig {
+        &self.fees
+    }
+
+    /// The devnet's clock in milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    }
+
     /// The bounds on HTTP clients this devnet serves under.
     pub fn limits(&self) -> &Limits {
         &self.limits
@@ -182,6 +266,15 @@ pub struct Running {
     pub addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    blocker: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(b) = self.blocker.take() {
+            b.abort();
+        }
+    }
 }
 
 impl Running {
@@ -192,6 +285,9 @@ impl Running {
 
     /// Stops serving and waits for the server task.
     pub async fn stop(mut self) {
+        if let Some(b) = self.blocker.take() {
+            b.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -199,8 +295,8 @@ impl Running {
     }
 
     /// Serves until the process is interrupted (Ctrl-C) or the server fails.
-    pub async fn wait(self) -> std::io::Result<()> {
-        self.task.await.unwrap_or(Ok(()))
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        (&mut self.task).await.unwrap_or(Ok(()))
     }
 }
 
@@ -257,7 +353,7 @@ fn initial_ledger(config: &DevnetConfig) -> Result<Ledger, DevnetError> {
         let a = dexlink::Address::parse_for(addr, &hrp)
             .map_err(|e| DevnetError::Config(format!("genesis address {addr}: {e}")))?;
         ledger
-            .credit(&a.to_string(), asset, *units)
+            .mint(&a.to_string(), asset, *units)
             .map_err(|e| DevnetError::Config(format!("genesis {addr}: {e}")))?;
     }
     Ok(ledger)
@@ -266,6 +362,14 @@ fn initial_ledger(config: &DevnetConfig) -> Result<Ledger, DevnetError> {
 /// Binds 127.0.0.1 and starts serving in the background.
 pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
     config.limits.check().map_err(DevnetError::Config)?;
+    config.fees.check().map_err(DevnetError::Config)?;
+    if let BlockMode::Interval(d) = config.blocks
+        && d.is_zero()
+    {
+        return Err(DevnetError::Config(
+            "a block interval must be longer than zero".into(),
+        ));
+    }
     let ledger = initial_ledger(&config)?;
     let listener = TcpListener::bind(("127.0.0.1", config.port))
         .await
@@ -288,20 +392,43 @@ pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
         )?)),
         None => None,
     };
+    let books = Books::rebuild(&ledger);
     let devnet = Arc::new(Devnet {
         ledger: Mutex::new(ledger),
         state,
         base_url: format!("http://127.0.0.1:{}", addr.port()),
         faults: faults::FaultSwitch::default(),
         limits: config.limits.clone(),
+        books: Mutex::new(books),
+        books_dirty: false.into(),
+        blocks: config.blocks,
+        fees: config.fees.clone(),
+        events: tokio::sync::broadcast::channel(256).0,
     });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(devnet.clone());
     let task = tokio::spawn(server::serve(listener, app, config.limits, rx));
+    let blocker = match config.blocks {
+        BlockMode::Interval(every) => {
+            let dev = devnet.clone();
+            Some(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    // A failed save leaves the mempool for the next block.
+                    let _ = dev.produce_block();
+                }
+            }))
+        }
+        _ => None,
+    };
     Ok(Running {
         devnet,
         addr,
         shutdown: Some(tx),
         task,
+        blocker,
     })
 }

@@ -82,8 +82,133 @@ pub struct RestingOrder {
     pub locked_amount: i64,
     /// Tx that placed it.
     pub tx_hash: String,
-    /// Block height it was placed at.
+    /// Block height it was placed at (0 while it waits in the mempool).
     pub height: i64,
+    /// Quantity filled so far, Fixed8.
+    #[serde(default)]
+    pub cum_qty: i64,
+    /// The chain's status name: `Ack`, `PartialFill` while open; `FullyFill`, `Canceled`,
+    /// `IocNoFill`, `IocExpire`, `Expired`, `FailedMatching` once closed.
+    #[serde(default = "ack")]
+    pub status: String,
+    /// Accepted but not yet in a block: not on the book, not matched.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pending: bool,
+    /// Position of its transaction in its block: time priority within a price level.
+    #[serde(default)]
+    pub arrival: i64,
+    /// When it was accepted, milliseconds since the epoch.
+    #[serde(default)]
+    pub created_ms: i64,
+    /// When its status last changed, milliseconds since the epoch.
+    #[serde(default)]
+    pub updated_ms: i64,
+    /// Last execution: price, quantity and trade id (zero and empty before any).
+    #[serde(default)]
+    pub last_price: i64,
+    /// Quantity of the last execution.
+    #[serde(default)]
+    pub last_qty: i64,
+    /// Trade id of the last execution.
+    #[serde(default)]
+    pub last_trade_id: String,
+    /// Fees charged in its latest block, as the API shows them (`BNB:0.00000400;`).
+    #[serde(default)]
+    pub fee: String,
+}
+
+fn ack() -> String {
+    "Ack".into()
+}
+
+impl Default for RestingOrder {
+    fn default() -> Self {
+        Self {
+            order_id: String::new(),
+            symbol: String::new(),
+            owner: String::new(),
+            side: 1,
+            price: 0,
+            quantity: 0,
+            time_in_force: 1,
+            locked_asset: String::new(),
+            locked_amount: 0,
+            tx_hash: String::new(),
+            height: 0,
+            cum_qty: 0,
+            status: ack(),
+            pending: false,
+            arrival: 0,
+            created_ms: 0,
+            updated_ms: 0,
+            last_price: 0,
+            last_qty: 0,
+            last_trade_id: String::new(),
+            fee: String::new(),
+        }
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One execution, as the block that made it recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradeRecord {
+    /// `HEIGHT-N`, N counting the block's trades from 0.
+    pub trade_id: String,
+    /// The pair.
+    pub symbol: String,
+    /// Block height.
+    pub height: i64,
+    /// Block time, milliseconds since the epoch.
+    pub time_ms: i64,
+    /// Price, Fixed8.
+    pub price: i64,
+    /// Quantity, Fixed8 base units.
+    pub quantity: i64,
+    /// Buy order id.
+    pub buyer_order_id: String,
+    /// Sell order id.
+    pub seller_order_id: String,
+    /// Buyer address.
+    pub buyer: String,
+    /// Seller address.
+    pub seller: String,
+    /// The buyer's fee for this trade (`BNB:0.00000400;`).
+    pub buyer_fee: String,
+    /// The seller's fee for this trade.
+    pub seller_fee: String,
+    /// The engine's tick type name (`BuyTaker`, `SellTaker`, `BuySurplus`, ...).
+    pub tick_type: String,
+}
+
+impl TradeRecord {
+    /// `(height, N)` from the id, the order trades were made in.
+    pub fn position(&self) -> (i64, i64) {
+        let n = self
+            .trade_id
+            .rsplit_once('-')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or(0);
+        (self.height, n)
+    }
+}
+
+/// An accepted transaction waiting for the next block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingTx {
+    /// Its hash.
+    pub hash: String,
+    /// The order it placed, if a new order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    /// The order it cancelled, if a cancel (taken off the book in the block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel: Option<(String, String)>,
 }
 
 /// A committed transaction.
@@ -155,8 +280,11 @@ pub struct Ledger {
     pub chain_id: String,
     /// Address HRP.
     pub hrp: String,
-    /// Current block height (one block per accepted tx).
+    /// Current block height.
     pub height: i64,
+    /// Time of the latest block, milliseconds since the epoch.
+    #[serde(default)]
+    pub block_time_ms: i64,
     /// Next account number to assign.
     pub next_account_number: i64,
     /// Accounts by bech32 address.
@@ -171,6 +299,18 @@ pub struct Ledger {
     pub links: BTreeMap<String, LinkRecord>,
     /// Issued nonces by nonce.
     pub nonces: BTreeMap<String, IssuedNonce>,
+    /// Accepted transactions waiting for the next block, in arrival order.
+    #[serde(default)]
+    pub mempool: Vec<PendingTx>,
+    /// Closed orders (filled, cancelled, expired) by id.
+    #[serde(default)]
+    pub closed: BTreeMap<String, RestingOrder>,
+    /// Trades by trade id.
+    #[serde(default)]
+    pub trades: BTreeMap<String, TradeRecord>,
+    /// Last trade price by market symbol (a market without trades has its list price).
+    #[serde(default)]
+    pub last_prices: BTreeMap<String, i64>,
 }
 
 impl Ledger {
@@ -198,6 +338,37 @@ impl Ledger {
             .ok_or_else(|| "balance would overflow".to_string())?;
         h.free += amount;
         Ok(())
+    }
+
+    /// Mints `amount` of `asset` to `address` (faucet, genesis): [`Ledger::credit`], and the
+    /// asset's total over all accounts stays representable too, as a token's supply on the
+    /// chain did, so that a trade never overflows the balance it credits.
+    pub fn mint(&mut self, address: &str, asset: &str, amount: i64) -> Result<(), String> {
+        if amount > 0 && i128::from(amount) > i128::from(i64::MAX) - self.supply(asset) {
+            let holding = self
+                .accounts
+                .get(address)
+                .and_then(|a| a.balances.get(asset))
+                .and_then(Holding::total)
+                .unwrap_or(0);
+            // The holding's own limit is the clearer reason when it is the one exceeded.
+            if holding.checked_add(amount).is_some() {
+                return Err(format!(
+                    "the total supply of {asset} would exceed the largest amount the chain \
+                     represents"
+                ));
+            }
+        }
+        self.credit(address, asset, amount)
+    }
+
+    /// The total of `asset` over all accounts (free, locked and frozen).
+    pub fn supply(&self, asset: &str) -> i128 {
+        self.accounts
+            .values()
+            .filter_map(|a| a.balances.get(asset))
+            .map(|h| h.free as i128 + h.locked as i128 + h.frozen as i128)
+            .sum()
     }
 
     /// Saves the ledger to `path` atomically (temp file in the same directory, fsync, rename):
@@ -298,12 +469,20 @@ impl Ledger {
             if !self.markets.contains_key(&o.symbol) {
                 return Err(format!("order {id}: market {:?} is not listed", o.symbol));
             }
-            if !matches!(o.side, 1 | 2) || o.time_in_force != 1 {
+            // An IOC order never rests: it is open only while it waits for its block.
+            if !matches!(o.side, 1 | 2)
+                || !(o.time_in_force == 1 || o.pending && o.time_in_force == 3)
+            {
                 return Err(format!("order {id}: invalid side or time in force"));
             }
-            if o.price <= 0 || o.quantity <= 0 || o.locked_amount < 0 {
+            if o.price <= 0
+                || o.quantity <= 0
+                || o.locked_amount < 0
+                || !(0..o.quantity).contains(&o.cum_qty)
+                || o.pending && (o.cum_qty != 0 || o.height != 0)
+            {
                 return Err(format!(
-                    "order {id}: price, quantity or locked amount out of range"
+                    "order {id}: price, quantity, filled quantity or locked amount out of range"
                 ));
             }
             if !(0..=self.height).contains(&o.height) {
@@ -315,6 +494,18 @@ impl Ledger {
             *sum = sum
                 .checked_add(o.locked_amount)
                 .ok_or_else(|| format!("order {id}: locked amounts overflow"))?;
+        }
+        // No asset's total supply exceeds what a holding can hold (the chain's own cap on a
+        // token's supply), so no settlement can overflow a balance.
+        let mut supply: BTreeMap<&str, i64> = BTreeMap::new();
+        for (a, acct) in &self.accounts {
+            for (asset, h) in &acct.balances {
+                let s: &mut i64 = supply.entry(asset.as_str()).or_default();
+                *s = h
+                    .total()
+                    .and_then(|t| s.checked_add(t))
+                    .ok_or_else(|| format!("account {a}: the total supply of {asset} overflows"))?;
+            }
         }
         for (a, acct) in &self.accounts {
             for (asset, h) in &acct.balances {
@@ -343,6 +534,24 @@ impl Ledger {
             }
             if !(0..=self.height).contains(&t.height) {
                 return Err(format!("tx {hash}: height {} out of range", t.height));
+            }
+        }
+        for p in &self.mempool {
+            if self.txs.get(&p.hash).is_none_or(|t| t.height != 0) {
+                return Err(format!(
+                    "mempool: tx {} is not an accepted, unincluded tx",
+                    p.hash
+                ));
+            }
+        }
+        for (id, o) in &self.closed {
+            if *id != o.order_id || o.pending || !(0..=o.quantity).contains(&o.cum_qty) {
+                return Err(format!("closed order {id:?} is inconsistent"));
+            }
+        }
+        for (id, t) in &self.trades {
+            if *id != t.trade_id || t.price <= 0 || t.quantity <= 0 || t.height > self.height {
+                return Err(format!("trade {id:?} is inconsistent"));
             }
         }
         for a in self.links.keys() {

@@ -45,7 +45,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::state::{AccountState, IssuedNonce, Ledger, LinkRecord, RestingOrder, TxRecord};
+use crate::state::{
+    AccountState, IssuedNonce, Ledger, LinkRecord, PendingTx, RestingOrder, TradeRecord, TxRecord,
+};
 
 /// The log is compacted once it is larger than the snapshot and at least this many bytes, so
 /// the snapshot rewrites cost O(1) amortised per logged byte and tiny ledgers are not
@@ -62,6 +64,12 @@ pub struct Delta {
     /// New next account number, if it changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_account_number: Option<i64>,
+    /// New time of the latest block, if it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_time_ms: Option<i64>,
+    /// The new mempool, if it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mempool: Option<Vec<PendingTx>>,
     /// Changed accounts (`None`: removed).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub accounts: BTreeMap<String, Option<AccountState>>,
@@ -77,6 +85,15 @@ pub struct Delta {
     /// Changed issued nonces (`None`: removed).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub nonces: BTreeMap<String, Option<IssuedNonce>>,
+    /// Changed closed orders.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub closed: BTreeMap<String, Option<RestingOrder>>,
+    /// Changed trades.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub trades: BTreeMap<String, Option<TradeRecord>>,
+    /// Changed last trade prices.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub last_prices: BTreeMap<String, Option<i64>>,
 }
 
 /// Writes `entries` into `map`: `Some` sets the key, `None` removes it. Replaying a log line
@@ -116,6 +133,15 @@ impl Delta {
         if let Some(n) = self.next_account_number {
             ledger.next_account_number = n;
         }
+        if let Some(t) = self.block_time_ms {
+            ledger.block_time_ms = t;
+        }
+        if let Some(m) = &self.mempool {
+            ledger.mempool = m.clone();
+        }
+        put(&mut ledger.closed, &self.closed);
+        put(&mut ledger.trades, &self.trades);
+        put(&mut ledger.last_prices, &self.last_prices);
         put(&mut ledger.accounts, &self.accounts);
         put(&mut ledger.orders, &self.orders);
         put(&mut ledger.txs, &self.txs);

@@ -52,6 +52,7 @@ fn order(i: usize) -> RestingOrder {
         locked_amount: 0,
         tx_hash: format!("{i:064X}"),
         height: i as i64,
+        ..RestingOrder::default()
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use dexlink_devnet::DevnetConfig;
+use dexlink_devnet::{BlockMode, DevnetConfig, FeeConfig};
 
 use super::common::runtime;
 use super::{CliError, CliResult, Global};
@@ -13,7 +13,9 @@ use super::{CliError, CliResult, Global};
 /// Run a local DEX node on 127.0.0.1 (the Binance DEX API with real checks).
 ///
 /// Serves the DEX API, a faucet and the link endpoints. The first line printed is its base
-/// URL. Stops on Ctrl-C.
+/// URL. Stops on Ctrl-C. Transactions wait in a mempool for the next block, where each
+/// market's orders are matched as the chain's auction matched them and the fills settle with
+/// the chain's fees.
 ///
 /// Limits: connections up to half the open-file limit, at most 1024 (the oldest idle one is
 /// closed to admit a new one); 10 s to send a request head (also the idle keep-alive limit);
@@ -43,6 +45,40 @@ pub struct DevnetArgs {
     /// Genesis balance ADDRESS=AMOUNT:ASSET (repeatable), e.g. tbnb1...=1000:BNB.
     #[arg(long, value_name = "ADDR=AMOUNT:ASSET")]
     genesis: Vec<String>,
+    /// Make a block every DURATION (e.g. 1s, 250ms); 0: only on POST /devnet/block; tx: one
+    /// right after each accepted transaction.
+    #[arg(long = "block-time", value_name = "DURATION", default_value = "1s")]
+    block_time: String,
+    /// Charge no DEX fees (trade, cancel and expiry fees are the chain's by default).
+    #[arg(long = "no-dex-fees")]
+    no_dex_fees: bool,
+}
+
+/// `1s`, `250ms`, `0` or `tx`.
+fn parse_block_time(s: &str) -> Result<BlockMode, CliError> {
+    let bad = || {
+        CliError::usage(format!(
+            "--block-time {s:?}: expected a duration such as 1s or 250ms, 0 (blocks only on \
+             POST /devnet/block) or tx (a block after each transaction)"
+        ))
+    };
+    let ms = match s {
+        "tx" => return Ok(BlockMode::EachTx),
+        "0" => return Ok(BlockMode::OnDemand),
+        _ => match (s.strip_suffix("ms"), s.strip_suffix('s')) {
+            (Some(n), _) => n.parse::<u64>().map_err(|_| bad())?,
+            (None, Some(n)) => n
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| n.checked_mul(1000))
+                .ok_or_else(bad)?,
+            _ => return Err(bad()),
+        },
+    };
+    if ms == 0 || ms > 3_600_000 {
+        return Err(bad());
+    }
+    Ok(BlockMode::Interval(std::time::Duration::from_millis(ms)))
 }
 
 fn parse_genesis(s: &str) -> Result<(String, String, i64), CliError> {
@@ -67,6 +103,12 @@ pub fn run(global: &Global, a: DevnetArgs) -> CliResult {
         genesis,
         state: a.state,
         state_repair: a.state_repair,
+        blocks: parse_block_time(&a.block_time)?,
+        fees: if a.no_dex_fees {
+            FeeConfig::zero()
+        } else {
+            FeeConfig::default()
+        },
         ..DevnetConfig::default()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -33,10 +33,15 @@ pub fn units(s: &str) -> Fixed8 {
     Fixed8::parse(s).unwrap()
 }
 
+/// A devnet with a block after each transaction and no DEX fees: the tests written before
+/// blocks and fees existed check balances to the unit right after each broadcast.
 pub async fn start() -> Running {
-    dexlink_devnet::spawn(DevnetConfig::default())
-        .await
-        .unwrap()
+    dexlink_devnet::spawn(DevnetConfig {
+        fees: dexlink_devnet::FeeConfig::zero(),
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap()
 }
 
 pub fn client(run: &Running) -> DexClient {

@@ -285,10 +285,19 @@ impl Devnet {
         self.child.id()
     }
 
-    /// Starts `dexlink devnet --port 0 ARGS` and waits (at most 60 s) for the URL line.
+    /// Starts `dexlink devnet --port 0 --block-time tx --no-dex-fees ARGS` and waits (at most 60 s) for the URL line.
     pub fn start(args: &[&str]) -> Self {
         let mut child = std::process::Command::new(bin())
-            .args(["devnet", "--port", "0"])
+            // A block after each transaction and no DEX fees: the tests see each broadcast
+            // settled when it is answered, with balances as before blocks and fees existed.
+            .args([
+                "devnet",
+                "--port",
+                "0",
+                "--block-time",
+                "tx",
+                "--no-dex-fees",
+            ])
             .args(args)
             .env_remove("DEXLINK_HOME")
             .stdin(Stdio::null())

@@ -1,0 +1,577 @@
+//! Blocks: the mempool becomes a block, each market's auction runs, and the fills settle.
+//!
+//! # Accepted, then included
+//!
+//! A broadcast is checked as the chain's CheckTx checked it and, if it passes, *accepted*: its
+//! effects on balances are applied at once (funds locked by an order, coins moved by a send),
+//! the signer's sequence moves on, and the transaction waits in the mempool
+//! ([`crate::state::Ledger::mempool`]). The chain's CheckTx did the same in its check state,
+//! which is what the next transaction of the same signer is checked against; the devnet has one
+//! state and answers account queries from it, so a client that reads the sequence right after a
+//! broadcast gets the next one (the chain's API showed the committed one, which is why clients
+//! kept their own counter). A transaction looked up before its block is "not found", as on the
+//! chain.
+//!
+//! The next block ([`produce`]) includes the mempool in arrival order: each transaction gets the
+//! block's height; new orders join their market's book (an order cancelled in the same block
+//! never does); then, per market with new orders, [`crate::matcheng::match_round`] runs on the
+//! resting book and the block's new orders, and every trade settles:
+//!
+//! * the buyer pays `price × quantity / 10^8` quote units (truncated) out of what its order
+//!   locked and receives the quantity of base; the seller gives the base out of its lock and
+//!   receives the quote;
+//! * each side pays a fee on what it received, as the node's fee manager charged it
+//!   (bnb-chain/node `plugins/dex/order/fee.go`): the trade's value in BNB (the received or paid
+//!   amount when either asset is BNB, else converted at the last price of the asset's BNB
+//!   market) times `fee_rate_native / 10^6`, in BNB, when that is not zero and the account's
+//!   free BNB covers it; otherwise the received amount times `fee_rate / 10^6` in the received
+//!   asset. Both truncate. Fees go to the fee account ([`FeeConfig::fee_account`]);
+//! * an order that is filled, or an IOC order after its block, is closed and what its lock
+//!   still holds is released; an IOC order that filled nothing pays the IOC expiry fee, a
+//!   cancelled order that filled nothing the cancel fee (fixed fees: `*_native` in BNB when the
+//!   free BNB covers it or the released asset is BNB, capped at the free BNB; otherwise the
+//!   non-native amount converted to the released asset at its BNB market's last price, capped
+//!   at its free balance).
+//!
+//! A block is one journaled request: its whole change is one line of the state log, so a crash
+//! in the middle of a block loses the block (its transactions are still in the persisted
+//! mempool and the next block includes them) and never applies half of it or a fill twice.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
+
+use dexlink::address::{Address, Hrp};
+
+use crate::journal::Journal;
+use crate::matcheng::{
+    self, Book, NewOrder, OrderStatus, RoundParams, Side, TickType, TimeInForce,
+};
+use crate::state::{Ledger, RestingOrder, TradeRecord, fixed8};
+
+/// The native token: fees are charged in it when the account holds enough.
+pub const NATIVE: &str = "BNB";
+
+/// The price limit of the auction's market-pressure rule (the chain's 5%).
+pub const PRICE_LIMIT: f64 = 0.05;
+
+/// When blocks are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BlockMode {
+    /// One block every interval (the chain made one about every 0.4 s; `dexlink devnet`
+    /// defaults to 1 s).
+    Interval(Duration),
+    /// Only on `POST /devnet/block`: nothing happens between two calls, for tests that control
+    /// exactly which transactions share a block.
+    OnDemand,
+    /// A block right after each accepted transaction (as anvil's automine): every broadcast is
+    /// included, matched and settled before its answer, so a test needs no block calls.
+    EachTx,
+}
+
+/// The DEX fee parameters (the node's `DexFeeParam`; the chain's genesis values by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeConfig {
+    /// Trade fee rate charged in the received asset, in millionths (genesis 1000: 0.1%).
+    pub fee_rate: i64,
+    /// Trade fee rate charged in BNB, in millionths (genesis 400: 0.04%).
+    pub fee_rate_native: i64,
+    /// Fee for an order expiring unfilled, non-native (genesis 5e4).
+    pub expire_fee: i64,
+    /// Fee for an order expiring unfilled, in BNB (genesis 1e4).
+    pub expire_fee_native: i64,
+    /// Fee for an IOC order that filled nothing, non-native (genesis 25e3).
+    pub ioc_expire_fee: i64,
+    /// Fee for an IOC order that filled nothing, in BNB (genesis 5e3).
+    pub ioc_expire_fee_native: i64,
+    /// Fee for cancelling an order that filled nothing, non-native (genesis 5e4).
+    pub cancel_fee: i64,
+    /// Fee for cancelling an order that filled nothing, in BNB (genesis 1e4).
+    pub cancel_fee_native: i64,
+    /// The 20 bytes of the account fees go to (shown with the devnet's HRP); by default the
+    /// ASCII bytes of `dexlink-devnet-fees!`.
+    pub fee_account: [u8; 20],
+}
+
+impl Default for FeeConfig {
+    fn default() -> Self {
+        Self {
+            fee_rate: 1000,
+            fee_rate_native: 400,
+            expire_fee: 50_000,
+            expire_fee_native: 10_000,
+            ioc_expire_fee: 25_000,
+            ioc_expire_fee_native: 5_000,
+            cancel_fee: 50_000,
+            cancel_fee_native: 10_000,
+            fee_account: *b"dexlink-devnet-fees!",
+        }
+    }
+}
+
+impl FeeConfig {
+    /// No fee at all.
+    pub fn zero() -> Self {
+        Self {
+            fee_rate: 0,
+            fee_rate_native: 0,
+            expire_fee: 0,
+            expire_fee_native: 0,
+            ioc_expire_fee: 0,
+            ioc_expire_fee_native: 0,
+            cancel_fee: 0,
+            cancel_fee_native: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Checks every value is non-negative (the node refused a negative one too).
+    pub fn check(&self) -> Result<(), String> {
+        let all = [
+            self.fee_rate,
+            self.fee_rate_native,
+            self.expire_fee,
+            self.expire_fee_native,
+            self.ioc_expire_fee,
+            self.ioc_expire_fee_native,
+            self.cancel_fee,
+            self.cancel_fee_native,
+        ];
+        if all.iter().any(|v| *v < 0) {
+            return Err("fee parameters must not be negative".into());
+        }
+        Ok(())
+    }
+
+    /// The fee account's address with `hrp`.
+    pub fn account(&self, hrp: &str) -> String {
+        let hrp = Hrp::new(hrp).expect("configured HRP is valid");
+        Address::new(hrp, self.fee_account).to_string()
+    }
+}
+
+/// Each market's resting book, kept in memory next to the ledger (the ledger's open orders
+/// are the persisted form; [`Books::rebuild`] makes the books from them).
+#[derive(Debug, Default, Clone)]
+pub struct Books {
+    books: HashMap<String, Book>,
+}
+
+impl Books {
+    /// The books of `ledger`'s open orders that are not waiting for their block, in time
+    /// priority (block height, then position in the block).
+    pub fn rebuild(ledger: &Ledger) -> Self {
+        let mut open: Vec<&RestingOrder> = ledger.orders.values().filter(|o| !o.pending).collect();
+        open.sort_by_key(|o| (o.height, o.arrival));
+        let mut books: HashMap<String, Book> = HashMap::new();
+        for o in open {
+            let side = if o.side == 1 { Side::Buy } else { Side::Sell };
+            // A validated ledger's orders always fit a book; one that does not stays off it.
+            let _ = books.entry(o.symbol.clone()).or_default().insert(
+                side,
+                o.price,
+                matcheng::RestingOrder {
+                    id: o.order_id.clone(),
+                    height: o.height,
+                    qty: o.quantity,
+                    cum_qty: o.cum_qty,
+                },
+            );
+        }
+        Self { books }
+    }
+
+    /// The book of `symbol`, if any order ever rested there.
+    pub fn get(&self, symbol: &str) -> Option<&Book> {
+        self.books.get(symbol)
+    }
+}
+
+/// What one block did: for the streams.
+#[derive(Debug, Clone, Default)]
+pub struct BlockEvents {
+    /// Its height.
+    pub height: i64,
+    /// Its time, milliseconds since the epoch.
+    pub time_ms: i64,
+    /// Transactions included.
+    pub txs: usize,
+    /// Trades in execution order.
+    pub trades: Vec<TradeRecord>,
+    /// The orders whose state the block changed, as they are after it (closed ones included).
+    pub orders: Vec<RestingOrder>,
+    /// Addresses whose balances the block changed.
+    pub accounts: BTreeSet<String>,
+    /// Markets whose book the block changed.
+    pub markets: BTreeSet<String>,
+}
+
+/// Fees one order paid in this block, by asset.
+type FeeSum = BTreeMap<String, i64>;
+
+/// `BNB:0.00000400;` for each asset, as the API shows fees.
+pub fn fee_text(fees: &FeeSum) -> String {
+    fees.iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(a, n)| format!("{a}:{};", fixed8(*n)))
+        .collect()
+}
+
+fn tick_name(t: TickType) -> &'static str {
+    match t {
+        TickType::SellTaker => "SellTaker",
+        TickType::BuyTaker => "BuyTaker",
+        TickType::BuySurplus => "BuySurplus",
+        TickType::SellSurplus => "SellSurplus",
+        TickType::Neutral => "Neutral",
+        _ => "Unknown",
+    }
+}
+
+/// `price × qty / 10^8`, truncated (the chain's notional).
+pub fn notional(price: i64, qty: i64) -> i64 {
+    (i128::from(price) * i128::from(qty) / 100_000_000) as i64
+}
+
+/// Adds `amount` to the free `asset` of `who`, creating the account or holding if needed.
+/// Settlement only moves coins, and a ledger's supply of an asset fits an `i64`, so the sum
+/// cannot overflow; it saturates rather than panic should that ever be false.
+fn add_free(l: &mut Journal<'_>, who: &str, asset: &str, amount: i64) {
+    if amount <= 0 {
+        return;
+    }
+    match l.account_mut(who) {
+        Some(a) => {
+            let h = a.balances.entry(asset.to_string()).or_default();
+            h.free = h.free.saturating_add(amount);
+        }
+        None => {
+            let _ = l.credit(who, asset, amount);
+        }
+    }
+}
+
+/// Takes `amount` from the free `asset` of `who` (at most what is there); returns what was taken.
+fn take_free(l: &mut Journal<'_>, who: &str, asset: &str, amount: i64) -> i64 {
+    let Some(h) = l.account_mut(who).and_then(|a| a.balances.get_mut(asset)) else {
+        return 0;
+    };
+    let n = amount.clamp(0, h.free);
+    h.free -= n;
+    n
+}
+
+/// Takes `amount` out of the lock of `who` on `asset` (the order's lock already accounts for it).
+fn take_locked(l: &mut Journal<'_>, who: &str, asset: &str, amount: i64) {
+    if let Some(h) = l.account_mut(who).and_then(|a| a.balances.get_mut(asset)) {
+        h.locked -= amount.min(h.locked);
+    }
+}
+
+/// Releases `amount` of the lock of `who` on `asset` back to free.
+pub(crate) fn unlock(l: &mut Journal<'_>, who: &str, asset: &str, amount: i64) {
+    if let Some(h) = l.account_mut(who).and_then(|a| a.balances.get_mut(asset)) {
+        let n = amount.min(h.locked);
+        h.locked -= n;
+        h.free = h.free.saturating_add(n);
+    }
+}
+
+fn free_of(l: &Ledger, who: &str, asset: &str) -> i64 {
+    l.accounts
+        .get(who)
+        .and_then(|a| a.balances.get(asset))
+        .map_or(0, |h| h.free)
+}
+
+/// The last price of market `base_quote`, if listed (its list price before any trade).
+fn last_price(l: &Ledger, base: &str, quote: &str) -> Option<i64> {
+    let symbol = format!("{base}_{quote}");
+    let m = l.markets.get(&symbol)?;
+    Some(l.last_prices.get(&symbol).copied().unwrap_or(m.list_price))
+}
+
+/// A transfer's value in BNB (fee.go `calcTranValueMeasureBySymbol`, without the BUSD route).
+fn native_value(l: &Ledger, in_asset: &str, inn: i64, out_asset: &str, out: i64) -> i128 {
+    if in_asset == NATIVE {
+        i128::from(inn)
+    } else if out_asset == NATIVE {
+        i128::from(out)
+    } else if let Some(p) = last_price(l, in_asset, NATIVE) {
+        i128::from(p) * i128::from(inn) / 100_000_000
+    } else if let Some(p) = last_price(l, NATIVE, in_asset).filter(|p| *p > 0) {
+        i128::from(inn) * 100_000_000 / i128::from(p)
+    } else {
+        0
+    }
+}
+
+/// Charges the trade fee of one side of a trade (it received `inn` of `in_asset`, paid `out`
+/// of `out_asset`; its balances already hold the transfer). Returns the fee (asset, amount).
+fn charge_trade_fee(
+    l: &mut Journal<'_>,
+    fees: &FeeConfig,
+    fee_account: &str,
+    who: &str,
+    (in_asset, inn): (&str, i64),
+    (out_asset, out): (&str, i64),
+) -> (String, i64) {
+    let native = native_value(l, in_asset, inn, out_asset, out) * i128::from(fees.fee_rate_native)
+        / 1_000_000;
+    let (asset, amount) = match i64::try_from(native) {
+        Ok(n) if n != 0 && n <= free_of(l, who, NATIVE) => (NATIVE.to_string(), n),
+        _ => (
+            in_asset.to_string(),
+            (i128::from(inn) * i128::from(fees.fee_rate) / 1_000_000) as i64,
+        ),
+    };
+    let taken = take_free(l, who, &asset, amount);
+    add_free(l, fee_account, &asset, taken);
+    (asset, taken)
+}
+
+/// Which fixed fee.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FixedFee {
+    Cancel,
+    IocExpire,
+}
+
+/// Charges a fixed fee (cancel, expiry) after `released` was unlocked (fee.go `CalcFixedFee`).
+pub(crate) fn charge_fixed_fee(
+    l: &mut Journal<'_>,
+    fees: &FeeConfig,
+    who: &str,
+    kind: FixedFee,
+    released: &str,
+) -> (String, i64) {
+    let (native, other) = match kind {
+        FixedFee::Cancel => (fees.cancel_fee_native, fees.cancel_fee),
+        FixedFee::IocExpire => (fees.ioc_expire_fee_native, fees.ioc_expire_fee),
+    };
+    let bnb = free_of(l, who, NATIVE);
+    let (asset, amount) = if bnb >= native || released == NATIVE {
+        (NATIVE.to_string(), native.min(bnb))
+    } else {
+        let converted = if let Some(p) = last_price(l, released, NATIVE).filter(|p| *p > 0) {
+            i128::from(other) * 100_000_000 / i128::from(p)
+        } else if let Some(p) = last_price(l, NATIVE, released) {
+            i128::from(p) * i128::from(other) / 100_000_000
+        } else {
+            0
+        };
+        let n = i64::try_from(converted).unwrap_or(i64::MAX);
+        (released.to_string(), n.min(free_of(l, who, released)))
+    };
+    let fee_account = fees.account(&l.hrp);
+    let taken = take_free(l, who, &asset, amount);
+    add_free(l, &fee_account, &asset, taken);
+    (asset, taken)
+}
+
+/// Takes an open order off the ledger with its final `status`, releasing what its lock still
+/// holds; returns the closed record.
+fn close(l: &mut Journal<'_>, id: &str, status: &str, now_ms: i64) -> Option<RestingOrder> {
+    let mut o = l.remove_order(id)?;
+    unlock(l, &o.owner, &o.locked_asset, o.locked_amount);
+    o.locked_amount = 0;
+    o.status = status.to_string();
+    o.updated_ms = now_ms;
+    o.pending = false;
+    Some(o)
+}
+
+/// Makes the next block of `l` (see the module documentation).
+pub fn produce(
+    l: &mut Journal<'_>,
+    books: &mut Books,
+    fees: &FeeConfig,
+    now_ms: i64,
+) -> BlockEvents {
+    let height = l.height + 1;
+    let time_ms = now_ms.max(l.block_time_ms);
+    l.set_height(height);
+    l.set_block_time(time_ms);
+    let fee_account = fees.account(&l.hrp);
+    let pending = l.take_mempool();
+    let mut ev = BlockEvents {
+        height,
+        time_ms,
+        txs: pending.len(),
+        ..BlockEvents::default()
+    };
+    let mut new_by_market: BTreeMap<String, Vec<NewOrder>> = BTreeMap::new();
+    for (i, p) in pending.iter().enumerate() {
+        if let Some(t) = l.tx_mut(&p.hash) {
+            t.height = height;
+        }
+        if let Some((symbol, id)) = &p.cancel
+            && let Some(b) = books.books.get_mut(symbol)
+            && b.remove(id).is_some()
+        {
+            ev.markets.insert(symbol.clone());
+        }
+        let Some(id) = &p.order else { continue };
+        // Cancelled before its block: it never reaches the book.
+        let Some(o) = l.order_mut(id) else { continue };
+        o.pending = false;
+        o.height = height;
+        o.arrival = i as i64;
+        new_by_market
+            .entry(o.symbol.clone())
+            .or_default()
+            .push(NewOrder {
+                id: o.order_id.clone(),
+                side: if o.side == 1 { Side::Buy } else { Side::Sell },
+                price: o.price,
+                qty: o.quantity,
+                time_in_force: if o.time_in_force == 3 {
+                    TimeInForce::Ioc
+                } else {
+                    TimeInForce::Gte
+                },
+            });
+    }
+
+    let mut trade_n = 0usize;
+    for (symbol, new_orders) in new_by_market {
+        ev.markets.insert(symbol.clone());
+        let Some(m) = l.markets.get(&symbol).cloned() else {
+            continue;
+        };
+        let params = RoundParams {
+            height,
+            last_price: l.last_prices.get(&symbol).copied().unwrap_or(m.list_price),
+            lot_size: m.lot_size,
+            price_limit_pct: PRICE_LIMIT,
+        };
+        let book = books.books.entry(symbol.clone()).or_default();
+        let outcome = match matcheng::match_round(book, &new_orders, &params) {
+            Ok(o) => o,
+            Err(_) => {
+                // The engine refused the round (the book is as before it): the chain marked
+                // the block's orders FailedMatching and released their funds.
+                for n in &new_orders {
+                    if let Some(o) = close(l, &n.id, "FailedMatching", time_ms) {
+                        ev.accounts.insert(o.owner.clone());
+                        l.insert_closed(o.clone());
+                        ev.orders.push(o);
+                    }
+                }
+                continue;
+            }
+        };
+        let mut fee_sums: HashMap<String, FeeSum> = HashMap::new();
+        for t in &outcome.trades {
+            let trade_id = format!("{height}-{trade_n}");
+            trade_n += 1;
+            let (Some(buy), Some(sell)) = (l.orders.get(&t.buy_id), l.orders.get(&t.sell_id))
+            else {
+                continue;
+            };
+            let (buyer, seller) = (buy.owner.clone(), sell.owner.clone());
+            let value = notional(t.price, t.qty);
+            // The buyer pays out of its quote lock, the seller delivers out of its base lock.
+            take_locked(l, &buyer, &m.quote, value);
+            add_free(l, &buyer, &m.base, t.qty);
+            take_locked(l, &seller, &m.base, t.qty);
+            add_free(l, &seller, &m.quote, value);
+            for (id, paid) in [(&t.buy_id, value), (&t.sell_id, t.qty)] {
+                if let Some(o) = l.order_mut(id) {
+                    o.locked_amount -= paid.min(o.locked_amount);
+                    o.last_price = t.price;
+                    o.last_qty = t.qty;
+                    o.last_trade_id = trade_id.clone();
+                    o.updated_ms = time_ms;
+                }
+            }
+            let buyer_fee = charge_trade_fee(
+                l,
+                fees,
+                &fee_account,
+                &buyer,
+                (&m.base, t.qty),
+                (&m.quote, value),
+            );
+            let seller_fee = charge_trade_fee(
+                l,
+                fees,
+                &fee_account,
+                &seller,
+                (&m.quote, value),
+                (&m.base, t.qty),
+            );
+            let one = |(a, n): &(String, i64)| fee_text(&FeeSum::from([(a.clone(), *n)]));
+            let trade = TradeRecord {
+                trade_id: trade_id.clone(),
+                symbol: symbol.clone(),
+                height,
+                time_ms,
+                price: t.price,
+                quantity: t.qty,
+                buyer_order_id: t.buy_id.clone(),
+                seller_order_id: t.sell_id.clone(),
+                buyer: buyer.clone(),
+                seller: seller.clone(),
+                buyer_fee: one(&buyer_fee),
+                seller_fee: one(&seller_fee),
+                tick_type: tick_name(t.tick_type).into(),
+            };
+            for (id, (a, n)) in [(&t.buy_id, buyer_fee), (&t.sell_id, seller_fee)] {
+                *fee_sums
+                    .entry(id.clone())
+                    .or_default()
+                    .entry(a)
+                    .or_default() += n;
+            }
+            ev.accounts.insert(buyer);
+            ev.accounts.insert(seller);
+            ev.accounts.insert(fee_account.clone());
+            l.insert_trade(trade.clone());
+            ev.trades.push(trade);
+        }
+        if let Some(p) = outcome.concluded_price {
+            l.set_last_price(&symbol, p);
+        }
+        for u in &outcome.updates {
+            let fee = fee_sums.get(&u.id).map(fee_text).unwrap_or_default();
+            if let Some(o) = l.order_mut(&u.id) {
+                o.cum_qty = u.cum_qty;
+                o.fee = fee;
+            }
+            let status = match u.status {
+                OrderStatus::Ack => None,
+                OrderStatus::PartialFill => Some(("PartialFill", false)),
+                OrderStatus::FullyFill => Some(("FullyFill", true)),
+                OrderStatus::IocNoFill => Some(("IocNoFill", true)),
+                _ => Some(("IocExpire", true)),
+            };
+            let order = match status {
+                None => l.orders.get(&u.id).cloned(),
+                Some((s, false)) => l.order_mut(&u.id).map(|o| {
+                    o.status = s.to_string();
+                    o.clone()
+                }),
+                Some((s, true)) => close(l, &u.id, s, time_ms).map(|mut o| {
+                    if u.status == OrderStatus::IocNoFill {
+                        let fee = charge_fixed_fee(
+                            l,
+                            fees,
+                            &o.owner,
+                            FixedFee::IocExpire,
+                            &o.locked_asset,
+                        );
+                        o.fee = fee_text(&FeeSum::from([fee]));
+                    }
+                    l.insert_closed(o.clone());
+                    o
+                }),
+            };
+            if let Some(o) = order {
+                ev.accounts.insert(o.owner.clone());
+                ev.orders.push(o);
+            }
+        }
+    }
+    ev
+}
