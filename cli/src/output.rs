@@ -11,9 +11,11 @@ pub fn print_json(v: &Value) {
 }
 
 /// Prints a `--json` error on stdout: `{"error": {"kind": KIND, "message": MESSAGE}}`
-/// (`docs/json-output.md`).
+/// (`docs/json-output.md`), on one line: after a JSON-lines stream (`watch`) it is one more
+/// line, and a single document otherwise.
 pub fn print_error_json(kind: &str, message: &str) {
-    print_json(&serde_json::json!({"error": {"kind": kind, "message": message}}));
+    let v = serde_json::json!({"error": {"kind": kind, "message": message}});
+    println!("{v}");
 }
 
 /// The start of the panic message of the print macros when writing fails.

@@ -430,7 +430,8 @@ fn offline_orders_are_checked_against_a_market_file() {
         "error: quantity 0.5 is not a multiple of the market's lot size 1; nothing was signed\n";
     let out = run(v10_order(&h, "0.5", &["--market-file", file])).expect_code(2);
     assert_eq!(out.stderr, off_lot);
-    assert_eq!(out.stdout, "");
+    // --json: the same error as an object on stdout.
+    assert_eq!(out.json()["error"]["kind"], "order");
     let mut c = v10_order(&h, "0.5", &["--market-file", "-"]);
     c.write_stdin(NNB_MARKETS);
     assert_eq!(run(c).expect_code(2).stderr, off_lot);
@@ -491,7 +492,8 @@ fn offline_orders_use_the_markets_cached_by_the_last_online_use() {
         out.stderr,
         "error: quantity 0.005 is not a multiple of the market's lot size 0.01; nothing was signed\n"
     );
-    assert_eq!(out.stdout, "");
+    // --json: the same error as an object on stdout.
+    assert_eq!(out.json()["error"]["kind"], "order");
 }
 
 #[test]

@@ -379,8 +379,20 @@ fn watch_prints_one_json_line_per_event_and_reports_the_close() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // The close ends the command: its error object is the last JSON line.
+    let [order, balances, error] = &lines[..] else {
+        panic!("three JSON lines expected: {lines:?}")
+    };
+    assert_eq!(error["error"]["kind"], "failed");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/ws closed: code 1000: bye"),
+        "{error}"
+    );
     assert_eq!(
-        lines,
+        [order.clone(), balances.clone()],
         [
             json!({"event": "order", "order_id": BUY_ORDER, "symbol": "NNB-338_BNB",
                    "side": "BUY", "price": "0.1026441", "quantity": "1", "execution": "TRADE",
