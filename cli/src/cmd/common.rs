@@ -72,7 +72,9 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
 /// A client error as a CLI error (exit 1: the operation failed; the input was fine).
 pub fn client_error(e: ClientError) -> CliError {
     match e {
-        ClientError::InvalidUrl(..) => CliError::usage(e.to_string()),
+        ClientError::InvalidUrl(..) | ClientError::InvalidQuery(_) => {
+            CliError::usage(e.to_string())
+        }
         other => CliError::failed(other.to_string()),
     }
 }
