@@ -1078,6 +1078,59 @@ mod tests {
         );
     }
 
+    use proptest::prelude::*;
+
+    /// Any JSON, with leaves close to the API's (numbers, decimals, dates, ids, sides).
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "[0-9A-Fa-z.:TZ_ -]{0,24}".prop_map(Value::String),
+            "[0-9]{1,12}\\.[0-9]{1,10}".prop_map(Value::String),
+            "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,12})?Z"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        "[a-zA-Z]{1,16}",
+                        Just("asks".to_string()),
+                        Just("bids".to_string()),
+                        Just("trade".to_string()),
+                        Just("order".to_string()),
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever a server sends, the parsers answer with a value or a field error, never a
+        /// panic.
+        #[test]
+        fn hostile_answers_never_panic(v in any_json()) {
+            let _ = depth_from(&v);
+            let _ = trade_page_from(&v);
+            let _ = order_list_from(&v);
+            let _ = order(&v, "");
+            let _ = tickers_from(&v);
+            let _ = klines_from(&v);
+            let _ = fees_from(&v);
+            let _ = time_from(&v);
+            let _ = super::super::stream::event_from(&serde_json::json!({"stream": "orders", "data": v.clone()}));
+            let _ = super::super::stream::event_from(&serde_json::json!({"stream": "kline_1m", "data": v.clone()}));
+            let _ = super::super::stream::event_from(&serde_json::json!({"stream": "accounts", "data": v}));
+        }
+    }
+
     #[test]
     fn query_values_are_encoded() {
         let mut q = Query::new("/p");
