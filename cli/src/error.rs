@@ -139,8 +139,12 @@ impl CliError {
             ),
             // One rule for wrong passwords, store entries or keystore files: exit 1.
             Self::Keystore(e) => !matches!(e, KeystoreError::WrongPassword),
-            // The URL is the user's input; everything else is the DEX or the network.
-            Self::Client(e) => matches!(e, ClientError::InvalidUrl(..)),
+            // The URL and the query are the user's input; everything else is the DEX or the
+            // network.
+            Self::Client(e) => matches!(
+                e,
+                ClientError::InvalidUrl(..) | ClientError::InvalidQuery(_)
+            ),
             Self::Input(_)
             | Self::Mnemonic(_)
             | Self::Hd(_)

@@ -476,3 +476,53 @@ async fn fees_and_time() {
         )
     );
 }
+
+#[tokio::test]
+async fn queries_the_dex_would_refuse_are_not_sent() {
+    let (c, seen) = serve("/api/v1/trades", trade_body()).await;
+    let inverted = TradeFilter {
+        start_ms: Some(1548066600001),
+        end_ms: Some(1548066600000),
+        ..TradeFilter::default()
+    };
+    match c.trades(&inverted).await {
+        Err(ClientError::InvalidQuery(e)) => assert_eq!(
+            e.to_string(),
+            "the time window starts at 1548066600001 ms but ends at 1548066600000 ms: the start must not be after the end"
+        ),
+        other => panic!("expected InvalidQuery, got {other:?}"),
+    }
+    for symbol in [
+        "",
+        "BNB",
+        "BNB_",
+        "_BNB",
+        "NNB-338_BNB&limit=5",
+        "NNB 338_BNB",
+    ] {
+        let filter = TradeFilter {
+            symbol: Some(symbol.into()),
+            ..TradeFilter::default()
+        };
+        match c.trades(&filter).await {
+            Err(ClientError::InvalidQuery(e)) => assert_eq!(
+                e.to_string(),
+                format!(
+                    "market symbol {symbol:?} is not BASE_QUOTE (letters, digits, '-', '.'), e.g. BNB_BUSD-BD1"
+                )
+            ),
+            other => panic!("expected InvalidQuery for {symbol:?}, got {other:?}"),
+        }
+    }
+    assert!(seen.lock().unwrap().is_empty());
+    // A symbol with two dashes and a dot, as the chain lists them, is fine.
+    let filter = TradeFilter {
+        symbol: Some("BTCB-1DE_BUSD-BD1".into()),
+        ..TradeFilter::default()
+    };
+    c.trades(&filter).await.unwrap();
+    assert_eq!(
+        seen.lock().unwrap().as_slice(),
+        ["symbol=BTCB-1DE_BUSD-BD1"]
+    );
+}

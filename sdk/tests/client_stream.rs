@@ -124,7 +124,7 @@ fn fast() -> StreamConfig {
 #[tokio::test]
 async fn orders_and_accounts_arrive_typed_then_the_close_is_reported() {
     let (url, mut got) = server(
-        2,
+        4,
         Then::SendThenClose(
             vec![orders_message().to_string(), accounts_message().to_string()],
             "bye",
@@ -136,7 +136,11 @@ async fn orders_and_accounts_arrive_typed_then_the_close_is_reported() {
     s.subscribe(&Subscription::Orders(owner.clone()))
         .await
         .unwrap();
-    s.subscribe(&Subscription::Accounts(owner)).await.unwrap();
+    s.subscribe(&Subscription::Accounts(owner.clone()))
+        .await
+        .unwrap();
+    s.keep_alive().await.unwrap();
+    s.unsubscribe(&Subscription::Accounts(owner)).await.unwrap();
     // ws-connection.md's subscribe messages.
     assert_eq!(
         got.recv().await.unwrap(),
@@ -145,6 +149,11 @@ async fn orders_and_accounts_arrive_typed_then_the_close_is_reported() {
     assert_eq!(
         got.recv().await.unwrap(),
         json!({"method": "subscribe", "topic": "accounts", "userAddress": OWNER})
+    );
+    assert_eq!(got.recv().await.unwrap(), json!({"method": "keepAlive"}));
+    assert_eq!(
+        got.recv().await.unwrap(),
+        json!({"method": "unsubscribe", "topic": "accounts", "userAddress": OWNER})
     );
 
     let StreamEvent::Orders(reports) = s.next_event().await.unwrap() else {

@@ -146,6 +146,14 @@ fn book_refuses_bad_limits_and_bad_answers() {
         out.stderr
     );
 
+    let out = cmd(&["book", "NNB-338_BNB&limit=5", "--dex", "http://127.0.0.1:9"]).expect_code(2);
+    assert!(
+        out.stderr
+            .contains("market symbol \"NNB-338_BNB&limit=5\" is not BASE_QUOTE"),
+        "{}",
+        out.stderr
+    );
+
     let mut body = depth_body();
     body["asks"][0][0] = json!("-1");
     let dex = MockDex::start(vec![("/api/v1/depth", 200, body)]);

@@ -35,6 +35,19 @@ pub enum MarketParamError {
     /// A page size out of the DEX's range.
     #[error("limit {0:?} is out of range: use a number from 1 to 1000")]
     PageLimit(String),
+    /// A time window that ends before it starts.
+    #[error(
+        "the time window starts at {start_ms} ms but ends at {end_ms} ms: the start must not be after the end"
+    )]
+    TimeWindow {
+        /// Start (milliseconds since the epoch).
+        start_ms: u64,
+        /// End (milliseconds since the epoch).
+        end_ms: u64,
+    },
+    /// An empty or ill-formed market symbol.
+    #[error("market symbol {0:?} is not BASE_QUOTE (letters, digits, '-', '.'), e.g. BNB_BUSD-BD1")]
+    Symbol(String),
     /// Not one of the execution types of an order update.
     #[error("unknown execution type {0:?}: expected NEW, TRADE, CANCELED or EXPIRED")]
     ExecutionType(String),
@@ -811,6 +824,34 @@ pub(crate) fn time_from(v: &Value) -> Parsed<DexTime> {
 
 // ---- the query string ----
 
+/// A market symbol as the DEX writes them: `BASE_QUOTE`, each an asset symbol of letters,
+/// digits, `-` and `.` (`NNB-338_BNB`, `BTCB-1DE_BUSD-BD1`).
+fn check_symbol(symbol: &str) -> Result<(), ClientError> {
+    let asset = |a: &str| {
+        !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    };
+    match symbol.split_once('_') {
+        Some((base, quote)) if asset(base) && asset(quote) => Ok(()),
+        _ => Err(ClientError::InvalidQuery(MarketParamError::Symbol(
+            symbol.into(),
+        ))),
+    }
+}
+
+fn check_window(start: Option<u64>, end: Option<u64>) -> Result<(), ClientError> {
+    match (start, end) {
+        (Some(start_ms), Some(end_ms)) if start_ms > end_ms => {
+            Err(ClientError::InvalidQuery(MarketParamError::TimeWindow {
+                start_ms,
+                end_ms,
+            }))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
 fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -892,6 +933,7 @@ impl DexClient {
         symbol: &str,
         limit: Option<DepthLimit>,
     ) -> Result<Depth, ClientError> {
+        check_symbol(symbol)?;
         let mut q = Query::new("/api/v1/depth");
         q.add("symbol", symbol).opt("limit", limit);
         self.get_required(&q.url, &format!("market {symbol}"), depth_from)
@@ -900,6 +942,10 @@ impl DexClient {
 
     /// `GET /api/v1/trades`: trades matching `filter`, newest first.
     pub async fn trades(&self, filter: &TradeFilter) -> Result<TradePage, ClientError> {
+        if let Some(s) = &filter.symbol {
+            check_symbol(s)?;
+        }
+        check_window(filter.start_ms, filter.end_ms)?;
         let mut q = Query::new("/api/v1/trades");
         q.opt("symbol", filter.symbol.as_deref())
             .opt("address", filter.address.as_ref())
@@ -955,6 +1001,9 @@ impl DexClient {
 
     /// `GET /api/v1/ticker/24hr[?symbol=]`: 24-hour statistics of one market, or of all.
     pub async fn ticker_24hr(&self, symbol: Option<&str>) -> Result<Vec<Ticker24hr>, ClientError> {
+        if let Some(s) = symbol {
+            check_symbol(s)?;
+        }
         let mut q = Query::new("/api/v1/ticker/24hr");
         q.opt("symbol", symbol);
         Ok(self
@@ -965,6 +1014,8 @@ impl DexClient {
 
     /// `GET /api/v1/klines`: candlestick bars, oldest first.
     pub async fn klines(&self, query: &KlineQuery) -> Result<Vec<Kline>, ClientError> {
+        check_symbol(&query.symbol)?;
+        check_window(query.start_time_ms, query.end_time_ms)?;
         let mut q = Query::new("/api/v1/klines");
         q.add("symbol", &query.symbol)
             .add("interval", query.interval)
@@ -1025,6 +1076,59 @@ mod tests {
             "1001".parse::<PageLimit>(),
             Err(MarketParamError::PageLimit("1001".into()))
         );
+    }
+
+    use proptest::prelude::*;
+
+    /// Any JSON, with leaves close to the API's (numbers, decimals, dates, ids, sides).
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "[0-9A-Fa-z.:TZ_ -]{0,24}".prop_map(Value::String),
+            "[0-9]{1,12}\\.[0-9]{1,10}".prop_map(Value::String),
+            "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,12})?Z"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        "[a-zA-Z]{1,16}",
+                        Just("asks".to_string()),
+                        Just("bids".to_string()),
+                        Just("trade".to_string()),
+                        Just("order".to_string()),
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever a server sends, the parsers answer with a value or a field error, never a
+        /// panic.
+        #[test]
+        fn hostile_answers_never_panic(v in any_json()) {
+            let _ = depth_from(&v);
+            let _ = trade_page_from(&v);
+            let _ = order_list_from(&v);
+            let _ = order(&v, "");
+            let _ = tickers_from(&v);
+            let _ = klines_from(&v);
+            let _ = fees_from(&v);
+            let _ = time_from(&v);
+            let _ = super::super::stream::event_from(&serde_json::json!({"stream": "orders", "data": v.clone()}));
+            let _ = super::super::stream::event_from(&serde_json::json!({"stream": "kline_1m", "data": v.clone()}));
+            let _ = super::super::stream::event_from(&serde_json::json!({"stream": "accounts", "data": v}));
+        }
     }
 
     #[test]

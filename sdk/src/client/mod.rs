@@ -112,6 +112,9 @@ pub enum ClientError {
         /// What was wrong.
         reason: String,
     },
+    /// A query the DEX would refuse (a bad symbol, an inverted time window); nothing was sent.
+    #[error("{0}")]
+    InvalidQuery(#[from] MarketParamError),
     /// A field of the answer is missing or does not hold what the API documents.
     #[error("unexpected answer from the DEX at {url}: field {field}: {reason}")]
     BadField {
