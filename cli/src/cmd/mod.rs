@@ -54,7 +54,8 @@ pub struct Global {
     /// Print only what scripts need.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Read key-store passwords from this file (mode 0600; one trailing newline is ignored).
+    /// Read key-store passwords from this file (mode 0600; one trailing newline is ignored), or
+    /// - for stdin.
     #[arg(long = "password-file", global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
     /// Accept new passwords shorter than 8 characters.
@@ -161,10 +162,10 @@ impl fmt::Display for CliError {
 /// A message given as `--message TEXT`, `--file FILE` or `-` (stdin).
 #[derive(Debug, Args)]
 pub struct MessageInput {
-    /// The message text.
+    /// The message text (- reads it from stdin).
     #[arg(long, conflicts_with_all = ["file", "stdin"])]
     message: Option<String>,
-    /// Read the message bytes from a file.
+    /// Read the message bytes from a file (- for stdin).
     #[arg(long, conflicts_with = "stdin")]
     file: Option<PathBuf>,
     /// Read the message bytes from stdin.
