@@ -26,7 +26,7 @@ use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 
 /// How many inputs one node serves before it is replaced.
-const INPUTS_PER_NODE: u32 = 1024;
+const INPUTS_PER_NODE: u32 = 256;
 /// Requests per input at most.
 const MAX_REQUESTS: usize = 8;
 /// The largest fuzzed body, path or header value (the node's own body cap is tested elsewhere).

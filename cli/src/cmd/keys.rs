@@ -73,7 +73,8 @@ pub enum KeysCmd {
         /// Write to this new file (mode 0600) instead of stdout; `-` is stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Password for an exported keystore file, read from this file (default: prompt twice).
+        /// Password for an exported keystore file, read from this file or - for stdin (default:
+        /// prompt twice).
         #[arg(long = "export-password-file", value_name = "FILE")]
         export_password_file: Option<PathBuf>,
         /// Skip the confirmation prompt (for scripts).
@@ -96,7 +97,7 @@ pub enum KeysCmd {
     Passwd {
         /// Entry name.
         name: String,
-        /// Read the new password from this file (default: prompt twice).
+        /// Read the new password from this file or - for stdin (default: prompt twice).
         #[arg(long = "new-password-file", value_name = "FILE")]
         new_password_file: Option<PathBuf>,
     },

@@ -59,7 +59,8 @@ pub struct Global {
     /// Print only what scripts need.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Read key-store passwords from this file (mode 0600; one trailing newline is ignored).
+    /// Read key-store passwords from this file (mode 0600; one trailing newline is ignored), or
+    /// - for stdin.
     // Hidden from the option lists: the commands that read a password describe it under
     // "Password options" (see `command`), the others never use it.
     #[arg(
@@ -144,10 +145,10 @@ pub enum Command {
 /// A message given as `--message TEXT`, `--file FILE` or `-` (stdin).
 #[derive(Debug, Args)]
 pub struct MessageInput {
-    /// The message text.
+    /// The message text (- reads it from stdin).
     #[arg(long, conflicts_with_all = ["file", "stdin"])]
     message: Option<String>,
-    /// Read the message bytes from a file.
+    /// Read the message bytes from a file (- for stdin).
     #[arg(long, conflicts_with = "stdin")]
     file: Option<PathBuf>,
     /// Read the message bytes from stdin.
@@ -203,7 +204,8 @@ const SETS_PASSWORD: &[&str] = &["keys new", "keys import", "keys export", "keys
 /// The help of `--password-file`, shown on the commands that read a password.
 const PASSWORD_HELP: &str = "Password options:
       --password-file <FILE>  Read key-store passwords from this file (mode 0600; one trailing
-                              newline is ignored); else $DEXLINK_PASSWORD, else a prompt";
+                              newline is ignored), or - for stdin; else $DEXLINK_PASSWORD,
+                              else a prompt";
 
 /// The help of `--allow-weak-password`, shown on the commands that set a password.
 const WEAK_PASSWORD_HELP: &str =
