@@ -755,12 +755,13 @@ fn ttl_expiry_wipes_the_key_from_the_agents_memory() {
     let h = Home::new();
     alice(&h);
     let agent = AgentProc::start(&h);
-    unlock(&h, "alice", "3");
+    // Long enough for the scans and the order below on a loaded machine.
+    unlock(&h, "alice", "10");
     // Held: exactly its one copy (the scan can find it).
     assert_eq!(key_copies_in_memory(agent.pid()), 1);
     offline_order(&h, 1, MARKET, "1", "1").ok();
     assert_eq!(key_copies_in_memory(agent.pid()), 1);
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let mut c = Conn::new(&agent.socket);
         if c.call(1, "accounts", json!({}))["result"]["accounts"] == json!([]) {
@@ -817,4 +818,35 @@ fn an_hd_entry_unlocks_one_derived_key() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn the_seventeenth_client_is_told_the_agent_is_busy() {
+    let h = Home::new();
+    let agent = AgentProc::start(&h);
+    let mut held: Vec<Conn> = (0..16).map(|_| Conn::new(&agent.socket)).collect();
+    // Each of the 16 is served (so all are accepted before the 17th).
+    for (i, c) in held.iter_mut().enumerate() {
+        assert_eq!(
+            c.call(i as u64, "status", json!({}))["result"]["accounts"],
+            json!([])
+        );
+    }
+    let mut extra = Conn::new(&agent.socket);
+    assert_eq!(extra.answer()["error"]["code"], "busy");
+    drop(held);
+    // Slots free up as clients leave.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        // A busy answer may close the connection before the request is written.
+        let mut c = Conn::new(&agent.socket);
+        let _ = c.s.write_all(b"{\"v\":1,\"id\":1,\"method\":\"status\"}\n");
+        let mut line = String::new();
+        let _ = c.r.read_line(&mut line);
+        if line.contains("\"result\"") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no slot came free: {line}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
