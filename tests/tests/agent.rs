@@ -850,3 +850,63 @@ fn the_seventeenth_client_is_told_the_agent_is_busy() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A pseudo-terminal: (master, slave).
+fn openpty() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain libc pty calls on descriptors this function owns; the name buffer is ours.
+    unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(m), 0);
+        assert_eq!(libc::unlockpt(m), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(s >= 0, "open the pty slave");
+        (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
+    }
+}
+
+#[test]
+fn outside_the_policy_a_foreground_agent_asks_on_its_terminal() {
+    let h = Home::new();
+    alice(&h);
+    std::fs::create_dir_all(&h.home).unwrap();
+    write_private(
+        &h.home.join("policy.toml"),
+        "confirm = \"terminal\"\n[keys.alice]\nallow = [\"new_order\"]\n",
+    );
+    let (mut master, slave) = openpty();
+    let agent = AgentProc::start_with(&h, |c| {
+        c.stdin(Stdio::from(slave));
+    });
+    unlock(&h, "alice", "1h");
+    // The answer waits in the terminal until the agent asks.
+    master.write_all(b"y\n").unwrap();
+    let mut c = h.bare();
+    c.args(["--json", "sign", "message", "alice", "--message", "hi"]);
+    assert_eq!(run(c).ok().json()["address"], V7_TBNB);
+    master.write_all(b"n\n").unwrap();
+    let mut c = h.bare();
+    c.args(["sign", "message", "alice", "--message", "hi"]);
+    refusal(run(c), "allow");
+    let last: Vec<(String, String)> = audit(&h)
+        .iter()
+        .filter(|a| a["method"] == "sign_message")
+        .map(|a| {
+            (
+                a["decision"].as_str().unwrap().to_string(),
+                a["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        last,
+        vec![
+            ("confirmed".to_string(), "allow".to_string()),
+            ("refused".to_string(), "allow".to_string())
+        ]
+    );
+    drop(agent);
+}
