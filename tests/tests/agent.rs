@@ -755,12 +755,13 @@ fn ttl_expiry_wipes_the_key_from_the_agents_memory() {
     let h = Home::new();
     alice(&h);
     let agent = AgentProc::start(&h);
-    unlock(&h, "alice", "3");
+    // Long enough for the scans and the order below on a loaded machine.
+    unlock(&h, "alice", "10");
     // Held: exactly its one copy (the scan can find it).
     assert_eq!(key_copies_in_memory(agent.pid()), 1);
     offline_order(&h, 1, MARKET, "1", "1").ok();
     assert_eq!(key_copies_in_memory(agent.pid()), 1);
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let mut c = Conn::new(&agent.socket);
         if c.call(1, "accounts", json!({}))["result"]["accounts"] == json!([]) {
@@ -817,4 +818,95 @@ fn an_hd_entry_unlocks_one_derived_key() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn the_seventeenth_client_is_told_the_agent_is_busy() {
+    let h = Home::new();
+    let agent = AgentProc::start(&h);
+    let mut held: Vec<Conn> = (0..16).map(|_| Conn::new(&agent.socket)).collect();
+    // Each of the 16 is served (so all are accepted before the 17th).
+    for (i, c) in held.iter_mut().enumerate() {
+        assert_eq!(
+            c.call(i as u64, "status", json!({}))["result"]["accounts"],
+            json!([])
+        );
+    }
+    let mut extra = Conn::new(&agent.socket);
+    assert_eq!(extra.answer()["error"]["code"], "busy");
+    drop(held);
+    // Slots free up as clients leave.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        // A busy answer may close the connection before the request is written.
+        let mut c = Conn::new(&agent.socket);
+        let _ = c.s.write_all(b"{\"v\":1,\"id\":1,\"method\":\"status\"}\n");
+        let mut line = String::new();
+        let _ = c.r.read_line(&mut line);
+        if line.contains("\"result\"") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no slot came free: {line}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A pseudo-terminal: (master, slave).
+fn openpty() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain libc pty calls on descriptors this function owns; the name buffer is ours.
+    unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(m), 0);
+        assert_eq!(libc::unlockpt(m), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(s >= 0, "open the pty slave");
+        (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
+    }
+}
+
+#[test]
+fn outside_the_policy_a_foreground_agent_asks_on_its_terminal() {
+    let h = Home::new();
+    alice(&h);
+    std::fs::create_dir_all(&h.home).unwrap();
+    write_private(
+        &h.home.join("policy.toml"),
+        "confirm = \"terminal\"\n[keys.alice]\nallow = [\"new_order\"]\n",
+    );
+    let (mut master, slave) = openpty();
+    let agent = AgentProc::start_with(&h, |c| {
+        c.stdin(Stdio::from(slave));
+    });
+    unlock(&h, "alice", "1h");
+    // The answer waits in the terminal until the agent asks.
+    master.write_all(b"y\n").unwrap();
+    let mut c = h.bare();
+    c.args(["--json", "sign", "message", "alice", "--message", "hi"]);
+    assert_eq!(run(c).ok().json()["address"], V7_TBNB);
+    master.write_all(b"n\n").unwrap();
+    let mut c = h.bare();
+    c.args(["sign", "message", "alice", "--message", "hi"]);
+    refusal(run(c), "allow");
+    let last: Vec<(String, String)> = audit(&h)
+        .iter()
+        .filter(|a| a["method"] == "sign_message")
+        .map(|a| {
+            (
+                a["decision"].as_str().unwrap().to_string(),
+                a["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        last,
+        vec![
+            ("confirmed".to_string(), "allow".to_string()),
+            ("refused".to_string(), "allow".to_string())
+        ]
+    );
+    drop(agent);
 }
