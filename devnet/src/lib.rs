@@ -19,6 +19,7 @@ pub mod block;
 mod broadcast;
 pub mod faults;
 pub mod journal;
+mod market;
 pub mod matcheng;
 pub mod server;
 pub mod state;
