@@ -377,3 +377,98 @@ async fn market_data_endpoints_answer_in_the_apis_shapes_and_refuse_bad_paramete
     assert_eq!(status, 404);
     run.stop().await;
 }
+
+/// A devnet on demand with its state in `path`.
+async fn on_demand_at(path: &std::path::Path) -> Running {
+    dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        state: Some(path.to_path_buf()),
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The balances the crossing test settles to (seller BNB, seller BUSD, buyer BNB, buyer BUSD,
+/// fee account BNB), as (free, locked).
+fn settled(run: &Running, seller: &Address, buyer: &Address) -> [(i64, i64); 5] {
+    [
+        holding(run, seller, "BNB"),
+        holding(run, seller, "BUSD-BD1"),
+        holding(run, buyer, "BNB"),
+        holding(run, buyer, "BUSD-BD1"),
+        holding(run, &fee_account(), "BNB"),
+    ]
+}
+
+/// The crossing test's expected balances, worked out there by hand.
+const SETTLED: [(i64, i64); 5] = [
+    (800_000_000 - 60_000, 50_000_000),
+    (45_000_000_000, 0),
+    (250_000_000 - 60_000, 0),
+    (55_000_000_000, 0),
+    (120_000, 0),
+];
+
+#[tokio::test]
+async fn a_restart_mid_block_neither_loses_nor_repeats_a_fill() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state");
+    let (seller, buyer) = (key(1), key(2));
+    let run = on_demand_at(&path).await;
+    fund(&run, &addr(&seller), "BNB", "10").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    place(&run, &seller, Side::Sell, "300", "2", TimeInForce::Gte).await;
+    block(&run).await;
+    place(&run, &buyer, Side::Buy, "301", "1.5", TimeInForce::Gte).await;
+    // Stopped with the buy accepted but not in a block: it waits in the persisted mempool.
+    run.stop().await;
+
+    let run = on_demand_at(&path).await;
+    assert_eq!(snapshot(&run).mempool.len(), 1);
+    let start_len = std::fs::metadata(&path).unwrap().len() as usize;
+    assert_eq!(block(&run).await["trades"], 1);
+    assert_eq!(settled(&run, &addr(&seller), &addr(&buyer)), SETTLED);
+    let after = snapshot(&run);
+    run.stop().await;
+    let with_block = std::fs::read(&path).unwrap();
+    // The block is one log line after the restart's snapshot.
+    assert_eq!(
+        with_block[start_len..]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        1
+    );
+
+    // The complete line: the fill is there once, and the next block adds none.
+    let run = on_demand_at(&path).await;
+    assert_eq!(snapshot(&run), after);
+    assert_eq!(block(&run).await["trades"], 0);
+    assert_eq!(settled(&run, &addr(&seller), &addr(&buyer)), SETTLED);
+    assert_eq!(snapshot(&run).trades.len(), 1);
+    run.stop().await;
+
+    // A crash while the block's line was written: every cut of it loads to the state before the
+    // block, whose next block makes the same fill once.
+    let line = &with_block[start_len..];
+    for cut in [0, 1, line.len() / 2, line.len() - 1] {
+        let mut bytes = with_block[..start_len].to_vec();
+        bytes.extend_from_slice(&line[..cut]);
+        std::fs::write(&path, &bytes).unwrap();
+        let run = on_demand_at(&path).await;
+        assert_eq!(snapshot(&run).trades.len(), 0, "cut {cut}");
+        assert_eq!(snapshot(&run).mempool.len(), 1, "cut {cut}");
+        assert_eq!(block(&run).await["trades"], 1, "cut {cut}");
+        assert_eq!(
+            settled(&run, &addr(&seller), &addr(&buyer)),
+            SETTLED,
+            "cut {cut}"
+        );
+        let l = snapshot(&run);
+        assert_eq!(l.trades.len(), 1);
+        assert_eq!(l.validate(), Ok(()));
+        run.stop().await;
+    }
+}
