@@ -26,6 +26,13 @@ const LINK_SECS: i64 = 30 * 24 * 3600;
 /// A request failure: status and message, answered in the API's error shape.
 pub(crate) struct ApiError(StatusCode, String);
 
+impl ApiError {
+    /// The message.
+    pub(crate) fn message(&self) -> String {
+        self.1.clone()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         error(self.0, self.1)
@@ -69,6 +76,7 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
         .route("/api/v1/klines", get(crate::market::klines))
         .route("/api/v1/fees", get(crate::market::fees))
         .route("/api/v1/time", get(crate::market::time))
+        .route("/api/ws", get(crate::ws::handle))
         .route("/api/v1/broadcast", post(crate::broadcast::handle))
         .route("/api/v1/link/challenge", post(link_challenge))
         .route("/api/v1/link", post(link_submit))

@@ -472,3 +472,208 @@ async fn a_restart_mid_block_neither_loses_nor_repeats_a_fill() {
         run.stop().await;
     }
 }
+
+/// A minimal WebSocket client (RFC 6455: masked client frames), so the test depends on no
+/// client library and checks the server's framing.
+mod wsc {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    pub async fn connect(base: &str) -> TcpStream {
+        let host = base.trim_start_matches("http://");
+        let mut s = TcpStream::connect(host).await.unwrap();
+        let req = format!(
+            "GET /api/ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut b = [0u8; 1];
+            s.read_exact(&mut b).await.unwrap();
+            head.push(b[0]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        // RFC 6455 §1.3's example key and its accept value.
+        assert!(head.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "{head}");
+        s
+    }
+
+    pub async fn send(s: &mut TcpStream, text: &str) {
+        let p = text.as_bytes();
+        let mut f = vec![0x81u8];
+        if p.len() < 126 {
+            f.push(0x80 | p.len() as u8);
+        } else {
+            f.push(0x80 | 126);
+            f.extend_from_slice(&(p.len() as u16).to_be_bytes());
+        }
+        let mask = [7u8, 1, 9, 3];
+        f.extend_from_slice(&mask);
+        f.extend(p.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        s.write_all(&f).await.unwrap();
+    }
+
+    /// The next text message; `None` when the server closes.
+    pub async fn recv(s: &mut TcpStream) -> Option<serde_json::Value> {
+        loop {
+            let mut h = [0u8; 2];
+            s.read_exact(&mut h).await.ok()?;
+            let mut len = u64::from(h[1] & 0x7f);
+            if len == 126 {
+                let mut b = [0u8; 2];
+                s.read_exact(&mut b).await.ok()?;
+                len = u64::from(u16::from_be_bytes(b));
+            } else if len == 127 {
+                let mut b = [0u8; 8];
+                s.read_exact(&mut b).await.ok()?;
+                len = u64::from_be_bytes(b);
+            }
+            let mut p = vec![0u8; len as usize];
+            s.read_exact(&mut p).await.ok()?;
+            match h[0] & 0x0f {
+                1 => return Some(serde_json::from_slice(&p).unwrap()),
+                8 => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends an unknown method and waits for its error: every earlier message was handled.
+    pub async fn sync(s: &mut TcpStream) {
+        send(s, r#"{"method":"sync?"}"#).await;
+        let e = recv(s).await.unwrap();
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("unknown method"),
+            "{e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_orders_fill_arrives_on_the_orders_stream() {
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BNB", "10").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    let mut ws = wsc::connect(run.base_url()).await;
+    let me = addr(&buyer).to_string();
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"orders","userAddress":"{me}"}}"#),
+    )
+    .await;
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"accounts","userAddress":"{me}"}}"#),
+    )
+    .await;
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"trades","symbols":["{MARKET}"]}}"#),
+    )
+    .await;
+    wsc::sync(&mut ws).await;
+
+    place(&run, &seller, Side::Sell, "300", "2", TimeInForce::Gte).await;
+    block(&run).await;
+    let buy = place(&run, &buyer, Side::Buy, "301", "1.5", TimeInForce::Gte).await;
+    block(&run).await;
+    // Block 1 touched none of the subscriptions; block 2 all three, in topic order.
+    let m = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(m["stream"], "accounts", "{m}");
+    assert_eq!(m["data"]["e"], "outboundAccountInfo");
+    assert_eq!(
+        m["data"]["B"][0],
+        json!({"a": "BNB", "f": "2.49940000", "l": "0.00000000", "r": "0.00000000"})
+    );
+    let m = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(m["stream"], "orders", "{m}");
+    let r = &m["data"][0];
+    assert_eq!(r["e"], "executionReport");
+    assert_eq!(r["i"], buy.to_string());
+    assert_eq!(r["x"], "TRADE");
+    assert_eq!(r["X"], "FullyFill");
+    assert_eq!(r["z"], "1.50000000");
+    assert_eq!(r["l"], "1.50000000");
+    assert_eq!(r["L"], "300.00000000");
+    assert_eq!(r["n"], "0.00060000BNB");
+    assert_eq!(r["t"], "2-0");
+    assert_eq!(r["E"], 2);
+    let m = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(m["stream"], "trades", "{m}");
+    assert_eq!(m["data"][0]["p"], "300.00000000");
+    assert_eq!(m["data"][0]["q"], "1.50000000");
+    assert_eq!(m["data"][0]["b"], buy.to_string());
+
+    // Unsubscribed, then closed by the client.
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"unsubscribe","topic":"accounts","userAddress":"{me}"}}"#),
+    )
+    .await;
+    wsc::sync(&mut ws).await;
+    wsc::send(&mut ws, r#"{"method":"close"}"#).await;
+    assert!(wsc::recv(&mut ws).await.is_none());
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn streams_are_bounded_per_connection() {
+    let run = on_demand().await;
+    let mut ws = wsc::connect(run.base_url()).await;
+    for n in 1..=64u8 {
+        let a = addr(&key(n));
+        wsc::send(
+            &mut ws,
+            &format!(r#"{{"method":"subscribe","topic":"orders","userAddress":"{a}"}}"#),
+        )
+        .await;
+    }
+    let a = addr(&key(65));
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"orders","userAddress":"{a}"}}"#),
+    )
+    .await;
+    let e = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(
+        e["error"]["message"],
+        "at most 64 subscriptions per connection"
+    );
+    for (bad, needle) in [
+        (
+            r#"{"method":"subscribe","topic":"kline_2m","symbols":["BNB_BUSD-BD1"]}"#,
+            "unknown topic",
+        ),
+        (
+            r#"{"method":"subscribe","topic":"trades","symbols":["NOPE_BNB"]}"#,
+            "not a listed market",
+        ),
+        (
+            r#"{"method":"subscribe","topic":"orders","userAddress":"bnb1xyz"}"#,
+            "",
+        ),
+        ("not json", "not JSON"),
+    ] {
+        wsc::send(&mut ws, bad).await;
+        let e = wsc::recv(&mut ws).await.unwrap();
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(needle),
+            "{bad}: {e}"
+        );
+    }
+    // A message over 4096 bytes closes the session.
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"keepAlive","pad":"{}"}}"#, "x".repeat(5000)),
+    )
+    .await;
+    assert!(wsc::recv(&mut ws).await.is_none());
+    run.stop().await;
+}
