@@ -26,6 +26,13 @@ const LINK_SECS: i64 = 30 * 24 * 3600;
 /// A request failure: status and message, answered in the API's error shape.
 pub(crate) struct ApiError(StatusCode, String);
 
+impl ApiError {
+    /// The message.
+    pub(crate) fn message(&self) -> String {
+        self.1.clone()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         error(self.0, self.1)
@@ -61,6 +68,15 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
         .route("/api/v1/markets", get(markets))
         .route("/api/v1/tx/{hash}", get(tx))
         .route("/api/v1/orders/open", get(open_orders))
+        .route("/api/v1/orders/closed", get(crate::market::closed_orders))
+        .route("/api/v1/orders/{id}", get(crate::market::order))
+        .route("/api/v1/depth", get(crate::market::depth))
+        .route("/api/v1/trades", get(crate::market::trades))
+        .route("/api/v1/ticker/24hr", get(crate::market::ticker))
+        .route("/api/v1/klines", get(crate::market::klines))
+        .route("/api/v1/fees", get(crate::market::fees))
+        .route("/api/v1/time", get(crate::market::time))
+        .route("/api/ws", get(crate::ws::handle))
         .route("/api/v1/broadcast", post(crate::broadcast::handle))
         .route("/api/v1/link/challenge", post(link_challenge))
         .route("/api/v1/link", post(link_submit))
@@ -82,7 +98,7 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
 }
 
 impl Devnet {
-    fn parse_address(&self, s: &str) -> Result<Address, ApiError> {
+    pub(crate) fn parse_address(&self, s: &str) -> Result<Address, ApiError> {
         let hrp = Hrp::new(&self.ledger().hrp).expect("configured HRP is valid");
         Address::parse_for(s, &hrp).map_err(|e| bad_request(e.to_string()))
     }
@@ -236,29 +252,12 @@ async fn open_orders(
     let owner = a.to_string();
     let symbol = q.get("symbol");
     let l = dev.ledger();
+    // An order waiting for its block is not open yet, as on the chain.
     let order: Vec<Value> = l
         .orders
         .values()
-        .filter(|o| o.owner == owner && symbol.is_none_or(|s| &o.symbol == s))
-        .map(|o| {
-            json!({
-                "orderId": o.order_id,
-                "symbol": o.symbol,
-                "owner": o.owner,
-                "side": o.side,
-                "price": fixed8(o.price),
-                "quantity": fixed8(o.quantity),
-                "cumulateQuantity": fixed8(0),
-                "timeInForce": o.time_in_force,
-                "status": "Ack",
-                "transactionHash": o.tx_hash,
-                "orderCreateTime": "",
-                "fee": "",
-                "tradeId": "",
-                "lastExecutedPrice": fixed8(0),
-                "lastExecutedQuantity": fixed8(0),
-            })
-        })
+        .filter(|o| !o.pending && o.owner == owner && symbol.is_none_or(|s| &o.symbol == s))
+        .map(crate::market::order_json)
         .collect();
     let total = order.len();
     ok(json!({"order": order, "total": total}))

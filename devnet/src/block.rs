@@ -405,11 +405,16 @@ pub fn produce(
         if let Some(t) = l.tx_mut(&p.hash) {
             t.height = height;
         }
-        if let Some((symbol, id)) = &p.cancel
-            && let Some(b) = books.books.get_mut(symbol)
-            && b.remove(id).is_some()
-        {
-            ev.markets.insert(symbol.clone());
+        if let Some((symbol, id)) = &p.cancel {
+            if let Some(b) = books.books.get_mut(symbol)
+                && b.remove(id).is_some()
+            {
+                ev.markets.insert(symbol.clone());
+            }
+            if let Some(o) = l.closed.get(id) {
+                ev.accounts.insert(o.owner.clone());
+                ev.orders.push(o.clone());
+            }
         }
         let Some(id) = &p.order else { continue };
         // Cancelled before its block: it never reaches the book.

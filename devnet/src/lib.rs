@@ -19,10 +19,12 @@ pub mod block;
 mod broadcast;
 pub mod faults;
 pub mod journal;
+mod market;
 pub mod matcheng;
 pub mod server;
 pub mod state;
 pub mod statelog;
+mod ws;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -403,7 +405,7 @@ pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
         books_dirty: false.into(),
         blocks: config.blocks,
         fees: config.fees.clone(),
-        events: tokio::sync::broadcast::channel(256).0,
+        events: tokio::sync::broadcast::channel(ws::BACKLOG).0,
     });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(devnet.clone());

@@ -244,7 +244,11 @@ async fn connection(
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
         .keep_alive(true);
-    let served = builder.serve_connection(TokioIo::new(stream), svc);
+    // Upgrades (the WebSocket streams) leave this connection's accounting once upgraded; the
+    // streams have their own bound (`ws::MAX_SESSIONS`).
+    let served = builder
+        .serve_connection(TokioIo::new(stream), svc)
+        .with_upgrades();
     let mut served = std::pin::pin!(served);
     let mut closing = *close.borrow();
     if closing {

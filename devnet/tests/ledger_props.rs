@@ -3,7 +3,10 @@
 //! coin created or destroyed except by the faucet (each asset's total held equals what the
 //! faucet granted, counted here), account numbers fixed once assigned, sequences moving by
 //! exactly one per accepted transaction and never otherwise, height never falling, and no 5xx
-//! or dropped connection on any input.
+//! or dropped connection on any input. Each accepted transaction is its own block, so crossing
+//! orders fill and settle with the chain's fees: fees only flow into the fee account (counted
+//! in the totals), trades are never undone, and every holding's locked amount is what its open
+//! orders still lock (the ledger's validation, checked after every answer).
 
 use std::collections::BTreeMap;
 
@@ -165,6 +168,15 @@ struct Model {
     height: i64,
     /// Ids of orders this test placed and saw accepted, per user.
     orders: Vec<(usize, usize, OrderId)>,
+    /// The fee account's holdings: fees only ever flow into it.
+    fees: BTreeMap<String, i64>,
+    /// Trades so far: a block never takes one back.
+    trades: usize,
+}
+
+/// Where the devnet's fees go: the ASCII bytes `dexlink-devnet-fees!` as an address.
+fn fee_account() -> String {
+    Address::new(Hrp::testnet(), *b"dexlink-devnet-fees!").to_string()
 }
 
 /// The request one op makes: method, path and body, and the signer of a broadcast.
@@ -337,6 +349,29 @@ fn check(
         }
     }
     held.retain(|_, v| *v != 0);
+    // Fees only move to the fee account, which never spends; trades are never undone.
+    let fees: BTreeMap<String, i64> = ledger
+        .accounts
+        .get(&fee_account())
+        .map(|a| {
+            a.balances
+                .iter()
+                .map(|(k, h)| (k.clone(), h.free))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (asset, before) in &model.fees {
+        prop_assert!(
+            fees.get(asset).copied().unwrap_or(0) >= *before,
+            "{op:?}: the fee account's {asset} fell"
+        );
+    }
+    model.fees = fees;
+    prop_assert!(
+        ledger.trades.len() >= model.trades,
+        "{op:?}: a trade vanished"
+    );
+    model.trades = ledger.trades.len();
     let granted: BTreeMap<String, i128> = model
         .granted
         .iter()

@@ -1,0 +1,679 @@
+//! The devnet as an exchange: blocks include the mempool, each market's auction matches, fills
+//! settle with the chain's fees, and the market-data endpoints answer in the real API's shapes.
+//!
+//! Expected amounts are worked out by hand in each test from the fee rule documented in
+//! `devnet/src/block.rs` (bnb-chain/node `fee.go` with the genesis parameters: 400 millionths
+//! in BNB, 1000 millionths in the received asset; IOC expiry 5000 units of BNB; cancel 10000).
+
+mod common;
+
+use common::*;
+use dexlink::address::{Address, Hrp};
+use dexlink::tx::{OrderId, Side, TimeInForce};
+use dexlink_devnet::{BlockMode, DevnetConfig, FeeConfig, Running};
+use serde_json::{Value, json};
+
+const MARKET: &str = "BNB_BUSD-BD1"; // tick 0.0001, lot 0.01, list price 300
+
+/// A devnet that makes blocks only when asked, with the chain's fees.
+async fn on_demand() -> Running {
+    dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+async fn block(run: &Running) -> Value {
+    let (status, body) = post(run, "/devnet/block", "").await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// The fee account: the ASCII bytes `dexlink-devnet-fees!` with the testnet prefix.
+fn fee_account() -> Address {
+    Address::new(Hrp::testnet(), *b"dexlink-devnet-fees!")
+}
+
+/// Places an order signed by `k` at its next sequence; returns its id.
+async fn place(
+    run: &Running,
+    k: &dexlink::PrivateKey,
+    side: Side,
+    price: &str,
+    qty: &str,
+    tif: TimeInForce,
+) -> OrderId {
+    let (an, seq) = acct(run, &addr(k)).await;
+    accept(run, &order_tx(k, an, seq, MARKET, side, price, qty, tif)).await;
+    OrderId::new(&addr(k), seq).unwrap()
+}
+
+#[tokio::test]
+async fn a_transaction_waits_in_the_mempool_until_its_block() {
+    let run = on_demand().await;
+    let (a, b) = (key(1), key(2));
+    fund(&run, &addr(&a), "BNB", "10").await;
+    let (an, seq) = acct(&run, &addr(&a)).await;
+    let r = accept(&run, &send_tx(&a, an, seq, &addr(&b), "BNB", "1")).await;
+    let hash = r["hash"].as_str().unwrap().to_string();
+    // Accepted: the check state moved on (sequence, balances), the chain has not.
+    assert_eq!(acct(&run, &addr(&a)).await, (an, seq + 1));
+    let (status, _) = get(&run, &format!("/api/v1/tx/{hash}")).await;
+    assert_eq!(status, 404);
+    assert_eq!(snapshot(&run).height, 0);
+    // Re-posting the same bytes while they wait is the known duplicate, not a new transaction.
+    let (status, body) = broadcast(&run, &send_tx(&a, an, seq, &addr(&b), "BNB", "1")).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Tx already exists in cache")
+    );
+
+    let made = block(&run).await;
+    assert_eq!(made["height"], 1);
+    assert_eq!(made["txs"], 1);
+    let (status, tx) = get(&run, &format!("/api/v1/tx/{hash}")).await;
+    assert_eq!(status, 200, "{tx}");
+    assert_eq!(tx["height"], "1");
+    // An empty block moves the height too.
+    assert_eq!(block(&run).await["height"], 2);
+    assert!(snapshot(&run).mempool.is_empty());
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn crossing_orders_from_two_accounts_fill_at_the_makers_price_with_exact_fees() {
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BNB", "10").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+
+    // Block 1: a sell of 2 BNB at 300 rests (locks 2 BNB).
+    let sell = place(&run, &seller, Side::Sell, "300", "2", TimeInForce::Gte).await;
+    block(&run).await;
+    let (status, depth) = get(&run, &format!("/api/v1/depth?symbol={MARKET}&limit=5")).await;
+    assert_eq!(status, 200, "{depth}");
+    assert_eq!(depth["asks"], json!([["300.00000000", "2.00000000"]]));
+    assert_eq!(depth["bids"], json!([]));
+
+    // Block 2: a buy of 1.5 at 301 (locks 301 × 1.5 = 451.5 BUSD) crosses it. The resting sell
+    // is the maker: the 1.5 trade at its price, 300.
+    let buy = place(&run, &buyer, Side::Buy, "301", "1.5", TimeInForce::Gte).await;
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BUSD-BD1"),
+        (54_850_000_000, 45_150_000_000)
+    );
+    assert_eq!(block(&run).await["trades"], 1);
+
+    // Seller: gave 1.5 BNB of its 2 locked, got 300 × 1.5 = 450 BUSD; its fee is on a trade
+    // worth 1.5 BNB (BNB is what it paid): 150_000_000 × 400 / 10^6 = 60_000 units of BNB,
+    // paid from its free 8 BNB.
+    assert_eq!(
+        holding(&run, &addr(&seller), "BNB"),
+        (800_000_000 - 60_000, 50_000_000)
+    );
+    assert_eq!(
+        holding(&run, &addr(&seller), "BUSD-BD1"),
+        (45_000_000_000, 0)
+    );
+    // Buyer: paid 450 of the 451.5 locked, the 1.5 left released; got 1.5 BNB and paid the
+    // same 60_000 units of BNB.
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BUSD-BD1"),
+        (55_000_000_000, 0)
+    );
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (250_000_000 - 60_000, 0)
+    );
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (120_000, 0));
+
+    // The trade, the orders and the book as the API shows them.
+    let (_, trades) = get(&run, &format!("/api/v1/trades?symbol={MARKET}")).await;
+    assert_eq!(trades["total"], 1);
+    let t = &trades["trade"][0];
+    assert_eq!(t["tradeId"], "2-0");
+    assert_eq!(t["blockHeight"], 2);
+    assert_eq!(t["price"], "300.00000000");
+    assert_eq!(t["quantity"], "1.50000000");
+    assert_eq!(t["buyerOrderId"], buy.to_string());
+    assert_eq!(t["sellerOrderId"], sell.to_string());
+    assert_eq!(t["buyerId"], addr(&buyer).to_string());
+    assert_eq!(t["sellerId"], addr(&seller).to_string());
+    assert_eq!(t["buySingleFee"], "BNB:0.00060000;");
+    assert_eq!(t["sellSingleFee"], "BNB:0.00060000;");
+    assert_eq!(t["tickType"], "BuyTaker");
+    assert_eq!(t["baseAsset"], "BNB");
+    assert_eq!(t["quoteAsset"], "BUSD-BD1");
+
+    let (_, o) = get(&run, &format!("/api/v1/orders/{sell}")).await;
+    assert_eq!(o["status"], "PartialFill");
+    assert_eq!(o["cumulateQuantity"], "1.50000000");
+    assert_eq!(o["lastExecutedPrice"], "300.00000000");
+    assert_eq!(o["tradeId"], "2-0");
+    let (_, o) = get(&run, &format!("/api/v1/orders/{buy}")).await;
+    assert_eq!(o["status"], "FullyFill");
+    assert_eq!(o["fee"], "BNB:0.00060000;");
+    let (_, closed) = get(
+        &run,
+        &format!("/api/v1/orders/closed?address={}", addr(&buyer)),
+    )
+    .await;
+    assert_eq!(closed["total"], 1);
+    assert_eq!(closed["order"][0]["orderId"], buy.to_string());
+    let (_, depth) = get(&run, &format!("/api/v1/depth?symbol={MARKET}")).await;
+    assert_eq!(depth["asks"], json!([["300.00000000", "0.50000000"]]));
+
+    // The seller cancels the rest: a partly filled order pays no cancel fee; 0.5 BNB released.
+    let (an, seq) = acct(&run, &addr(&seller)).await;
+    accept(&run, &cancel_tx(&seller, an, seq, MARKET, &sell)).await;
+    block(&run).await;
+    assert_eq!(
+        holding(&run, &addr(&seller), "BNB"),
+        (850_000_000 - 60_000, 0)
+    );
+    let (_, o) = get(&run, &format!("/api/v1/orders/{sell}")).await;
+    assert_eq!(o["status"], "Canceled");
+    let (_, depth) = get(&run, &format!("/api/v1/depth?symbol={MARKET}")).await;
+    assert_eq!(depth["asks"], json!([]));
+    let ledger = snapshot(&run);
+    assert_eq!(ledger.validate(), Ok(()));
+    assert_eq!(ledger.last_prices[MARKET], 30_000_000_000);
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn an_unfilled_ioc_order_expires_after_its_block_and_an_unfilled_cancel_pays_the_fee() {
+    let run = on_demand().await;
+    let a = key(1);
+    fund(&run, &addr(&a), "BNB", "10").await;
+    let ioc = place(&run, &a, Side::Sell, "300", "1", TimeInForce::Ioc).await;
+    // Until its block it waits, its 1 BNB locked, and is not open yet.
+    assert_eq!(holding(&run, &addr(&a), "BNB"), (900_000_000, 100_000_000));
+    let (_, open) = get(&run, &format!("/api/v1/orders/open?address={}", addr(&a))).await;
+    assert_eq!(open["total"], 0);
+    block(&run).await;
+    // IocNoFill: the lock released, the IOC expiry fee of 5000 units of BNB paid.
+    assert_eq!(holding(&run, &addr(&a), "BNB"), (1_000_000_000 - 5_000, 0));
+    let (_, o) = get(&run, &format!("/api/v1/orders/{ioc}")).await;
+    assert_eq!(o["status"], "IocNoFill");
+    assert_eq!(o["fee"], "BNB:0.00005000;");
+
+    let gte = place(&run, &a, Side::Sell, "300", "1", TimeInForce::Gte).await;
+    block(&run).await;
+    let (an, seq) = acct(&run, &addr(&a)).await;
+    accept(&run, &cancel_tx(&a, an, seq, MARKET, &gte)).await;
+    block(&run).await;
+    assert_eq!(holding(&run, &addr(&a), "BNB"), (1_000_000_000 - 15_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (15_000, 0));
+    let (_, closed) = get(
+        &run,
+        &format!("/api/v1/orders/closed?address={}&status=Canceled", addr(&a)),
+    )
+    .await;
+    assert_eq!(closed["total"], 1);
+    assert_eq!(closed["order"][0]["orderId"], gte.to_string());
+    assert_eq!(closed["order"][0]["fee"], "BNB:0.00010000;");
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn a_fee_the_account_cannot_pay_in_bnb_is_taken_from_what_it_received() {
+    // The buyer of BTCB-1DE_BNB receives BTCB and holds no spare BNB after paying: the fee is
+    // 1000 millionths of the BTCB received.
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BTCB-1DE", "1").await;
+    fund(&run, &addr(&seller), "BNB", "1").await;
+    fund(&run, &addr(&buyer), "BNB", "50").await;
+    let (an, seq) = acct(&run, &addr(&seller)).await;
+    accept(
+        &run,
+        &order_tx(
+            &seller,
+            an,
+            seq,
+            "BTCB-1DE_BNB",
+            Side::Sell,
+            "50",
+            "1",
+            TimeInForce::Gte,
+        ),
+    )
+    .await;
+    block(&run).await;
+    let (an, seq) = acct(&run, &addr(&buyer)).await;
+    accept(
+        &run,
+        &order_tx(
+            &buyer,
+            an,
+            seq,
+            "BTCB-1DE_BNB",
+            Side::Buy,
+            "50",
+            "1",
+            TimeInForce::Gte,
+        ),
+    )
+    .await;
+    block(&run).await;
+    // The buyer's trade is worth 50 BNB (what it paid): 50e8 × 400 / 10^6 = 2_000_000 units of
+    // BNB, but its free BNB is 0, so 1e8 × 1000 / 10^6 = 100_000 units of BTCB.
+    assert_eq!(holding(&run, &addr(&buyer), "BNB"), (0, 0));
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BTCB-1DE"),
+        (100_000_000 - 100_000, 0)
+    );
+    // The seller received 50 BNB, worth 50 BNB: 2_000_000 units, paid in BNB.
+    assert_eq!(
+        holding(&run, &addr(&seller), "BNB"),
+        (5_100_000_000 - 2_000_000, 0)
+    );
+    assert_eq!(holding(&run, &fee_account(), "BTCB-1DE"), (100_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (2_000_000, 0));
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn market_data_endpoints_answer_in_the_apis_shapes_and_refuse_bad_parameters() {
+    let run = dexlink_devnet::spawn(DevnetConfig {
+        fees: FeeConfig::zero(),
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap();
+    let (a, b) = (key(1), key(2));
+    fund(&run, &addr(&a), "BNB", "10").await;
+    fund(&run, &addr(&b), "BUSD-BD1", "1000").await;
+    // Each broadcast is its own block: the sells rest, the buy takes both at their prices.
+    place(&run, &a, Side::Sell, "300", "1", TimeInForce::Gte).await;
+    place(&run, &a, Side::Sell, "301", "1", TimeInForce::Gte).await;
+    place(&run, &b, Side::Buy, "302", "2", TimeInForce::Gte).await;
+
+    let (status, tickers) = get(&run, &format!("/api/v1/ticker/24hr?symbol={MARKET}")).await;
+    assert_eq!(status, 200, "{tickers}");
+    let t = &tickers[0];
+    assert_eq!(t["symbol"], MARKET);
+    assert_eq!(t["count"], 2);
+    assert_eq!(t["volume"], "2.00000000");
+    assert_eq!(t["quoteVolume"], "601.00000000");
+    assert_eq!(t["highPrice"], "301.00000000");
+    assert_eq!(t["lowPrice"], "300.00000000");
+    let (status, all) = get(&run, "/api/v1/ticker/24hr").await;
+    assert_eq!(status, 200);
+    assert_eq!(all.as_array().unwrap().len(), 3);
+
+    let (status, k) = get(&run, &format!("/api/v1/klines?symbol={MARKET}&interval=1h")).await;
+    assert_eq!(status, 200, "{k}");
+    let bar = &k[0];
+    assert_eq!(bar.as_array().unwrap().len(), 9);
+    assert_eq!(bar[1], "300.00000000");
+    assert_eq!(bar[2], "301.00000000");
+    assert_eq!(bar[3], "300.00000000");
+    assert_eq!(bar[4], "301.00000000");
+    assert_eq!(bar[5], "2.00000000");
+    assert_eq!(bar[7], "601.00000000");
+    assert_eq!(bar[8], 2);
+    assert_eq!(bar[0].as_i64().unwrap() % 3_600_000, 0);
+    assert_eq!(
+        bar[6].as_i64().unwrap(),
+        bar[0].as_i64().unwrap() + 3_599_999
+    );
+
+    let (status, fees) = get(&run, "/api/v1/fees").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        fees[2]["dex_fee_fields"][4],
+        json!({"fee_name": "FeeRate", "fee_value": 0})
+    );
+    let (status, time) = get(&run, "/api/v1/time").await;
+    assert_eq!(status, 200);
+    assert!(
+        time["block_time"].as_str().unwrap().ends_with('Z'),
+        "{time}"
+    );
+
+    let (_, trades) = get(
+        &run,
+        &format!("/api/v1/trades?address={}&limit=1", addr(&b)),
+    )
+    .await;
+    assert_eq!(trades["total"], 2);
+    assert_eq!(trades["trade"].as_array().unwrap().len(), 1);
+    assert_eq!(trades["trade"][0]["price"], "301.00000000", "newest first");
+
+    for (path, needle) in [
+        ("/api/v1/depth", "missing query parameter symbol"),
+        ("/api/v1/depth?symbol=NOPE_BNB", "not a listed market"),
+        (
+            "/api/v1/depth?symbol=BNB_BUSD-BD1&limit=7",
+            "limit must be one of",
+        ),
+        (
+            "/api/v1/klines?symbol=BNB_BUSD-BD1&interval=2m",
+            "interval must be one of",
+        ),
+        (
+            "/api/v1/trades?limit=0",
+            "limit must be an integer from 1 to 1000",
+        ),
+        ("/api/v1/trades?address=bnb1xyz", ""),
+        ("/api/v1/orders/closed", "missing query parameter address"),
+    ] {
+        let (status, body) = get(&run, path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(needle),
+            "{path}: {body}"
+        );
+    }
+    let (status, _) = get(&run, "/api/v1/orders/NOPE-1").await;
+    assert_eq!(status, 404);
+    run.stop().await;
+}
+
+/// A devnet on demand with its state in `path`.
+async fn on_demand_at(path: &std::path::Path) -> Running {
+    dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        state: Some(path.to_path_buf()),
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The balances the crossing test settles to (seller BNB, seller BUSD, buyer BNB, buyer BUSD,
+/// fee account BNB), as (free, locked).
+fn settled(run: &Running, seller: &Address, buyer: &Address) -> [(i64, i64); 5] {
+    [
+        holding(run, seller, "BNB"),
+        holding(run, seller, "BUSD-BD1"),
+        holding(run, buyer, "BNB"),
+        holding(run, buyer, "BUSD-BD1"),
+        holding(run, &fee_account(), "BNB"),
+    ]
+}
+
+/// The crossing test's expected balances, worked out there by hand.
+const SETTLED: [(i64, i64); 5] = [
+    (800_000_000 - 60_000, 50_000_000),
+    (45_000_000_000, 0),
+    (250_000_000 - 60_000, 0),
+    (55_000_000_000, 0),
+    (120_000, 0),
+];
+
+#[tokio::test]
+async fn a_restart_mid_block_neither_loses_nor_repeats_a_fill() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state");
+    let (seller, buyer) = (key(1), key(2));
+    let run = on_demand_at(&path).await;
+    fund(&run, &addr(&seller), "BNB", "10").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    place(&run, &seller, Side::Sell, "300", "2", TimeInForce::Gte).await;
+    block(&run).await;
+    place(&run, &buyer, Side::Buy, "301", "1.5", TimeInForce::Gte).await;
+    // Stopped with the buy accepted but not in a block: it waits in the persisted mempool.
+    run.stop().await;
+
+    let run = on_demand_at(&path).await;
+    assert_eq!(snapshot(&run).mempool.len(), 1);
+    let start_len = std::fs::metadata(&path).unwrap().len() as usize;
+    assert_eq!(block(&run).await["trades"], 1);
+    assert_eq!(settled(&run, &addr(&seller), &addr(&buyer)), SETTLED);
+    let after = snapshot(&run);
+    run.stop().await;
+    let with_block = std::fs::read(&path).unwrap();
+    // The block is one log line after the restart's snapshot.
+    assert_eq!(
+        with_block[start_len..]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        1
+    );
+
+    // The complete line: the fill is there once, and the next block adds none.
+    let run = on_demand_at(&path).await;
+    assert_eq!(snapshot(&run), after);
+    assert_eq!(block(&run).await["trades"], 0);
+    assert_eq!(settled(&run, &addr(&seller), &addr(&buyer)), SETTLED);
+    assert_eq!(snapshot(&run).trades.len(), 1);
+    run.stop().await;
+
+    // A crash while the block's line was written: every cut of it loads to the state before the
+    // block, whose next block makes the same fill once.
+    let line = &with_block[start_len..];
+    for cut in [0, 1, line.len() / 2, line.len() - 1] {
+        let mut bytes = with_block[..start_len].to_vec();
+        bytes.extend_from_slice(&line[..cut]);
+        std::fs::write(&path, &bytes).unwrap();
+        let run = on_demand_at(&path).await;
+        assert_eq!(snapshot(&run).trades.len(), 0, "cut {cut}");
+        assert_eq!(snapshot(&run).mempool.len(), 1, "cut {cut}");
+        assert_eq!(block(&run).await["trades"], 1, "cut {cut}");
+        assert_eq!(
+            settled(&run, &addr(&seller), &addr(&buyer)),
+            SETTLED,
+            "cut {cut}"
+        );
+        let l = snapshot(&run);
+        assert_eq!(l.trades.len(), 1);
+        assert_eq!(l.validate(), Ok(()));
+        run.stop().await;
+    }
+}
+
+/// A minimal WebSocket client (RFC 6455: masked client frames), so the test depends on no
+/// client library and checks the server's framing.
+mod wsc {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    pub async fn connect(base: &str) -> TcpStream {
+        let host = base.trim_start_matches("http://");
+        let mut s = TcpStream::connect(host).await.unwrap();
+        let req = format!(
+            "GET /api/ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut b = [0u8; 1];
+            s.read_exact(&mut b).await.unwrap();
+            head.push(b[0]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        // RFC 6455 §1.3's example key and its accept value.
+        assert!(head.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "{head}");
+        s
+    }
+
+    pub async fn send(s: &mut TcpStream, text: &str) {
+        let p = text.as_bytes();
+        let mut f = vec![0x81u8];
+        if p.len() < 126 {
+            f.push(0x80 | p.len() as u8);
+        } else {
+            f.push(0x80 | 126);
+            f.extend_from_slice(&(p.len() as u16).to_be_bytes());
+        }
+        let mask = [7u8, 1, 9, 3];
+        f.extend_from_slice(&mask);
+        f.extend(p.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        s.write_all(&f).await.unwrap();
+    }
+
+    /// The next text message; `None` when the server closes.
+    pub async fn recv(s: &mut TcpStream) -> Option<serde_json::Value> {
+        loop {
+            let mut h = [0u8; 2];
+            s.read_exact(&mut h).await.ok()?;
+            let mut len = u64::from(h[1] & 0x7f);
+            if len == 126 {
+                let mut b = [0u8; 2];
+                s.read_exact(&mut b).await.ok()?;
+                len = u64::from(u16::from_be_bytes(b));
+            } else if len == 127 {
+                let mut b = [0u8; 8];
+                s.read_exact(&mut b).await.ok()?;
+                len = u64::from_be_bytes(b);
+            }
+            let mut p = vec![0u8; len as usize];
+            s.read_exact(&mut p).await.ok()?;
+            match h[0] & 0x0f {
+                1 => return Some(serde_json::from_slice(&p).unwrap()),
+                8 => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends an unknown method and waits for its error: every earlier message was handled.
+    pub async fn sync(s: &mut TcpStream) {
+        send(s, r#"{"method":"sync?"}"#).await;
+        let e = recv(s).await.unwrap();
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("unknown method"),
+            "{e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_orders_fill_arrives_on_the_orders_stream() {
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BNB", "10").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    let mut ws = wsc::connect(run.base_url()).await;
+    let me = addr(&buyer).to_string();
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"orders","userAddress":"{me}"}}"#),
+    )
+    .await;
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"accounts","userAddress":"{me}"}}"#),
+    )
+    .await;
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"trades","symbols":["{MARKET}"]}}"#),
+    )
+    .await;
+    wsc::sync(&mut ws).await;
+
+    place(&run, &seller, Side::Sell, "300", "2", TimeInForce::Gte).await;
+    block(&run).await;
+    let buy = place(&run, &buyer, Side::Buy, "301", "1.5", TimeInForce::Gte).await;
+    block(&run).await;
+    // Block 1 touched none of the subscriptions; block 2 all three, in topic order.
+    let m = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(m["stream"], "accounts", "{m}");
+    assert_eq!(m["data"]["e"], "outboundAccountInfo");
+    assert_eq!(
+        m["data"]["B"][0],
+        json!({"a": "BNB", "f": "2.49940000", "l": "0.00000000", "r": "0.00000000"})
+    );
+    let m = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(m["stream"], "orders", "{m}");
+    let r = &m["data"][0];
+    assert_eq!(r["e"], "executionReport");
+    assert_eq!(r["i"], buy.to_string());
+    assert_eq!(r["x"], "TRADE");
+    assert_eq!(r["X"], "FullyFill");
+    assert_eq!(r["z"], "1.50000000");
+    assert_eq!(r["l"], "1.50000000");
+    assert_eq!(r["L"], "300.00000000");
+    assert_eq!(r["n"], "0.00060000BNB");
+    assert_eq!(r["t"], "2-0");
+    assert_eq!(r["E"], 2);
+    let m = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(m["stream"], "trades", "{m}");
+    assert_eq!(m["data"][0]["p"], "300.00000000");
+    assert_eq!(m["data"][0]["q"], "1.50000000");
+    assert_eq!(m["data"][0]["b"], buy.to_string());
+
+    // Unsubscribed, then closed by the client.
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"unsubscribe","topic":"accounts","userAddress":"{me}"}}"#),
+    )
+    .await;
+    wsc::sync(&mut ws).await;
+    wsc::send(&mut ws, r#"{"method":"close"}"#).await;
+    assert!(wsc::recv(&mut ws).await.is_none());
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn streams_are_bounded_per_connection() {
+    let run = on_demand().await;
+    let mut ws = wsc::connect(run.base_url()).await;
+    for n in 1..=64u8 {
+        let a = addr(&key(n));
+        wsc::send(
+            &mut ws,
+            &format!(r#"{{"method":"subscribe","topic":"orders","userAddress":"{a}"}}"#),
+        )
+        .await;
+    }
+    let a = addr(&key(65));
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"orders","userAddress":"{a}"}}"#),
+    )
+    .await;
+    let e = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(
+        e["error"]["message"],
+        "at most 64 subscriptions per connection"
+    );
+    for (bad, needle) in [
+        (
+            r#"{"method":"subscribe","topic":"kline_2m","symbols":["BNB_BUSD-BD1"]}"#,
+            "unknown topic",
+        ),
+        (
+            r#"{"method":"subscribe","topic":"trades","symbols":["NOPE_BNB"]}"#,
+            "not a listed market",
+        ),
+        (
+            r#"{"method":"subscribe","topic":"orders","userAddress":"bnb1xyz"}"#,
+            "",
+        ),
+        ("not json", "not JSON"),
+    ] {
+        wsc::send(&mut ws, bad).await;
+        let e = wsc::recv(&mut ws).await.unwrap();
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(needle),
+            "{bad}: {e}"
+        );
+    }
+    // A message over 4096 bytes closes the session.
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"keepAlive","pad":"{}"}}"#, "x".repeat(5000)),
+    )
+    .await;
+    assert!(wsc::recv(&mut ws).await.is_none());
+    run.stop().await;
+}
