@@ -40,6 +40,8 @@
 //! - `keydir` (default, Unix only): the on-disk key directory ([`keydir`]).
 //! - `agent` (default, Unix only; implies `keydir`): the signer agent and its client
 //!   ([`agent`]).
+//! - `serde`: `Serialize` and `Deserialize` for [`Address`], [`Fixed8`] and [`TxHash`], as
+//!   strings in their `Display` form, parsed with their `FromStr` checks.
 //!
 //! With `default-features = false` the crate is offline signing only: keys, addresses,
 //! transactions, keystores and link proofs, with no HTTP, TLS or async dependency.
@@ -109,6 +111,8 @@ pub mod link;
 pub mod mnemonic;
 pub mod recover;
 pub mod secmem;
+#[cfg(feature = "serde")]
+mod serde_impls;
 pub mod signature;
 pub mod signer;
 pub mod time;
