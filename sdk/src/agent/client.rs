@@ -326,6 +326,7 @@ impl AgentClient {
 #[derive(Debug)]
 pub struct AgentSigner {
     client: Mutex<AgentClient>,
+    socket: PathBuf,
     account: AccountInfo,
 }
 
@@ -344,6 +345,7 @@ impl AgentSigner {
             .find(|a| a.name == name && a.account == account && a.index == index);
         Ok(found.map(|account| Self {
             client: Mutex::new(client),
+            socket: socket.to_path_buf(),
             account,
         }))
     }
@@ -357,6 +359,7 @@ impl AgentSigner {
             .find(|a| a.address.as_bytes() == address.as_bytes());
         Ok(found.map(|account| Self {
             client: Mutex::new(client),
+            socket: socket.to_path_buf(),
             account,
         }))
     }
@@ -366,16 +369,25 @@ impl AgentSigner {
         &self.account
     }
 
-    fn client(&self) -> std::sync::MutexGuard<'_, AgentClient> {
-        self.client.lock().unwrap_or_else(|p| p.into_inner())
+    /// Runs a call; when the connection broke (the agent closes idle ones after
+    /// [`super::READ_TIMEOUT`]), reconnects once and runs it again.
+    fn call<T>(
+        &self,
+        f: impl Fn(&mut AgentClient) -> Result<T, ClientError>,
+    ) -> Result<T, SignerError> {
+        let mut client = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        match f(&mut client) {
+            Err(ClientError::Io(_)) => {
+                *client = AgentClient::connect(&self.socket).map_err(signer_error)?;
+                f(&mut client).map_err(signer_error)
+            }
+            other => other.map_err(signer_error),
+        }
     }
 
     /// Signs a message (bnbSign convention); the signature is checked against the key.
     pub fn sign_message(&self, message: &[u8]) -> Result<Signature, SignerError> {
-        let sig = self
-            .client()
-            .sign_message(&self.account.address, message)
-            .map_err(signer_error)?;
+        let sig = self.call(|c| c.sign_message(&self.account.address, message))?;
         if !self.account.public_key.verify(message, &sig) {
             return Err(SignerError::Failed(
                 "the agent's signature does not verify".into(),
@@ -389,10 +401,7 @@ impl AgentSigner {
         &self,
         request: &RecoverRequest,
     ) -> Result<SignedRecoverRequest, SignerError> {
-        let signed = self
-            .client()
-            .sign_recover(&self.account.address, request)
-            .map_err(signer_error)?;
+        let signed = self.call(|c| c.sign_recover(&self.account.address, request))?;
         if signed.public_key != self.account.public_key {
             return Err(SignerError::Failed(
                 "the agent signed with another key".into(),
@@ -422,7 +431,7 @@ impl Signer for AgentSigner {
     }
 
     fn sign_tx(&self, tx: &UnsignedTx) -> Result<Signature, SignerError> {
-        let answer = self.client().bnb_sign(tx).map_err(signer_error)?;
+        let answer = self.call(|c| c.bnb_sign(tx))?;
         if answer.public_key != self.account.public_key.to_uncompressed() {
             return Err(SignerError::Failed(
                 "the agent signed with another key".into(),

@@ -134,14 +134,17 @@ mod tests {
         )
         .unwrap();
         let socket = default_socket(&dir).unwrap();
-        let agent = Agent::bind(AgentConfig {
-            keydir: dir,
-            socket: socket.clone(),
-            confirm: None,
-        })
-        .unwrap();
-        let stop = agent.stop_handle();
-        let serving = std::thread::spawn(move || agent.serve());
+        let start = || {
+            let agent = Agent::bind(AgentConfig {
+                keydir: dir.clone(),
+                socket: socket.clone(),
+                confirm: None,
+            })
+            .unwrap();
+            let stop = agent.stop_handle();
+            (stop, std::thread::spawn(move || agent.serve()))
+        };
+        let (stop, serving) = start();
         let mut client = AgentClient::connect(&socket).unwrap();
         assert!(
             AgentSigner::for_entry(&socket, "v7", 0, 0)
@@ -189,5 +192,15 @@ mod tests {
         stop.stop();
         serving.join().unwrap().unwrap();
         assert!(!socket.exists());
+        // A restarted agent: the signer's connection is gone, it reconnects once.
+        let (stop, serving) = start();
+        AgentClient::connect(&socket)
+            .unwrap()
+            .unlock("v7", 0, 0, 60, "pw")
+            .unwrap();
+        let signed = tx.sign_with(&signer).unwrap();
+        assert_eq!(signed.signature().to_string(), V10_SIG);
+        stop.stop();
+        serving.join().unwrap().unwrap();
     }
 }

@@ -2,12 +2,13 @@
 //! (at most [`MAX_CLIENTS`]), keys held unlocked in locked pages until their TTL, a lock or a
 //! stop, a policy, and an audit log.
 
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -107,7 +108,11 @@ struct Inner {
     clients: AtomicUsize,
     started_ms: u64,
     own_uid: u32,
-    _lock: File,
+    /// The agent lock, released at cleanup (client threads may outlive `serve`).
+    lock_file: Mutex<Option<File>>,
+    /// Open client connections, shut down at stop so no client talks to a stopped agent.
+    conns: Mutex<HashMap<u64, UnixStream>>,
+    next_conn: AtomicU64,
 }
 
 /// A bound agent: [`Agent::serve`] runs it until a `stop` request or [`StopHandle::stop`].
@@ -142,6 +147,9 @@ fn request_stop(inner: &Inner) {
     if !inner.stopping.swap(true, Ordering::SeqCst) {
         // Wakes the accept loop.
         let _ = UnixStream::connect(&inner.socket);
+    }
+    for c in lock(&inner.conns).values() {
+        let _ = c.shutdown(std::net::Shutdown::Both);
     }
 }
 
@@ -261,7 +269,9 @@ impl Agent {
             clients: AtomicUsize::new(0),
             started_ms: now_ms(),
             own_uid,
-            _lock: lock_file,
+            lock_file: Mutex::new(Some(lock_file)),
+            conns: Mutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(0),
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -314,10 +324,15 @@ impl Agent {
                 let _ = s.write_all(format!("{}\n", err_line(&Value::Null, &e)).as_bytes());
                 continue;
             }
+            let id = inner.next_conn.fetch_add(1, Ordering::SeqCst);
+            if let Ok(c) = stream.try_clone() {
+                lock(&inner.conns).insert(id, c);
+            }
             let spawned = std::thread::Builder::new()
                 .name("agent-client".into())
                 .spawn(move || {
                     serve_client(&inner, stream);
+                    lock(&inner.conns).remove(&id);
                     inner.clients.fetch_sub(1, Ordering::SeqCst);
                 });
             if spawned.is_err() {
@@ -339,6 +354,7 @@ impl Agent {
             let _ = std::fs::remove_file(&self.inner.socket);
         }
         let _ = std::fs::remove_file(self.inner.state_dir.join(PID_FILE));
+        lock(&self.inner.lock_file).take();
     }
 }
 
@@ -455,7 +471,7 @@ fn serve_client(inner: &Inner, stream: UnixStream) {
         buf: Zeroizing::new(Vec::with_capacity(64 * 1024)),
     };
     let mut line = Zeroizing::new(Vec::with_capacity(64 * 1024));
-    loop {
+    while !inner.stopping.load(Ordering::SeqCst) {
         match lines.next(&mut line) {
             Ok(LineRead::Line) => {}
             Ok(LineRead::Eof) | Err(_) => break,
