@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use dexlink::client::{ClientConfig, DexClient, RetryPolicy, submit};
-use dexlink::tx::{Msg, NewOrder, Side, TimeInForce, UnsignedTx};
+use dexlink::tx::{LimitOrder, Side, TimeInForce, UnsignedTx};
 use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey};
 use dexlink_devnet::{DevnetConfig, spawn};
 
@@ -28,17 +28,15 @@ fn client(url: &str) -> DexClient {
 
 /// Signed bytes of a GTE order buying 1 BNB for BUSD-BD1 at `price`.
 fn buy_one_bnb(k: &PrivateKey, chain: &ChainId, acct: u64, seq: u64, price: &str) -> Vec<u8> {
-    let o = NewOrder::new(
-        k.address(&Hrp::testnet()),
-        seq,
-        "BNB_BUSD-BD1",
-        Side::Buy,
-        Fixed8::parse(price).unwrap(),
-        Fixed8::parse("1").unwrap(),
-        TimeInForce::Gte,
-    )
-    .unwrap();
-    UnsignedTx::new(chain.clone(), acct, seq, Msg::NewOrder(o))
+    let o = LimitOrder {
+        sender: k.address(&Hrp::testnet()),
+        symbol: "BNB_BUSD-BD1".into(),
+        side: Side::Buy,
+        price: Fixed8::parse(price).unwrap(),
+        quantity: Fixed8::parse("1").unwrap(),
+        time_in_force: TimeInForce::Gte,
+    };
+    UnsignedTx::new(chain.clone(), acct, seq, o)
         .unwrap()
         .sign(k)
         .unwrap()

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use dexlink::client::{ClientConfig, ClientError, DexClient, RetryPolicy, submit};
-use dexlink::tx::{Msg, NewOrder, Side, TimeInForce, UnsignedTx};
+use dexlink::tx::{LimitOrder, Side, TimeInForce, UnsignedTx};
 use dexlink::{ChainId, Fixed8, Hrp, PrivateKey};
 use dexlink_devnet::faults::Faults;
 use dexlink_devnet::{DevnetConfig, spawn};
@@ -62,17 +62,15 @@ async fn dropped_connection_after_commit_places_the_order_once() {
     let mut signed = 0;
     let placed = submit(&client, &addr, |acct: i64, seq: i64| {
         signed += 1;
-        let o = NewOrder::new(
-            addr.clone(),
-            seq as u64,
-            "BNB_BUSD-BD1",
-            Side::Buy,
-            Fixed8::parse("300").unwrap(),
-            Fixed8::parse("1").unwrap(),
-            TimeInForce::Gte,
-        )
-        .unwrap();
-        UnsignedTx::new(chain.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
+        let o = LimitOrder {
+            sender: addr.clone(),
+            symbol: "BNB_BUSD-BD1".into(),
+            side: Side::Buy,
+            price: Fixed8::parse("300").unwrap(),
+            quantity: Fixed8::parse("1").unwrap(),
+            time_in_force: TimeInForce::Gte,
+        };
+        UnsignedTx::new(chain.clone(), acct as u64, seq as u64, o)
             .and_then(|t| t.sign(&k))
             .map(|s| s.to_bytes())
     })

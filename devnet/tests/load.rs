@@ -23,7 +23,7 @@ use dexlink::client::{ClientConfig, DexClient};
 use dexlink::keys::PrivateKey;
 use dexlink::link::LinkMessage;
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{Msg, NewOrder};
+use dexlink::tx::msg::{LimitOrder, Msg};
 use dexlink::tx::order::{Side, TimeInForce};
 use dexlink_devnet::DevnetConfig;
 use tokio::task::JoinSet;
@@ -133,15 +133,15 @@ async fn links_and_orders_under_load_lose_nothing() {
             let mut latencies = Vec::with_capacity(ORDERS_PER_ACCOUNT as usize);
             for sequence in 0..ORDERS_PER_ACCOUNT {
                 let (side, price, quantity) = order_for(sequence);
-                let msg = NewOrder::new(
-                    address.clone(),
-                    sequence,
-                    SYMBOL,
+                let msg = LimitOrder {
+                    sender: address.clone(),
+                    symbol: SYMBOL.into(),
                     side,
                     price,
                     quantity,
-                    TimeInForce::Gte,
-                )
+                    time_in_force: TimeInForce::Gte,
+                }
+                .at_sequence(sequence)
                 .unwrap();
                 let bytes = UnsignedTx::new(
                     chain_id.clone(),

@@ -10,7 +10,7 @@
 //! js-sdk's and java-sdk's test vector, see `docs/upstream-vectors.md` §2 V1):
 //!
 //! ```
-//! use dexlink::tx::{Msg, NewOrder, Side, TimeInForce};
+//! use dexlink::tx::{LimitOrder, Side, TimeInForce};
 //! use dexlink::{AccountKey, ChainId, Hrp, Mnemonic, Passphrase, SignedTx, UnsignedTx};
 //!
 //! let phrase = "fragile duck lunch coyote cotton pole gym orange share muscle impulse mom \
@@ -20,9 +20,10 @@
 //! let sender = key.address(&Hrp::mainnet());
 //! assert_eq!(sender.to_string(), "bnb1ss57e8sa7xnwq030k2ctr775uac9gjzg347gp4");
 //! let (chain, account_number, sequence) = (ChainId::new("Binance-Chain-Tigris")?, 12, 35);
-//! let order = NewOrder::new(sender.clone(), sequence, "NNB-338_BNB", Side::Buy,
-//!                           "1.3635".parse()?, "1".parse()?, TimeInForce::Gte)?;
-//! let tx = UnsignedTx::new(chain.clone(), account_number, sequence, Msg::NewOrder(order))?;
+//! let order = LimitOrder { sender: sender.clone(), symbol: "NNB-338_BNB".into(), side: Side::Buy,
+//!                          price: "1.3635".parse()?, quantity: "1".parse()?,
+//!                          time_in_force: TimeInForce::Gte };
+//! let tx = UnsignedTx::new(chain.clone(), account_number, sequence, order)?; // id from sequence
 //! let bytes: Vec<u8> = tx.sign(&key)?.to_bytes(); // the body of a DEX broadcast
 //! # let verified = SignedTx::decode(&bytes, &Hrp::mainnet())?.verify(&chain)?;
 //! # assert_eq!(verified.signer, sender);
@@ -73,7 +74,6 @@ pub mod signature;
 pub mod signer;
 pub mod time;
 pub mod tx;
-pub mod vectors;
 
 pub use address::{Address, AddressError, ChainId, Hrp, Network};
 pub use amount::{AmountError, Fixed8};

@@ -2,8 +2,8 @@
 //! vectors quoted in docs/upstream-vectors.md §5 / docs/walletconnect.md §2.
 
 use dexlink::tx::{
-    Market, Memo, Msg, NewOrder, OrderId, SendEntry, Side, SignDocError, TimeInForce, TokenFreeze,
-    bnb_sign, parse_sign_doc,
+    CancelOrder, LimitOrder, Market, Memo, Msg, OrderId, SendEntry, Side, SignDocError,
+    TimeInForce, TokenFreeze, bnb_sign, parse_sign_doc,
 };
 use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey, SignedTx, TxError, UnsignedTx};
 
@@ -19,25 +19,19 @@ const WC_DOC: &str = r#"{"account_number":"666682","chain_id":"Binance-Chain-Nil
 
 fn v10_order(key: &PrivateKey) -> UnsignedTx {
     let sender = key.address(&Hrp::mainnet());
-    let msg = NewOrder::new(
+    // The sequence is given once: the order's id is derived from it by `UnsignedTx::new`.
+    let order = LimitOrder {
         sender,
-        35,
-        "NNB-338_BNB",
-        Side::Buy,
-        "1.3635".parse().unwrap(),
-        Fixed8::ONE,
-        TimeInForce::Gte,
-    )
-    .unwrap();
-    UnsignedTx::new(
-        ChainId::new("chain-bnb").unwrap(),
-        12,
-        35,
-        Msg::NewOrder(msg),
-    )
-    .unwrap()
-    .with_source(1)
-    .unwrap()
+        symbol: "NNB-338_BNB".into(),
+        side: Side::Buy,
+        price: "1.3635".parse().unwrap(),
+        quantity: Fixed8::ONE,
+        time_in_force: TimeInForce::Gte,
+    };
+    UnsignedTx::new(ChainId::new("chain-bnb").unwrap(), 12, 35, order)
+        .unwrap()
+        .with_source(1)
+        .unwrap()
 }
 
 #[test]
@@ -95,19 +89,75 @@ fn describe_says_what_is_signed() {
     assert!(Msg::Unfreeze(f).describe().starts_with("UNFREEZE 1 BNB"));
 }
 
+/// A message type goes into a transaction without naming its `Msg` variant: V11 (wallet-core
+/// `test_binance_sign_cancel_trade_order`, docs/upstream-vectors.md §5) from a bare `CancelOrder`.
+#[test]
+fn message_types_convert_into_msg() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let refid = OrderId::parse("BA36F0FAD74D8F41045463E4774F328F4AF779E5-36").unwrap();
+    let cancel = CancelOrder::new(key.address(&Hrp::mainnet()), "NNB-338_BNB", refid).unwrap();
+    assert_eq!(Msg::from(cancel.clone()), Msg::CancelOrder(cancel.clone()));
+    let tx = UnsignedTx::new(ChainId::new("chain-bnb").unwrap(), 12, 36, cancel)
+        .unwrap()
+        .with_source(1)
+        .unwrap();
+    assert_eq!(
+        tx.sign(&key).unwrap().hash().to_string(),
+        "35C823430C29725D238D3C5259010B66137DF6206C9F75612F9C612175CB2F9F"
+    );
+}
+
+/// A limit order is checked when its id is derived: a zero price, and a sequence whose
+/// successor overflows the chain's int64, are refused before any transaction exists.
+#[test]
+fn limit_order_rules() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let order = |price: Fixed8| LimitOrder {
+        sender: key.address(&Hrp::mainnet()),
+        symbol: "NNB-338_BNB".into(),
+        side: Side::Sell,
+        price,
+        quantity: Fixed8::ONE,
+        time_in_force: TimeInForce::Gte,
+    };
+    let chain = ChainId::new("chain-bnb").unwrap();
+    assert_eq!(
+        UnsignedTx::new(chain.clone(), 12, 35, order(Fixed8::ZERO)),
+        Err(TxError::ZeroAmount("price"))
+    );
+    assert_eq!(
+        order(Fixed8::ONE).at_sequence(i64::MAX as u64),
+        Err(TxError::Range {
+            what: "sequence",
+            value: i64::MAX as u64
+        })
+    );
+    let Msg::NewOrder(placed) = UnsignedTx::new(chain, 12, 0, order(Fixed8::ONE))
+        .unwrap()
+        .msg()
+        .clone()
+    else {
+        panic!("a limit order becomes a NewOrder");
+    };
+    assert_eq!(
+        placed.id.to_string(),
+        "BA36F0FAD74D8F41045463E4774F328F4AF779E5-1"
+    );
+}
+
 #[test]
 fn order_id_must_match_the_sequence() {
     let key = PrivateKey::from_hex(KEY_90335B).unwrap();
     let sender = key.address(&Hrp::mainnet());
-    let msg = NewOrder::new(
+    let msg = LimitOrder {
         sender,
-        35,
-        "NNB-338_BNB",
-        Side::Buy,
-        Fixed8::ONE,
-        Fixed8::ONE,
-        TimeInForce::Ioc,
-    )
+        symbol: "NNB-338_BNB".into(),
+        side: Side::Buy,
+        price: Fixed8::ONE,
+        quantity: Fixed8::ONE,
+        time_in_force: TimeInForce::Ioc,
+    }
+    .at_sequence(35)
     .unwrap();
     let e = UnsignedTx::new(
         ChainId::new("chain-bnb").unwrap(),

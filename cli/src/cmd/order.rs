@@ -3,8 +3,8 @@
 use clap::{Subcommand, ValueEnum};
 use dexlink::amount::Fixed8;
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{CancelOrder, Msg, NewOrder};
 use dexlink::tx::order::{OrderId, Side, TimeInForce};
+use dexlink::tx::{CancelOrder, LimitOrder, Msg};
 
 use super::common::{TxArgs, client, client_error, run_tx, runtime};
 use super::{CliError, CliResult, Global};
@@ -141,9 +141,15 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
                 check_market(global, &tx, &symbol, price, quantity)?;
             }
             run_tx(global, &key, &tx, &|chain, addr, acct, seq| {
-                let msg = NewOrder::new(addr.clone(), seq, &symbol, side, price, quantity, tif)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                UnsignedTx::new(chain.clone(), acct, seq, Msg::NewOrder(msg))
+                let order = LimitOrder {
+                    sender: addr.clone(),
+                    symbol: symbol.clone(),
+                    side,
+                    price,
+                    quantity,
+                    time_in_force: tif,
+                };
+                UnsignedTx::new(chain.clone(), acct, seq, order)
                     .map_err(|e| CliError::usage(e.to_string()))
             })
         }

@@ -11,8 +11,8 @@ use dexlink::keydir::{EntryName, EntrySecret, HdSecret, KeyDir, NewHdEntry};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, WordCount};
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{CancelOrder, Coin, Msg, NewOrder, Send, SendEntry};
 use dexlink::tx::order::{Side, TimeInForce};
+use dexlink::tx::{CancelOrder, Coin, LimitOrder, Msg, Send, SendEntry};
 use dexlink_devnet::DevnetConfig;
 use serde_json::{Value, json};
 
@@ -106,17 +106,15 @@ async fn quickstart(global: &Global) -> CliResult {
     );
 
     let placed = submit(&client, &a_addr, |acct: i64, seq: i64| {
-        let o = NewOrder::new(
-            a_addr.clone(),
-            seq as u64,
-            "BNB_BUSD-BD1",
-            Side::Buy,
-            f8("300"),
-            f8("0.5"),
-            TimeInForce::Gte,
-        )
-        .map_err(|e| CliError::failed(e.to_string()))?;
-        UnsignedTx::new(chain_id.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
+        let o = LimitOrder {
+            sender: a_addr.clone(),
+            symbol: "BNB_BUSD-BD1".into(),
+            side: Side::Buy,
+            price: f8("300"),
+            quantity: f8("0.5"),
+            time_in_force: TimeInForce::Gte,
+        };
+        UnsignedTx::new(chain_id.clone(), acct as u64, seq as u64, o)
             .and_then(|t| t.sign(&alice))
             .map(|s| s.to_bytes())
             .map_err(|e| CliError::failed(e.to_string()))

@@ -24,7 +24,7 @@ pub fn run(global: &Global, cmd: VectorsCmd) -> CliResult {
     match cmd {
         VectorsCmd::Run { paths } => {
             let report =
-                dexlink::vectors::run_paths(&paths).map_err(|e| CliError::usage(format!("{e}")))?;
+                dexlink_vectors::run_paths(&paths).map_err(|e| CliError::usage(format!("{e}")))?;
             if global.json {
                 print_json(&report.to_json());
             } else {

@@ -26,7 +26,9 @@ use std::fmt::Write as _;
 use thiserror::Error;
 
 pub use amino::DecodeError;
-pub use msg::{CancelOrder, Coin, Msg, NewOrder, Send, SendEntry, TokenFreeze};
+pub use msg::{
+    CancelOrder, Coin, IntoMsg, LimitOrder, Msg, NewOrder, Send, SendEntry, TokenFreeze,
+};
 pub use order::{Market, OrderError, OrderId, OrderType, Side, TimeInForce};
 pub use sign_doc::{BnbSignAnswer, SignDocError, bnb_sign, parse_sign_doc};
 pub use std_tx::{SignedTx, TxHash, VerifiedTx};
@@ -161,16 +163,19 @@ fn check_range(what: &'static str, value: u64) -> Result<u64, TxError> {
 
 impl UnsignedTx {
     /// A transaction with an empty memo and source 0. `sequence` is the account's current
-    /// sequence (not + 1). Checks the message's rules, that all its addresses share one HRP,
-    /// and that a new order's id is the one the chain expects for this sequence.
+    /// sequence (not + 1). `msg` is a [`Msg`], a message type, or a [`LimitOrder`] (whose id is
+    /// derived here from its sender and `sequence`). Checks the message's rules, that all its
+    /// addresses share one HRP, and that a new order's id is the one the chain expects for this
+    /// sequence.
     pub fn new(
         chain_id: ChainId,
         account_number: u64,
         sequence: u64,
-        msg: Msg,
+        msg: impl IntoMsg,
     ) -> Result<Self, TxError> {
         check_range("account number", account_number)?;
         check_range("sequence", sequence)?;
+        let msg = msg.into_msg(sequence)?;
         msg.validate()?;
         let signer = msg.signer();
         if let Some(other) = msg
