@@ -177,7 +177,7 @@ pub fn broadcast(global: &Global, a: BroadcastArgs) -> CliResult {
     if global.json {
         print_json(&json!({
             "tx_hash": hash,
-            "broadcast": {"ok": result.ok, "code": result.code, "log": result.log, "hash": result.hash, "already_known": result.already_known},
+            "broadcast": {"ok": result.ok, "code": result.code, "log": result.log, "hash": result.hash.to_string(), "already_known": result.already_known},
         }));
     } else if global.quiet {
         println!("{hash}");

@@ -147,17 +147,15 @@ pub fn run_tx(
     let client = client(global, tx_args.dex.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async {
-        let chain = client.chain_id().await.map_err(client_error)?;
-        let chain_id = ChainId::new(&chain)
-            .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
+        let chain_id = client.chain_id().await.map_err(client_error)?;
         let address = key.key.address(&hrp_for(&chain_id, &key));
         let account = client.account(&address).await.map_err(client_error)?;
         let preview = with_source(
             build(
                 &chain_id,
                 &address,
-                account.account_number as u64,
-                account.sequence as u64,
+                account.account_number,
+                account.sequence,
             )?,
             tx_args.source,
         )?;
@@ -172,11 +170,8 @@ pub fn run_tx(
         let signer: &PrivateKey = &key.key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
         // A build or signing error stops the submit before anything is broadcast.
-        let submitted = submit(&client, &address, |acct: i64, seq: i64| {
-            let t = with_source(
-                build(&chain_id, &address, acct as u64, seq as u64)?,
-                tx_args.source,
-            )?;
+        let submitted = submit(&client, &address, |acct: u64, seq: u64| {
+            let t = with_source(build(&chain_id, &address, acct, seq)?, tx_args.source)?;
             let s = t.sign(signer).map_err(|e| CliError::usage(e.to_string()))?;
             let bytes = s.to_bytes();
             last = Some((t, s));
@@ -229,17 +224,14 @@ fn generate_only(
     } else {
         let client = client(global, tx_args.dex.as_deref())?;
         runtime()?.block_on(async {
-            let chain = client.chain_id().await.map_err(client_error)?;
-            let chain_id = ChainId::new(&chain).map_err(|e| {
-                CliError::failed(format!("the DEX reports an invalid chain id: {e}"))
-            })?;
+            let chain_id = client.chain_id().await.map_err(client_error)?;
             let address = entry_address(&chain_id)?;
             let account = client.account(&address).await.map_err(client_error)?;
             build(
                 &chain_id,
                 &address,
-                account.account_number as u64,
-                account.sequence as u64,
+                account.account_number,
+                account.sequence,
             )
         })?
     };
@@ -310,7 +302,7 @@ pub fn print_signed(
         out["order_id"] = Value::String(id);
     }
     if let Some(r) = broadcast {
-        out["broadcast"] = json!({"ok": r.ok, "code": r.code, "log": r.log, "hash": r.hash, "already_known": r.already_known});
+        out["broadcast"] = json!({"ok": r.ok, "code": r.code, "log": r.log, "hash": r.hash.to_string(), "already_known": r.already_known});
         if r.already_known && !global.quiet {
             eprintln!(
                 "note: the DEX already had this exact transaction ({}), broadcast earlier by an identical command; it was not sent again. To make another one, change something (e.g. --memo) and retry.",

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use dexlink::PrivateKey;
-use dexlink::address::{ChainId, Network};
+use dexlink::address::Network;
 use dexlink::client::DexClient;
 use serde_json::json;
 
@@ -73,7 +73,7 @@ pub async fn submit_link(
         .await
         .map_err(client_error)?;
     Ok(json!({
-        "address": accepted.address,
+        "address": accepted.address.to_string(),
         "linked_at": accepted.linked_at,
         "expires_at": accepted.expires_at,
     }))
@@ -94,9 +94,7 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
     keyring::check_count(a.count)?;
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
-    let chain = rt.block_on(client.chain_id()).map_err(client_error)?;
-    let chain_id = ChainId::new(&chain)
-        .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
+    let chain_id = rt.block_on(client.chain_id()).map_err(client_error)?;
     let keys = keyring::unlock_many(global, &a.key, a.count)?;
     // Every proof is signed first and the keys dropped (wiped) before anything is submitted:
     // no key stays in memory while waiting on the DEX.
@@ -146,9 +144,11 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
             linked_at: r["linked_at"].as_str().unwrap_or_default().to_string(),
         });
     }
-    crate::profile::record_links(global, client.base_url(), &chain, records)?;
+    crate::profile::record_links(global, client.base_url(), chain_id.as_str(), records)?;
     if global.json {
-        print_json(&json!({"dex": client.base_url(), "chain_id": chain, "links": results}));
+        print_json(
+            &json!({"dex": client.base_url(), "chain_id": chain_id.as_str(), "links": results}),
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

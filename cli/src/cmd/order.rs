@@ -102,14 +102,11 @@ fn check_market(
                 "the DEX has no market {symbol}; see `dexlink markets` for the list"
             ))
         })?;
-    let step = |what: &str, s: &str| {
-        Fixed8::parse(s).map_err(|e| CliError::failed(format!("the DEX reports a bad {what}: {e}")))
-    };
     let market = Market {
         base: info.base_asset_symbol.clone(),
         quote: info.quote_asset_symbol.clone(),
-        tick_size: step("tick size", &info.tick_size)?,
-        lot_size: step("lot size", &info.lot_size)?,
+        tick_size: info.tick_size,
+        lot_size: info.lot_size,
     };
     market
         .check_order(symbol, price, quantity)

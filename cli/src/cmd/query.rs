@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use dexlink::Address;
 use dexlink::client::OpenOrder;
+use dexlink::tx::Side;
 
 use super::common::{client, client_error, runtime};
 use super::{CliError, CliResult, Global};
@@ -148,7 +149,7 @@ pub(crate) fn order_line(o: &OpenOrder) -> String {
     format!(
         "{}  {} {} {} at {} ({})",
         o.order_id,
-        if o.side == 1 { "BUY " } else { "SELL" },
+        if o.side == Side::Buy { "BUY " } else { "SELL" },
         o.quantity,
         o.symbol,
         o.price,

@@ -168,14 +168,14 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             }
         }
         TxCmd::Status { hash, dex } => {
-            hash.parse::<TxHash>().map_err(|_| {
+            let tx_hash = hash.parse::<TxHash>().map_err(|_| {
                 CliError::usage(format!(
                     "{hash:?} is not a transaction hash: expected 64 hex characters"
                 ))
             })?;
             let client = client(global, dex.as_deref())?;
             let info = runtime()?
-                .block_on(client.tx(&hash))
+                .block_on(client.tx(&tx_hash))
                 .map_err(client_error)?;
             match info {
                 Some(info) => {
