@@ -23,8 +23,7 @@ use dexlink::client::{ClientConfig, DexClient};
 use dexlink::keys::PrivateKey;
 use dexlink::link::LinkMessage;
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{LimitOrder, Msg};
-use dexlink::tx::order::{Side, TimeInForce};
+use dexlink::tx::{LimitOrder, Msg, Side, TimeInForce};
 use dexlink_devnet::DevnetConfig;
 use tokio::task::JoinSet;
 

@@ -2,7 +2,8 @@
 //!
 //! Keys are generated, held, used and erased on the caller's machine. The crate covers
 //! mnemonics, HD derivation, addresses, signatures, transactions, keystores, link proofs and
-//! the test-vector runner; it has no CLI or server dependencies.
+//! BEP-333 recovery requests; it has no CLI or server dependencies. (The test-vector runner is
+//! the separate `dexlink-vectors` crate.)
 //!
 //! # Quick start
 //!
@@ -27,8 +28,10 @@
 //! let bytes: Vec<u8> = tx.sign(&key)?.to_bytes(); // the body of a DEX broadcast
 //! # let verified = SignedTx::decode(&bytes, &Hrp::mainnet())?.verify(&chain)?;
 //! # assert_eq!(verified.signer, sender);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), dexlink::Error>(())
 //! ```
+//!
+//! Every module's error converts into [`Error`], so `?` works across modules.
 //!
 //! A message signed with [`PrivateKey::sign`] is checked against its sender with
 //! [`verify_message`]; a hardware wallet or a remote signer signs transactions through the
@@ -42,6 +45,27 @@
 //!
 //! With `default-features = false` the crate is offline signing only: keys, addresses,
 //! transactions, keystores and link proofs, with no HTTP, TLS or async dependency.
+//!
+//! # Modules and paths
+//!
+//! Every item has its module as its path: `dexlink::tx::Side`, `dexlink::keystore::Password`,
+//! `dexlink::mnemonic::MnemonicError`. A module's internal submodules are private and the
+//! module re-exports what they define (`tx::Side`, not `tx::order::Side`). The crate root
+//! re-exports only the quick start's types — [`Mnemonic`], [`Passphrase`], [`AccountKey`],
+//! [`PrivateKey`], [`PublicKey`], [`Address`], [`Hrp`], [`ChainId`], [`Network`], [`Fixed8`],
+//! [`Msg`], [`UnsignedTx`], [`SignedTx`], [`Signature`], [`Signer`], [`verify_message`] — and
+//! the umbrella [`Error`]; errors and everything else are reached through their modules.
+//!
+//! - [`address`]: addresses, HRPs, chain ids, networks. [`amount`]: `Fixed8` amounts.
+//!   [`bech32`]: the BIP-173 codec.
+//! - [`mnemonic`], [`hd`], [`keys`]: BIP-39 phrases, BIP-32 derivation, secp256k1 keys.
+//!   [`signature`], [`signer`]: signatures, message verification, the `Signer` seam.
+//! - [`tx`]: messages, orders, transactions, sign documents. [`keystore`]: keystore files.
+//!   [`link`]: link proofs. [`recover`]: BEP-333 recovery requests. [`time`]: timestamps.
+//! - [`io`]: bounded reads of outside input. [`secmem`]: locked secret memory. [`hash`]:
+//!   the hashes the chain uses.
+//! - [`client`] (feature `client`): the DEX client. [`keydir`] (feature `keydir`): the key
+//!   directory.
 // `deny`, not `forbid`: `secmem` allows the two `mlock`/`munlock` calls it needs, and only those.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
@@ -59,6 +83,7 @@ pub mod bech32;
 #[cfg(feature = "client")]
 pub mod client;
 mod ecdsa;
+mod error;
 pub mod hash;
 pub mod hd;
 pub mod io;
@@ -75,14 +100,13 @@ pub mod signer;
 pub mod time;
 pub mod tx;
 
-pub use address::{Address, AddressError, ChainId, Hrp, Network};
-pub use amount::{AmountError, Fixed8};
-pub use hd::{
-    AccountKey, ChildNumber, DerivationPath, ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey,
-    HdError, binance_path,
-};
-pub use keys::{KeyError, PrivateKey, PublicKey};
-pub use mnemonic::{Language, Mnemonic, MnemonicError, Passphrase, Seed, WordCount};
-pub use signature::{MessageError, Signature, SignatureError, verify_message};
-pub use signer::{Signer, SignerError};
-pub use tx::{DecodeError, Memo, Msg, SignedTx, TxError, TxHash, UnsignedTx};
+// The quick start's types only (see "Modules and paths" above).
+pub use address::{Address, ChainId, Hrp, Network};
+pub use amount::Fixed8;
+pub use error::Error;
+pub use hd::AccountKey;
+pub use keys::{PrivateKey, PublicKey};
+pub use mnemonic::{Mnemonic, Passphrase};
+pub use signature::{Signature, verify_message};
+pub use signer::Signer;
+pub use tx::{Msg, SignedTx, UnsignedTx};

@@ -1,11 +1,12 @@
 //! The transaction API as the CLI and the DEX node use it. Expected bytes come from upstream
 //! vectors quoted in docs/upstream-vectors.md §5 / docs/walletconnect.md §2.
 
+use dexlink::tx::TxError;
 use dexlink::tx::{
     CancelOrder, LimitOrder, Market, Memo, Msg, OrderId, SendEntry, Side, SignDocError,
     TimeInForce, TokenFreeze, bnb_sign, parse_sign_doc,
 };
-use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey, SignedTx, TxError, UnsignedTx};
+use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey, SignedTx, UnsignedTx};
 
 const KEY_90335B: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
 const KEY_95949F: &str = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832";
@@ -142,6 +143,39 @@ fn limit_order_rules() {
     assert_eq!(
         placed.id.to_string(),
         "BA36F0FAD74D8F41045463E4774F328F4AF779E5-1"
+    );
+}
+
+/// Errors of different modules meet in `dexlink::Error` through `?`, each shown as itself.
+#[test]
+fn module_errors_convert_into_the_umbrella_error() {
+    fn v10(price: &str) -> Result<UnsignedTx, dexlink::Error> {
+        let key = PrivateKey::from_hex(KEY_90335B)?;
+        let order = LimitOrder {
+            sender: key.address(&Hrp::mainnet()),
+            symbol: "NNB-338_BNB".into(),
+            side: Side::Buy,
+            price: price.parse()?,
+            quantity: Fixed8::ONE,
+            time_in_force: TimeInForce::Gte,
+        };
+        Ok(UnsignedTx::new(ChainId::new("chain-bnb")?, 12, 35, order)?)
+    }
+    assert!(v10("1.3635").is_ok());
+    let e = v10("1.123456789").unwrap_err();
+    assert!(matches!(e, dexlink::Error::Amount(_)), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "amount \"1.123456789\" has more than 8 decimals; Binance Chain amounts have at most 8"
+    );
+    let e = v10("0").unwrap_err();
+    assert!(
+        matches!(e, dexlink::Error::Tx(TxError::ZeroAmount("price"))),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "price is zero; the chain requires a positive amount"
     );
 }
 
@@ -354,18 +388,21 @@ fn decode_and_verify_in_one_call() {
 
 /// A signer outside this crate (as a hardware wallet or a remote signer would be): it holds a
 /// public key and answers digests with whatever `answer` says.
-struct Remote<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError>> {
+struct Remote<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::signer::SignerError>> {
     public: dexlink::PublicKey,
     answer: F,
 }
 
-impl<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError>> dexlink::Signer
+impl<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::signer::SignerError>> dexlink::Signer
     for Remote<F>
 {
     fn public_key(&self) -> dexlink::PublicKey {
         self.public
     }
-    fn sign_digest(&self, digest: &[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError> {
+    fn sign_digest(
+        &self,
+        digest: &[u8; 32],
+    ) -> Result<dexlink::Signature, dexlink::signer::SignerError> {
         (self.answer)(digest)
     }
 }
@@ -393,14 +430,14 @@ fn sign_with_a_refusing_signer_is_its_error() {
     let remote = Remote {
         public: key.public_key(),
         answer: |_: &[u8; 32]| {
-            Err(dexlink::SignerError::Refused(
+            Err(dexlink::signer::SignerError::Refused(
                 "rejected on the device".into(),
             ))
         },
     };
     let err = v10_order(&key).sign_with(&remote).unwrap_err();
     assert!(
-        matches!(&err, dexlink::SignerError::Refused(m) if m == "rejected on the device"),
+        matches!(&err, dexlink::signer::SignerError::Refused(m) if m == "rejected on the device"),
         "{err:?}"
     );
 }
@@ -415,7 +452,7 @@ fn sign_with_a_signature_that_does_not_verify_is_refused() {
     };
     let err = v10_order(&key).sign_with(&remote).unwrap_err();
     assert!(
-        matches!(&err, dexlink::SignerError::Tx(TxError::BadSignature { chain_id }) if chain_id == "chain-bnb"),
+        matches!(&err, dexlink::signer::SignerError::Tx(TxError::BadSignature { chain_id }) if chain_id == "chain-bnb"),
         "{err:?}"
     );
 }
@@ -426,7 +463,7 @@ fn sign_with_a_key_that_is_not_the_signer_is_refused() {
     let other = PrivateKey::from_hex(KEY_95949F).unwrap();
     let err = v10_order(&key).sign_with(&other).unwrap_err();
     assert!(
-        matches!(&err, dexlink::SignerError::Tx(TxError::KeyMismatch { signer, .. }) if signer == "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu"),
+        matches!(&err, dexlink::signer::SignerError::Tx(TxError::KeyMismatch { signer, .. }) if signer == "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu"),
         "{err:?}"
     );
 }
@@ -453,7 +490,7 @@ fn verify_message_refuses_another_address() {
     let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
     assert_eq!(
         dexlink::verify_message(&to, &key.public_key(), V14_DOC.as_bytes(), &sig),
-        Err(dexlink::MessageError::AddressMismatch {
+        Err(dexlink::signature::MessageError::AddressMismatch {
             key: "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2".into(),
             address: "bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf".into(),
         })
@@ -470,6 +507,6 @@ fn verify_message_refuses_a_changed_message() {
     let changed = V14_DOC.replace("\"sequence\":\"23\"", "\"sequence\":\"24\"");
     assert_eq!(
         dexlink::verify_message(&from, &key.public_key(), changed.as_bytes(), &sig),
-        Err(dexlink::MessageError::BadSignature)
+        Err(dexlink::signature::MessageError::BadSignature)
     );
 }

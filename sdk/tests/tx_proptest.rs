@@ -1,10 +1,11 @@
 //! Property tests of the transaction decoder: it never panics, refuses or exactly round-trips
 //! every input, and valid transactions survive encode → decode → verify unchanged.
 
+use dexlink::tx::Memo;
 use dexlink::tx::{
     CancelOrder, Coin, LimitOrder, Msg, OrderId, Send, SendEntry, Side, TimeInForce, TokenFreeze,
 };
-use dexlink::{ChainId, Fixed8, Hrp, Memo, PrivateKey, SignedTx, UnsignedTx};
+use dexlink::{ChainId, Fixed8, Hrp, PrivateKey, SignedTx, UnsignedTx};
 use proptest::prelude::*;
 
 // Upstream broadcast bytes (docs/upstream-vectors.md §5 V10, V11, V13, V18, V22).

@@ -283,7 +283,7 @@ fn confirm_tx(global: &Global, tx: &UnsignedTx, yes: bool) -> Result<(), CliErro
 
 fn order_id(tx: &UnsignedTx) -> Option<String> {
     match tx.msg() {
-        dexlink::tx::msg::Msg::NewOrder(o) => Some(o.id.to_string()),
+        dexlink::tx::Msg::NewOrder(o) => Some(o.id.to_string()),
         _ => None,
     }
 }

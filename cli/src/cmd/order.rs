@@ -3,8 +3,8 @@
 use clap::{Subcommand, ValueEnum};
 use dexlink::amount::Fixed8;
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::order::{OrderId, Side, TimeInForce};
 use dexlink::tx::{CancelOrder, LimitOrder, Msg};
+use dexlink::tx::{OrderId, Side, TimeInForce};
 
 use super::common::{TxArgs, client, client_error, run_tx, runtime};
 use super::{CliError, CliResult, Global};

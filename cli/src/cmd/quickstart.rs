@@ -11,8 +11,8 @@ use dexlink::keydir::{EntryName, EntrySecret, HdSecret, KeyDir, NewHdEntry};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, WordCount};
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::order::{Side, TimeInForce};
 use dexlink::tx::{CancelOrder, Coin, LimitOrder, Msg, Send, SendEntry};
+use dexlink::tx::{Side, TimeInForce};
 use dexlink_devnet::DevnetConfig;
 use serde_json::{Value, json};
 

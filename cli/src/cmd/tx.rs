@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use dexlink::address::{ChainId, Hrp};
-use dexlink::tx::msg::{Msg, SendEntry};
+use dexlink::tx::{Msg, SendEntry};
 use dexlink::tx::{SignedTx, TxHash};
 use serde_json::{Value, json};
 

@@ -14,12 +14,12 @@
 
 mod amino;
 pub mod json;
-pub mod msg;
-pub mod order;
+mod msg;
+mod order;
 mod sign_doc;
 mod std_tx;
 mod text;
-pub mod unsigned;
+mod unsigned;
 
 use std::fmt::Write as _;
 
@@ -33,7 +33,9 @@ pub use order::{Market, OrderError, OrderId, OrderType, Side, TimeInForce};
 pub use sign_doc::{BnbSignAnswer, SignDocError, bnb_sign, parse_sign_doc};
 pub use std_tx::{SignedTx, TxHash, VerifiedTx};
 pub use text::{MAX_MEMO_BYTES, Memo};
-pub use unsigned::{TxNumbers, UnsignedTxError, parse_unsigned_tx};
+pub use unsigned::{
+    TxNumbers, UNSIGNED_TX_FORMAT, UNSIGNED_TX_VERSION, UnsignedTxError, parse_unsigned_tx,
+};
 
 use crate::address::ChainId;
 use crate::keys::{PrivateKey, PublicKey};
