@@ -47,6 +47,9 @@ pub fn dir_error(e: KeyDirError) -> CliError {
         | KeyDirError::InvalidSecret(..)
         | KeyDirError::InvalidMetadata(..)
         | KeyDirError::EntryFull { .. } => CliError::usage(e.to_string()),
+        KeyDirError::NoHome => {
+            CliError::failed(format!("{e}; set DEXLINK_HOME or HOME, or pass --home"))
+        }
         other => CliError::failed(other.to_string()),
     }
 }

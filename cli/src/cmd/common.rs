@@ -73,6 +73,14 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
 pub fn client_error(e: ClientError) -> CliError {
     match e {
         ClientError::InvalidUrl(..) => CliError::usage(e.to_string()),
+        // The SDK says what went wrong; the CLI adds which of its options or commands help.
+        ClientError::WrongChain { .. } => {
+            CliError::failed(format!("{e}; check --dex or --chain-id"))
+        }
+        ClientError::ResponseTooLarge { .. } => CliError::failed(format!("{e}; check --dex")),
+        ClientError::OutcomeUnknown { hash } => CliError::failed(format!(
+            "outcome unknown for transaction {hash}: the DEX did not confirm it; look it up with `dexlink tx status {hash}` before trying again"
+        )),
         other => CliError::failed(other.to_string()),
     }
 }

@@ -36,7 +36,7 @@ pub enum ClientError {
     #[error("the DEX rejected the signature: {0}")]
     SignatureRejected(String),
     /// The node is on another chain than the transaction or key.
-    #[error("the DEX is on chain {got:?}, not {expected:?}; check --dex or --chain-id")]
+    #[error("the DEX is on chain {got:?}, not {expected:?}")]
     WrongChain {
         /// What we expected.
         expected: ChainId,
@@ -105,9 +105,7 @@ pub enum ClientError {
         reason: String,
     },
     /// The answer's body was larger than the client accepts (a misbehaving or hostile server).
-    #[error(
-        "the DEX at {url} sent a response larger than {limit} bytes, the client's limit; check --dex"
-    )]
+    #[error("the DEX at {url} sent a response larger than {limit} bytes, the client's limit")]
     ResponseTooLarge {
         /// The URL.
         url: String,
@@ -116,7 +114,7 @@ pub enum ClientError {
     },
     /// A broadcast's outcome could not be established; the tx may or may not have landed.
     #[error(
-        "outcome unknown for transaction {hash}: the DEX did not confirm it; look it up with `dexlink tx status {hash}` before trying again"
+        "outcome unknown for transaction {hash}: the DEX did not confirm it; look the hash up before signing again"
     )]
     OutcomeUnknown {
         /// The tx hash.
