@@ -436,8 +436,8 @@ mod tests {
     #[test]
     fn a_hint_already_in_the_sdk_text_is_not_repeated() {
         let e = CliError::from(ClientError::WrongChain {
-            expected: "a".into(),
-            got: "b".into(),
+            expected: dexlink::ChainId::new("a").unwrap(),
+            got: dexlink::ChainId::new("b").unwrap(),
         });
         assert_eq!(e.to_string().matches("--chain-id").count(), 1, "{e}");
     }
@@ -469,7 +469,7 @@ mod tests {
         });
         // The SDK's message already holds its source; the chain does not repeat it.
         assert_eq!(format!("{e:#}"), "cannot read /x: denied");
-        let e = CliError::arg("--amount")(dexlink::AmountError::Zero("0".into()));
+        let e = CliError::arg("--amount")(dexlink::amount::AmountError::Zero("0".into()));
         assert_eq!(e.kind(), "invalid_argument");
         assert!(format!("{e:#}").starts_with("--amount: "), "{e:#}");
     }

@@ -319,9 +319,9 @@ impl Signing {
 
 /// An agent's refusal is the user's policy speaking (exit 1, the rule named); a mismatched
 /// key is bad input (exit 2).
-fn signer_error(e: dexlink::SignerError) -> CliError {
+fn signer_error(e: dexlink::signer::SignerError) -> CliError {
     match e {
-        dexlink::SignerError::Tx(e) => CliError::usage(e.to_string()),
+        dexlink::signer::SignerError::Tx(e) => CliError::usage(e.to_string()),
         other => CliError::failed(other.to_string()),
     }
 }

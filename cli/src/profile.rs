@@ -14,7 +14,7 @@ pub struct LinkedAddress {
     /// The address.
     pub address: String,
     /// Its account number on the DEX, when funded.
-    pub account_number: Option<i64>,
+    pub account_number: Option<u64>,
     /// When the DEX accepted the proof.
     pub linked_at: String,
 }

@@ -14,8 +14,7 @@ use axum::response::{IntoResponse, Response};
 use dexlink::address::{Address, ChainId, Hrp};
 use dexlink::amount::Fixed8;
 use dexlink::tx::json::push_string;
-use dexlink::tx::msg::Msg;
-use dexlink::tx::order::{Market, OrderId, Side};
+use dexlink::tx::{Market, Msg, OrderId, Side};
 use dexlink::tx::{SignedTx, TxError, TxHash};
 use serde_json::{Value, json};
 

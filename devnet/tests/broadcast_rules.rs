@@ -163,7 +163,7 @@ async fn sends_need_the_balance_and_move_it() {
     assert_eq!(holding(&run, &addr(&b), "BNB"), (250_000_000, 0));
     // The receiver got an account (number assigned) on first credit.
     let c = client(&run).account(&addr(&b)).await.unwrap();
-    assert_eq!(c.balance("BNB").unwrap().free, "2.50000000");
+    assert_eq!(c.balance("BNB").unwrap().free, "2.5".parse().unwrap());
     run.stop().await;
 }
 
@@ -309,17 +309,26 @@ async fn gte_orders_lock_and_cancel_unlocks() {
     assert_eq!(o["quantity"], "2.00000000");
     let typed = c.open_orders(&addr(&a)).await.unwrap();
     assert_eq!(typed.total, 1);
-    assert_eq!(typed.order[0].order_id, id.to_string());
+    assert_eq!(typed.order[0].order_id, id);
 
     // GET /api/v1/tx/{hash} finds the committed order, through the SDK too.
-    let hash = dexlink::client::tx_hash_of(&tx);
+    let hash = dexlink::tx::TxHash::of(&tx);
     let info = c.tx(&hash).await.unwrap().expect("committed tx is found");
     assert_eq!(info.code, 0);
-    assert_eq!(info.hash, hash);
+    assert_eq!(info.hash, Some(hash));
     assert!(info.height.unwrap() > 0);
-    let (status, _) = get(&run, &format!("/api/v1/tx/{}", hash.to_lowercase())).await;
+    let (status, _) = get(
+        &run,
+        &format!("/api/v1/tx/{}", hash.to_string().to_lowercase()),
+    )
+    .await;
     assert_eq!(status, 200, "lookup is case-insensitive");
-    assert!(c.tx(&"0".repeat(64)).await.unwrap().is_none());
+    assert!(
+        c.tx(&"0".repeat(64).parse().unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Someone else cannot cancel it; an unknown order cannot be cancelled.
     let (bn, bseq) = acct(&run, &addr(&b)).await;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use dexlink::client::{ClientConfig, DexClient, RetryPolicy, submit};
-use dexlink::tx::{Msg, NewOrder, Side, TimeInForce, UnsignedTx};
+use dexlink::tx::{LimitOrder, Side, TimeInForce, UnsignedTx};
 use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey};
 use dexlink_devnet::{DevnetConfig, spawn};
 
@@ -28,17 +28,15 @@ fn client(url: &str) -> DexClient {
 
 /// Signed bytes of a GTE order buying 1 BNB for BUSD-BD1 at `price`.
 fn buy_one_bnb(k: &PrivateKey, chain: &ChainId, acct: u64, seq: u64, price: &str) -> Vec<u8> {
-    let o = NewOrder::new(
-        k.address(&Hrp::testnet()),
-        seq,
-        "BNB_BUSD-BD1",
-        Side::Buy,
-        Fixed8::parse(price).unwrap(),
-        Fixed8::parse("1").unwrap(),
-        TimeInForce::Gte,
-    )
-    .unwrap();
-    UnsignedTx::new(chain.clone(), acct, seq, Msg::NewOrder(o))
+    let o = LimitOrder {
+        sender: k.address(&Hrp::testnet()),
+        symbol: "BNB_BUSD-BD1".into(),
+        side: Side::Buy,
+        price: Fixed8::parse(price).unwrap(),
+        quantity: Fixed8::parse("1").unwrap(),
+        time_in_force: TimeInForce::Gte,
+    };
+    UnsignedTx::new(chain.clone(), acct, seq, o)
         .unwrap()
         .sign(k)
         .unwrap()
@@ -51,9 +49,9 @@ async fn place(
     addr: &Address,
     chain: &ChainId,
     price: &str,
-) -> i64 {
-    let placed = submit(client, addr, |acct: i64, seq: i64| {
-        Ok::<_, std::convert::Infallible>(buy_one_bnb(k, chain, acct as u64, seq as u64, price))
+) -> u64 {
+    let placed = submit(client, addr, |acct: u64, seq: u64| {
+        Ok::<_, std::convert::Infallible>(buy_one_bnb(k, chain, acct, seq, price))
     })
     .await
     .expect("order placed");
@@ -68,7 +66,7 @@ async fn two_orders_at_once_from_one_account_both_land() {
     let k = key();
     let addr = k.address(&Hrp::testnet());
     c.devnet_faucet(&addr, "BUSD-BD1", "1000").await.unwrap();
-    let chain = ChainId::new(&c.chain_id().await.unwrap()).unwrap();
+    let chain = c.chain_id().await.unwrap();
     // Both read sequence 0; one is refused with "Invalid sequence" and re-signed with 1.
     let (a, b) = tokio::join!(
         place(&c, &k, &addr, &chain, "300"),
@@ -96,7 +94,7 @@ async fn restart_from_state_and_carry_on() {
     let first = spawn(config.clone()).await.unwrap();
     let c = client(first.base_url());
     c.devnet_faucet(&addr, "BUSD-BD1", "1000").await.unwrap();
-    let chain = ChainId::new(&c.chain_id().await.unwrap()).unwrap();
+    let chain = c.chain_id().await.unwrap();
     assert_eq!(place(&c, &k, &addr, &chain, "300").await, 0);
     first.stop().await;
 
@@ -104,7 +102,10 @@ async fn restart_from_state_and_carry_on() {
     let c = client(second.base_url());
     let acct = c.account(&addr).await.unwrap();
     assert_eq!(acct.sequence, 1);
-    assert_eq!(acct.balance("BUSD-BD1").unwrap().locked, "300.00000000");
+    assert_eq!(
+        acct.balance("BUSD-BD1").unwrap().locked,
+        Fixed8::parse("300").unwrap()
+    );
     assert_eq!(c.open_orders(&addr).await.unwrap().total, 1);
     assert_eq!(place(&c, &k, &addr, &chain, "299").await, 1);
     assert_eq!(c.open_orders(&addr).await.unwrap().total, 2);
@@ -126,7 +127,7 @@ async fn identical_bytes_broadcast_twice_land_once_and_say_so() {
     let k = key();
     let addr = k.address(&Hrp::testnet());
     c.devnet_faucet(&addr, "BUSD-BD1", "1000").await.unwrap();
-    let chain = ChainId::new(&c.chain_id().await.unwrap()).unwrap();
+    let chain = c.chain_id().await.unwrap();
     let bytes = buy_one_bnb(&k, &chain, 0, 0, "300");
     let first = c.broadcast(&bytes).await.unwrap();
     assert!(first.ok && !first.already_known, "{first:?}");

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use dexlink::client::{ClientConfig, ClientError, DexClient, RetryPolicy, submit};
-use dexlink::tx::{Msg, NewOrder, Side, TimeInForce, UnsignedTx};
-use dexlink::{ChainId, Fixed8, Hrp, PrivateKey};
+use dexlink::tx::{LimitOrder, Side, TimeInForce, UnsignedTx};
+use dexlink::{Fixed8, Hrp, PrivateKey};
 use dexlink_devnet::faults::Faults;
 use dexlink_devnet::{DevnetConfig, spawn};
 
@@ -49,7 +49,7 @@ async fn dropped_connection_after_commit_places_the_order_once() {
         .devnet_faucet(&addr, "BUSD-BD1", "1000")
         .await
         .unwrap();
-    let chain = ChainId::new(&client.chain_id().await.unwrap()).unwrap();
+    let chain = client.chain_id().await.unwrap();
 
     set_faults(
         &url,
@@ -60,19 +60,17 @@ async fn dropped_connection_after_commit_places_the_order_once() {
     )
     .await;
     let mut signed = 0;
-    let placed = submit(&client, &addr, |acct: i64, seq: i64| {
+    let placed = submit(&client, &addr, |acct: u64, seq: u64| {
         signed += 1;
-        let o = NewOrder::new(
-            addr.clone(),
-            seq as u64,
-            "BNB_BUSD-BD1",
-            Side::Buy,
-            Fixed8::parse("300").unwrap(),
-            Fixed8::parse("1").unwrap(),
-            TimeInForce::Gte,
-        )
-        .unwrap();
-        UnsignedTx::new(chain.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
+        let o = LimitOrder {
+            sender: addr.clone(),
+            symbol: "BNB_BUSD-BD1".into(),
+            side: Side::Buy,
+            price: Fixed8::parse("300").unwrap(),
+            quantity: Fixed8::parse("1").unwrap(),
+            time_in_force: TimeInForce::Gte,
+        };
+        UnsignedTx::new(chain.clone(), acct, seq, o)
             .and_then(|t| t.sign(&k))
             .map(|s| s.to_bytes())
     })
@@ -80,6 +78,11 @@ async fn dropped_connection_after_commit_places_the_order_once() {
     .expect("the client recovers by looking the hash up");
     assert_eq!(signed, 1, "the intent was signed once");
     assert_eq!(placed.sequence, 0);
+    // The id the chain gives the order: HEX(sender)-(sequence + 1).
+    assert_eq!(
+        placed.order_id().map(|id| id.to_string()),
+        Some(format!("{}-1", addr.to_upper_hex()))
+    );
     let account = client.account(&addr).await.unwrap();
     assert_eq!(account.sequence, 1, "exactly one transaction landed");
     let open = client.open_orders(&addr).await.unwrap();
@@ -113,7 +116,10 @@ async fn retry_after_is_honoured_and_persistent_errors_surface() {
     )
     .await;
     let start = Instant::now();
-    assert_eq!(client.chain_id().await.unwrap(), "Binance-Chain-Ganges");
+    assert_eq!(
+        client.chain_id().await.unwrap().as_str(),
+        "Binance-Chain-Ganges"
+    );
     assert!(
         start.elapsed() >= Duration::from_secs(1),
         "waited {:?}",

@@ -43,7 +43,7 @@ async fn read_until_closed(s: &mut TcpStream) -> Vec<u8> {
 
 async fn assert_answers(run: &dexlink_devnet::Running) {
     let info = client(run).node_info().await.unwrap();
-    assert_eq!(info.node_info.network, CHAIN);
+    assert_eq!(info.node_info.network.as_str(), CHAIN);
 }
 
 #[tokio::test]

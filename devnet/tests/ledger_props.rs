@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use dexlink::address::{Address, ChainId, Hrp};
 use dexlink::amount::Fixed8;
 use dexlink::tx::{
-    CancelOrder, Coin, Msg, NewOrder, OrderId, Send, SendEntry, Side, TimeInForce, TokenFreeze,
+    CancelOrder, Coin, LimitOrder, Msg, OrderId, Send, SendEntry, Side, TimeInForce, TokenFreeze,
 };
 use dexlink::{PrivateKey, UnsignedTx};
 use dexlink_devnet::state::Ledger;
@@ -254,7 +254,16 @@ get: false,
             let signed = sign(ledger, *who, *skew, |seq| {
                 let price = Fixed8::from_units(ticks.checked_mul(tick)?).ok()?;
                 let qty = Fixed8::from_units(lots.checked_mul(lot)?).ok()?;
-                let o = NewOrder::new(address(*who), seq, symbol, side, price, qty, tif).ok()?;
+                let o = LimitOrder {
+                    sender: address(*who),
+                    symbol: symbol.into(),
+                    side,
+                    price,
+                    quantity: qty,
+                    time_in_force: tif,
+                }
+                .at_sequence(seq)
+                .ok()?;
                 id = Some(o.id);
                 Some(Msg::NewOrder(o))
             })?;

@@ -15,7 +15,7 @@ async fn challenge(run: &Running, k: &PrivateKey) -> LinkMessage {
     let msg = LinkMessage::parse(&c.message).unwrap();
     assert_eq!(msg.nonce.as_str(), c.nonce);
     assert_eq!(msg.address, addr(k));
-    assert_eq!(c.chain_id, CHAIN);
+    assert_eq!(c.chain_id.as_str(), CHAIN);
     msg
 }
 
@@ -46,7 +46,7 @@ async fn link_then_status_and_the_nonce_is_single_use() {
         .link_submit(&msg.to_text(), &proof.to_json())
         .await
         .unwrap();
-    assert_eq!(accepted.address, addr(&k).to_string());
+    assert_eq!(accepted.address, addr(&k));
     let status = c.link_status(&addr(&k)).await.unwrap().expect("linked");
     assert!(status.linked);
     assert_eq!(status.linked_at, accepted.linked_at);

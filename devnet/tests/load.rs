@@ -23,8 +23,7 @@ use dexlink::client::{ClientConfig, DexClient};
 use dexlink::keys::PrivateKey;
 use dexlink::link::LinkMessage;
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{Msg, NewOrder};
-use dexlink::tx::order::{Side, TimeInForce};
+use dexlink::tx::{LimitOrder, Msg, Side, TimeInForce};
 use dexlink_devnet::DevnetConfig;
 use tokio::task::JoinSet;
 
@@ -84,7 +83,7 @@ async fn links_and_orders_under_load_lose_nothing() {
                 .link_submit(&ch.message, &proof.to_json())
                 .await
                 .expect("link accepted");
-            assert_eq!(accepted.address, address.to_string());
+            assert_eq!(accepted.address, address);
             address
         });
     }
@@ -102,7 +101,7 @@ async fn links_and_orders_under_load_lose_nothing() {
     for address in &linked {
         let status = client.link_status(address).await.expect("status");
         assert!(
-            status.is_some_and(|s| s.linked && s.address == address.to_string()),
+            status.is_some_and(|s| s.linked && &s.address == address),
             "{address} is not reported linked"
         );
     }
@@ -133,15 +132,15 @@ async fn links_and_orders_under_load_lose_nothing() {
             let mut latencies = Vec::with_capacity(ORDERS_PER_ACCOUNT as usize);
             for sequence in 0..ORDERS_PER_ACCOUNT {
                 let (side, price, quantity) = order_for(sequence);
-                let msg = NewOrder::new(
-                    address.clone(),
-                    sequence,
-                    SYMBOL,
+                let msg = LimitOrder {
+                    sender: address.clone(),
+                    symbol: SYMBOL.into(),
                     side,
                     price,
                     quantity,
-                    TimeInForce::Gte,
-                )
+                    time_in_force: TimeInForce::Gte,
+                }
+                .at_sequence(sequence)
                 .unwrap();
                 let bytes = UnsignedTx::new(
                     chain_id.clone(),
@@ -180,14 +179,11 @@ async fn links_and_orders_under_load_lose_nothing() {
     let mut total_open = 0;
     for (_, address) in &accounts {
         let acct = client.account(address).await.unwrap();
-        assert_eq!(
-            acct.sequence, ORDERS_PER_ACCOUNT as i64,
-            "{address} sequence"
-        );
+        assert_eq!(acct.sequence, ORDERS_PER_ACCOUNT, "{address} sequence");
         let open = client.open_orders(address).await.unwrap();
         assert_eq!(open.total as usize, per_account, "{address} open orders");
         assert_eq!(open.order.len(), per_account);
-        let ids: BTreeSet<String> = open.order.iter().map(|o| o.order_id.clone()).collect();
+        let ids: BTreeSet<String> = open.order.iter().map(|o| o.order_id.to_string()).collect();
         let expected: BTreeSet<String> = (1..=ORDERS_PER_ACCOUNT)
             .map(|n| format!("{}-{n}", address.to_upper_hex()))
             .collect();
@@ -197,10 +193,12 @@ async fn links_and_orders_under_load_lose_nothing() {
         // Locked = the sum over resting orders; free + locked = what the faucet gave.
         let (mut bnb_locked, mut busd_locked) = (0i64, 0i64);
         for o in &open.order {
-            let (price, quantity) = (f8(&o.price).units(), f8(&o.quantity).units());
+            let (price, quantity) = (o.price.units(), o.quantity.units());
             match o.side {
-                2 => bnb_locked += quantity,
-                1 => busd_locked += (i128::from(price) * i128::from(quantity) / 100_000_000) as i64,
+                Side::Sell => bnb_locked += quantity,
+                Side::Buy => {
+                    busd_locked += (i128::from(price) * i128::from(quantity) / 100_000_000) as i64
+                }
                 s => panic!("side {s}"),
             }
         }
@@ -211,9 +209,9 @@ async fn links_and_orders_under_load_lose_nothing() {
             ("BUSD-BD1", busd_locked, f8("2000").units()),
         ] {
             let b = acct.balance(asset).expect("holding");
-            assert_eq!(f8(&b.locked).units(), locked, "{address} {asset} locked");
+            assert_eq!(b.locked.units(), locked, "{address} {asset} locked");
             assert_eq!(
-                f8(&b.free).units() + f8(&b.locked).units(),
+                b.free.units() + b.locked.units(),
                 funded,
                 "{address} {asset} conserved"
             );

@@ -18,7 +18,7 @@ use axum::http::{HeaderName, HeaderValue, Method, Request, Uri};
 use dexlink::address::{Address, ChainId, Hrp};
 use dexlink::amount::Fixed8;
 use dexlink::tx::{
-    CancelOrder, Coin, Msg, NewOrder, OrderId, Send, SendEntry, Side, TimeInForce, TokenFreeze,
+    CancelOrder, Coin, LimitOrder, Msg, OrderId, Send, SendEntry, Side, TimeInForce, TokenFreeze,
 };
 use dexlink::{PrivateKey, UnsignedTx};
 use dexlink_devnet::{DevnetConfig, Running, spawn};
@@ -304,15 +304,15 @@ fn next_call(input: &mut Input<'_>, run: &Running, placed: &[(usize, OrderId)]) 
             let mut call = broadcast(run, who, skew, |seq| {
                 let price = ticks.checked_mul(tick)? + i64::from(off_tick);
                 let qty = lots.checked_mul(lot)? + i64::from(off_lot);
-                let o = NewOrder::new(
-                    address(who),
-                    seq,
-                    symbol,
+                let o = LimitOrder {
+                    sender: address(who),
+                    symbol: symbol.to_string(),
                     side,
-                    Fixed8::from_units(price).ok()?,
-                    Fixed8::from_units(qty).ok()?,
-                    tif,
-                )
+                    price: Fixed8::from_units(price).ok()?,
+                    quantity: Fixed8::from_units(qty).ok()?,
+                    time_in_force: tif,
+                }
+                .at_sequence(seq)
                 .ok()?;
                 id = Some(o.id);
                 Some(Msg::NewOrder(o))

@@ -231,7 +231,7 @@ pub fn vector_file(data: &[u8]) {
             return;
         }
     }
-    if let Ok(report) = dexlink::vectors::run_str("fuzz", t) {
+    if let Ok(report) = dexlink_vectors::run_str("fuzz", t) {
         let (passed, failed, skipped) = report.counts();
         assert_eq!(passed + failed + skipped, report.results.len());
     }

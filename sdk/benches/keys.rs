@@ -6,9 +6,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dexlink::{
-    AccountKey, ExtendedPrivateKey, Hrp, Mnemonic, Passphrase, PrivateKey, binance_path,
-};
+use dexlink::hd::{ExtendedPrivateKey, binance_path};
+use dexlink::{AccountKey, Hrp, Mnemonic, Passphrase, PrivateKey};
 
 const PHRASE: &str = "fragile duck lunch coyote cotton pole gym orange share muscle impulse mom pause isolate define oblige hungry sound stereo spider style river fun account";
 

@@ -3,8 +3,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dexlink::tx::{NewOrder, Side, TimeInForce};
-use dexlink::{ChainId, Fixed8, Hrp, Msg, PrivateKey, UnsignedTx};
+use dexlink::tx::{LimitOrder, Side, TimeInForce};
+use dexlink::{ChainId, Fixed8, Hrp, PrivateKey, UnsignedTx};
 
 fn new_order(c: &mut Criterion) {
     // Key and values of docs/upstream-vectors.md §5 V10.
@@ -16,17 +16,15 @@ fn new_order(c: &mut Criterion) {
     let price = Fixed8::parse("1.3635").unwrap();
     // V10's order at `sequence`, unsigned (what every build benchmark below builds).
     let v10_tx = |sequence: u64| {
-        let msg = NewOrder::new(
-            sender.clone(),
-            sequence,
-            "NNB-338_BNB",
-            Side::Buy,
+        let order = LimitOrder {
+            sender: sender.clone(),
+            symbol: "NNB-338_BNB".into(),
+            side: Side::Buy,
             price,
-            Fixed8::ONE,
-            TimeInForce::Gte,
-        )
-        .unwrap();
-        UnsignedTx::new(chain.clone(), 12, sequence, Msg::NewOrder(msg)).unwrap()
+            quantity: Fixed8::ONE,
+            time_in_force: TimeInForce::Gte,
+        };
+        UnsignedTx::new(chain.clone(), 12, sequence, order).unwrap()
     };
     let mut group = c.benchmark_group("tx");
     group.throughput(Throughput::Elements(1));

@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use dexlink::tx::{Msg, NewOrder, Side, TimeInForce, UnsignedTx};
+use dexlink::tx::{LimitOrder, Side, TimeInForce, UnsignedTx};
 use dexlink::{ChainId, Fixed8, Hrp, PrivateKey};
 use sha2::{Digest, Sha256};
 
@@ -26,8 +26,15 @@ fn order_bytes(key: &PrivateKey, chain: &ChainId, i: u64) -> Vec<u8> {
     };
     let price = Fixed8::from_units(100_000_000 + i as i64).expect("in range");
     let quantity = Fixed8::from_units(100_000_000 * (1 + (i % 100) as i64)).expect("in range");
-    let msg = NewOrder::new(sender, i, "NNB-338_BNB", side, price, quantity, tif).expect("valid");
-    UnsignedTx::new(chain.clone(), 12, i, Msg::NewOrder(msg))
+    let order = LimitOrder {
+        sender,
+        symbol: "NNB-338_BNB".into(),
+        side,
+        price,
+        quantity,
+        time_in_force: tif,
+    };
+    UnsignedTx::new(chain.clone(), 12, i, order)
         .and_then(|t| t.sign(key))
         .expect("signable")
         .to_bytes()

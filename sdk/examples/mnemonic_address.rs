@@ -6,7 +6,8 @@
 //! `binance-key-derivation.json`): `v3-bnb`/`v3-tbnb` (Trust Wallet's wallet-core) and
 //! `v2-bottom-1h-1-1` (the Go SDK, a non-default account, change and index).
 
-use dexlink::{AccountKey, DerivationPath, ExtendedPrivateKey, Hrp, Mnemonic, Passphrase};
+use dexlink::hd::{DerivationPath, ExtendedPrivateKey};
+use dexlink::{AccountKey, Hrp, Mnemonic, Passphrase};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The usual path m/44'/714'/0'/0/0: account 0, index 0. A mnemonic is a secret: real code

@@ -60,12 +60,6 @@ pub const TX_HEX: Limit = Limit {
     max_bytes: 1024 * 1024,
 };
 
-/// A test-vector file (the largest shipped one is about 0.5 MiB).
-pub const VECTOR_FILE: Limit = Limit {
-    what: "vector file",
-    max_bytes: 16 * 1024 * 1024,
-};
-
 /// The kind of a non-regular file, as `fstat` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -2,7 +2,8 @@
 //!
 //! Keys are generated, held, used and erased on the caller's machine. The crate covers
 //! mnemonics, HD derivation, addresses, signatures, transactions, keystores, link proofs and
-//! the test-vector runner; it has no CLI or server dependencies.
+//! BEP-333 recovery requests; it has no CLI or server dependencies. (The test-vector runner is
+//! the separate `dexlink-vectors` crate.)
 //!
 //! # Quick start
 //!
@@ -10,7 +11,7 @@
 //! js-sdk's and java-sdk's test vector, see `docs/upstream-vectors.md` §2 V1):
 //!
 //! ```
-//! use dexlink::tx::{Msg, NewOrder, Side, TimeInForce};
+//! use dexlink::tx::{LimitOrder, Side, TimeInForce};
 //! use dexlink::{AccountKey, ChainId, Hrp, Mnemonic, Passphrase, SignedTx, UnsignedTx};
 //!
 //! let phrase = "fragile duck lunch coyote cotton pole gym orange share muscle impulse mom \
@@ -20,14 +21,17 @@
 //! let sender = key.address(&Hrp::mainnet());
 //! assert_eq!(sender.to_string(), "bnb1ss57e8sa7xnwq030k2ctr775uac9gjzg347gp4");
 //! let (chain, account_number, sequence) = (ChainId::new("Binance-Chain-Tigris")?, 12, 35);
-//! let order = NewOrder::new(sender.clone(), sequence, "NNB-338_BNB", Side::Buy,
-//!                           "1.3635".parse()?, "1".parse()?, TimeInForce::Gte)?;
-//! let tx = UnsignedTx::new(chain.clone(), account_number, sequence, Msg::NewOrder(order))?;
+//! let order = LimitOrder { sender: sender.clone(), symbol: "NNB-338_BNB".into(), side: Side::Buy,
+//!                          price: "1.3635".parse()?, quantity: "1".parse()?,
+//!                          time_in_force: TimeInForce::Gte };
+//! let tx = UnsignedTx::new(chain.clone(), account_number, sequence, order)?; // id from sequence
 //! let bytes: Vec<u8> = tx.sign(&key)?.to_bytes(); // the body of a DEX broadcast
 //! # let verified = SignedTx::decode(&bytes, &Hrp::mainnet())?.verify(&chain)?;
 //! # assert_eq!(verified.signer, sender);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), dexlink::Error>(())
 //! ```
+//!
+//! Every module's error converts into [`Error`], so `?` works across modules.
 //!
 //! A message signed with [`PrivateKey::sign`] is checked against its sender with
 //! [`verify_message`]; a hardware wallet or a remote signer signs transactions through the
@@ -45,6 +49,27 @@
 //!
 //! With `default-features = false` the crate is offline signing only: keys, addresses,
 //! transactions, keystores and link proofs, with no HTTP, TLS or async dependency.
+//!
+//! # Modules and paths
+//!
+//! Every item has its module as its path: `dexlink::tx::Side`, `dexlink::keystore::Password`,
+//! `dexlink::mnemonic::MnemonicError`. A module's internal submodules are private and the
+//! module re-exports what they define (`tx::Side`, not `tx::order::Side`). The crate root
+//! re-exports only the quick start's types — [`Mnemonic`], [`Passphrase`], [`AccountKey`],
+//! [`PrivateKey`], [`PublicKey`], [`Address`], [`Hrp`], [`ChainId`], [`Network`], [`Fixed8`],
+//! [`Msg`], [`UnsignedTx`], [`SignedTx`], [`Signature`], [`Signer`], [`verify_message`] — and
+//! the umbrella [`Error`]; errors and everything else are reached through their modules.
+//!
+//! - [`address`]: addresses, HRPs, chain ids, networks. [`amount`]: `Fixed8` amounts.
+//!   [`bech32`]: the BIP-173 codec.
+//! - [`mnemonic`], [`hd`], [`keys`]: BIP-39 phrases, BIP-32 derivation, secp256k1 keys.
+//!   [`signature`], [`signer`]: signatures, message verification, the `Signer` seam.
+//! - [`tx`]: messages, orders, transactions, sign documents. [`keystore`]: keystore files.
+//!   [`link`]: link proofs. [`recover`]: BEP-333 recovery requests. [`time`]: timestamps.
+//! - [`io`]: bounded reads of outside input. [`secmem`]: locked secret memory. [`hash`]:
+//!   the hashes the chain uses.
+//! - [`client`] (feature `client`): the DEX client. [`keydir`] (feature `keydir`): the key
+//!   directory.
 //!
 //! # Examples
 //!
@@ -100,6 +125,7 @@ pub mod bech32;
 #[cfg(feature = "client")]
 pub mod client;
 mod ecdsa;
+mod error;
 pub mod hash;
 pub mod hd;
 pub mod io;
@@ -117,16 +143,14 @@ pub mod signature;
 pub mod signer;
 pub mod time;
 pub mod tx;
-pub mod vectors;
 
-pub use address::{Address, AddressError, ChainId, Hrp, Network};
-pub use amount::{AmountError, Fixed8};
-pub use hd::{
-    AccountKey, ChildNumber, DerivationPath, ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey,
-    HdError, binance_path,
-};
-pub use keys::{KeyError, PrivateKey, PublicKey};
-pub use mnemonic::{Language, Mnemonic, MnemonicError, Passphrase, Seed, WordCount};
-pub use signature::{MessageError, Signature, SignatureError, verify_message};
-pub use signer::{Signer, SignerError};
-pub use tx::{DecodeError, Memo, Msg, SignedTx, TxError, TxHash, UnsignedTx};
+// The quick start's types only (see "Modules and paths" above).
+pub use address::{Address, ChainId, Hrp, Network};
+pub use amount::Fixed8;
+pub use error::Error;
+pub use hd::AccountKey;
+pub use keys::{PrivateKey, PublicKey};
+pub use mnemonic::{Mnemonic, Passphrase};
+pub use signature::{Signature, verify_message};
+pub use signer::Signer;
+pub use tx::{Msg, SignedTx, UnsignedTx};

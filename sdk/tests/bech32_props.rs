@@ -1,8 +1,9 @@
 //! The bech32 module and address parsing against BIP-173 strings, and property tests that
 //! cross-check our encoder/decoder with the independent `bech32` crate.
 
+use dexlink::address::AddressError;
 use dexlink::bech32::{self, Bech32Error};
-use dexlink::{Address, AddressError, Hrp};
+use dexlink::{Address, Hrp};
 use proptest::prelude::*;
 
 // --- BIP-173 "Test vectors" (bitcoin/bips bip-0173.mediawiki) -------------------------------

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use dexlink::address::{ChainId, Hrp};
 use dexlink::amount::Fixed8;
-use dexlink::client::{ClientError, SubmitError, submit, tx_hash_of};
-use dexlink::tx::{Coin, Msg, Send, SendEntry, SignedTx};
+use dexlink::client::{ClientError, SubmitError, submit};
+use dexlink::tx::{Coin, Msg, Send, SendEntry, SignedTx, TxHash};
 use dexlink::{PrivateKey, UnsignedTx};
 use mock::*;
 use serde_json::json;
@@ -187,11 +187,16 @@ async fn start_with(script: Vec<Act>, sequences: Vec<i64>) -> (Shared, String) {
     .await
 }
 
+/// The mock's hash text for broadcast bytes (uppercase hex, as the chain prints it).
+fn tx_hash_of(tx_bytes: &[u8]) -> String {
+    TxHash::of(tx_bytes).to_string()
+}
+
 fn key() -> PrivateKey {
     PrivateKey::from_bytes(&[9; 32]).unwrap()
 }
 
-fn signed_send(account_number: i64, sequence: i64) -> Vec<u8> {
+fn signed_send(account_number: u64, sequence: u64) -> Vec<u8> {
     let k = key();
     let from = k.address(&Hrp::testnet());
     let to = PrivateKey::from_bytes(&[8; 32])
@@ -209,8 +214,8 @@ fn signed_send(account_number: i64, sequence: i64) -> Vec<u8> {
     );
     UnsignedTx::new(
         ChainId::new("Binance-Chain-Ganges").unwrap(),
-        account_number as u64,
-        sequence as u64,
+        account_number,
+        sequence,
         msg,
     )
     .unwrap()
@@ -225,7 +230,7 @@ async fn timeout_then_found_returns_success_without_reposting() {
     let tx = signed_send(3, 0);
     let r = client(&url, 200, 3).broadcast(&tx).await.unwrap();
     assert!(r.ok);
-    assert_eq!(r.hash, tx_hash_of(&tx));
+    assert_eq!(r.hash, TxHash::of(&tx));
     assert_eq!(d.posts.lock().unwrap().len(), 1, "not re-posted");
     assert_eq!(*d.tx_lookups.lock().unwrap(), 1);
 }
@@ -271,7 +276,7 @@ async fn a_resend_answered_already_in_cache_is_the_same_tx_pending() {
     let r = client(&url, 200, 3).broadcast(&tx).await.unwrap();
     assert!(r.ok, "{r:?}");
     assert_eq!(r.code, 0);
-    assert_eq!(r.hash, tx_hash_of(&tx));
+    assert_eq!(r.hash, TxHash::of(&tx));
     // Our own earlier post, not someone else's identical transaction.
     assert!(!r.already_known, "{r:?}");
     let posts = d.posts.lock().unwrap().clone();
@@ -285,7 +290,7 @@ async fn an_outcome_that_stays_unclear_is_outcome_unknown() {
     let tx = signed_send(3, 0);
     let err = client(&url, 100, 1).broadcast(&tx).await.unwrap_err();
     match err {
-        ClientError::OutcomeUnknown { hash } => assert_eq!(hash, tx_hash_of(&tx)),
+        ClientError::OutcomeUnknown { hash } => assert_eq!(hash, TxHash::of(&tx)),
         other => panic!("{other:?}"),
     }
     assert_eq!(d.posts.lock().unwrap().len(), 2);
@@ -320,7 +325,7 @@ async fn submit_resigns_once_with_the_fresh_sequence() {
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let mut signs = Vec::new();
-    let s = submit(&c, &from, |an: i64, seq: i64| {
+    let s = submit(&c, &from, |an: u64, seq: u64| {
         signs.push((an, seq));
         Ok::<_, Infallible>(signed_send(an, seq))
     })
@@ -328,7 +333,7 @@ async fn submit_resigns_once_with_the_fresh_sequence() {
     .unwrap();
     assert_eq!(signs, [(3, 5), (3, 7)]);
     assert_eq!((s.account_number, s.sequence), (3, 7));
-    assert_eq!(s.hash, tx_hash_of(&s.tx_bytes));
+    assert_eq!(s.hash, TxHash::of(&s.tx_bytes));
     let distinct: BTreeSet<String> = d.posts.lock().unwrap().iter().cloned().collect();
     assert_eq!(distinct.len(), 2, "two distinct signed txs");
     assert_eq!(
@@ -346,7 +351,7 @@ async fn submit_uses_the_nodes_expected_sequence_when_the_account_view_lags() {
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let mut signs = Vec::new();
-    let s = submit(&c, &from, |an: i64, seq: i64| {
+    let s = submit(&c, &from, |an: u64, seq: u64| {
         signs.push(seq);
         Ok::<_, Infallible>(signed_send(an, seq))
     })
@@ -374,7 +379,7 @@ async fn submit_does_not_resign_when_the_rejected_tx_is_known() {
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let mut signs = 0;
-    let s = submit(&c, &from, |an: i64, seq: i64| {
+    let s = submit(&c, &from, |an: u64, seq: u64| {
         signs += 1;
         Ok::<_, Infallible>(signed_send(an, seq))
     })
@@ -423,7 +428,7 @@ async fn submit_for_an_unknown_account_posts_nothing() {
     .await
     .unwrap_err();
     assert!(
-        matches!(&err, SubmitError::Client(ClientError::UnknownAccount(a)) if *a == from.to_string()),
+        matches!(&err, SubmitError::Client(ClientError::UnknownAccount(a)) if *a == from),
         "{err:?}"
     );
     assert!(d.posts.lock().unwrap().is_empty());
@@ -437,7 +442,7 @@ async fn submit_sends_nothing_when_the_builder_fails() {
     let c = client(&url, 500, 3);
     let from = key().address(&Hrp::testnet());
     let mut calls = Vec::new();
-    let err = submit(&c, &from, |an: i64, seq: i64| {
+    let err = submit(&c, &from, |an: u64, seq: u64| {
         calls.push((an, seq));
         Err::<Vec<u8>, _>("price below the tick size")
     })
@@ -495,7 +500,7 @@ async fn dropping_server() -> (Arc<Mutex<Vec<String>>>, String) {
                         let (status, body) = if found {
                             (
                                 "200 OK",
-                                r#"{"code":0,"hash":"X","height":"3","log":"","ok":true,"tx":{}}"#,
+                                r#"{"code":0,"height":"3","log":"","ok":true,"tx":{}}"#,
                             )
                         } else {
                             ("404 Not Found", r#"{"code":404,"message":"tx not found"}"#)
@@ -520,7 +525,7 @@ async fn a_dropped_connection_is_looked_up_and_not_resent() {
     let tx = signed_send(3, 0);
     let r = client(&url, 1000, 3).broadcast(&tx).await.unwrap();
     assert!(r.ok);
-    assert_eq!(r.hash, tx_hash_of(&tx));
+    assert_eq!(r.hash, TxHash::of(&tx));
     let posts = posts.lock().unwrap().clone();
     assert_eq!(posts, [hex::encode(&tx)], "posted exactly once");
 }

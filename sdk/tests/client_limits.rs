@@ -57,7 +57,7 @@ async fn an_endless_body_stops_at_the_limit() {
     assert_eq!(
         err.to_string(),
         format!(
-            "the DEX at {url}/api/v1/node-info sent a response larger than 1048576 bytes, the client's limit; check --dex"
+            "the DEX at {url}/api/v1/node-info sent a response larger than 1048576 bytes, the client's limit"
         )
     );
 }

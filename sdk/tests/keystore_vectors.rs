@@ -1,4 +1,4 @@
-//! Runs the keystore vector files through the SDK's vector runner.
+//! Runs the keystore vector files through the vector runner (dexlink-vectors).
 
 use std::path::Path;
 
@@ -6,9 +6,9 @@ fn run(name: &str, expected: usize) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../test-vectors")
         .join(name);
-    let report = dexlink::vectors::run_file(&path).unwrap();
+    let report = dexlink_vectors::run_file(&path).unwrap();
     let (p, f, s) = report.counts();
-    let text = dexlink::vectors::Report {
+    let text = dexlink_vectors::Report {
         files: vec![report],
     }
     .render_text();

@@ -1,11 +1,12 @@
 //! The transaction API as the CLI and the DEX node use it. Expected bytes come from upstream
 //! vectors quoted in docs/upstream-vectors.md §5 / docs/walletconnect.md §2.
 
+use dexlink::tx::TxError;
 use dexlink::tx::{
-    Market, Memo, Msg, NewOrder, OrderId, SendEntry, Side, SignDocError, TimeInForce, TokenFreeze,
-    bnb_sign, parse_sign_doc,
+    CancelOrder, LimitOrder, Market, Memo, Msg, OrderId, SendEntry, Side, SignDocError,
+    TimeInForce, TokenFreeze, bnb_sign, parse_sign_doc,
 };
-use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey, SignedTx, TxError, UnsignedTx};
+use dexlink::{Address, ChainId, Fixed8, Hrp, PrivateKey, SignedTx, UnsignedTx};
 
 const KEY_90335B: &str = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
 const KEY_95949F: &str = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832";
@@ -19,25 +20,19 @@ const WC_DOC: &str = r#"{"account_number":"666682","chain_id":"Binance-Chain-Nil
 
 fn v10_order(key: &PrivateKey) -> UnsignedTx {
     let sender = key.address(&Hrp::mainnet());
-    let msg = NewOrder::new(
+    // The sequence is given once: the order's id is derived from it by `UnsignedTx::new`.
+    let order = LimitOrder {
         sender,
-        35,
-        "NNB-338_BNB",
-        Side::Buy,
-        "1.3635".parse().unwrap(),
-        Fixed8::ONE,
-        TimeInForce::Gte,
-    )
-    .unwrap();
-    UnsignedTx::new(
-        ChainId::new("chain-bnb").unwrap(),
-        12,
-        35,
-        Msg::NewOrder(msg),
-    )
-    .unwrap()
-    .with_source(1)
-    .unwrap()
+        symbol: "NNB-338_BNB".into(),
+        side: Side::Buy,
+        price: "1.3635".parse().unwrap(),
+        quantity: Fixed8::ONE,
+        time_in_force: TimeInForce::Gte,
+    };
+    UnsignedTx::new(ChainId::new("chain-bnb").unwrap(), 12, 35, order)
+        .unwrap()
+        .with_source(1)
+        .unwrap()
 }
 
 #[test]
@@ -95,19 +90,108 @@ fn describe_says_what_is_signed() {
     assert!(Msg::Unfreeze(f).describe().starts_with("UNFREEZE 1 BNB"));
 }
 
+/// A message type goes into a transaction without naming its `Msg` variant: V11 (wallet-core
+/// `test_binance_sign_cancel_trade_order`, docs/upstream-vectors.md §5) from a bare `CancelOrder`.
+#[test]
+fn message_types_convert_into_msg() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let refid = OrderId::parse("BA36F0FAD74D8F41045463E4774F328F4AF779E5-36").unwrap();
+    let cancel = CancelOrder::new(key.address(&Hrp::mainnet()), "NNB-338_BNB", refid).unwrap();
+    assert_eq!(Msg::from(cancel.clone()), Msg::CancelOrder(cancel.clone()));
+    let tx = UnsignedTx::new(ChainId::new("chain-bnb").unwrap(), 12, 36, cancel)
+        .unwrap()
+        .with_source(1)
+        .unwrap();
+    assert_eq!(
+        tx.sign(&key).unwrap().hash().to_string(),
+        "35C823430C29725D238D3C5259010B66137DF6206C9F75612F9C612175CB2F9F"
+    );
+}
+
+/// A limit order is checked when its id is derived: a zero price, and a sequence whose
+/// successor overflows the chain's int64, are refused before any transaction exists.
+#[test]
+fn limit_order_rules() {
+    let key = PrivateKey::from_hex(KEY_90335B).unwrap();
+    let order = |price: Fixed8| LimitOrder {
+        sender: key.address(&Hrp::mainnet()),
+        symbol: "NNB-338_BNB".into(),
+        side: Side::Sell,
+        price,
+        quantity: Fixed8::ONE,
+        time_in_force: TimeInForce::Gte,
+    };
+    let chain = ChainId::new("chain-bnb").unwrap();
+    assert_eq!(
+        UnsignedTx::new(chain.clone(), 12, 35, order(Fixed8::ZERO)),
+        Err(TxError::ZeroAmount("price"))
+    );
+    assert_eq!(
+        order(Fixed8::ONE).at_sequence(i64::MAX as u64),
+        Err(TxError::Range {
+            what: "sequence",
+            value: i64::MAX as u64
+        })
+    );
+    let Msg::NewOrder(placed) = UnsignedTx::new(chain, 12, 0, order(Fixed8::ONE))
+        .unwrap()
+        .msg()
+        .clone()
+    else {
+        panic!("a limit order becomes a NewOrder");
+    };
+    assert_eq!(
+        placed.id.to_string(),
+        "BA36F0FAD74D8F41045463E4774F328F4AF779E5-1"
+    );
+}
+
+/// Errors of different modules meet in `dexlink::Error` through `?`, each shown as itself.
+#[test]
+fn module_errors_convert_into_the_umbrella_error() {
+    fn v10(price: &str) -> Result<UnsignedTx, dexlink::Error> {
+        let key = PrivateKey::from_hex(KEY_90335B)?;
+        let order = LimitOrder {
+            sender: key.address(&Hrp::mainnet()),
+            symbol: "NNB-338_BNB".into(),
+            side: Side::Buy,
+            price: price.parse()?,
+            quantity: Fixed8::ONE,
+            time_in_force: TimeInForce::Gte,
+        };
+        Ok(UnsignedTx::new(ChainId::new("chain-bnb")?, 12, 35, order)?)
+    }
+    assert!(v10("1.3635").is_ok());
+    let e = v10("1.123456789").unwrap_err();
+    assert!(matches!(e, dexlink::Error::Amount(_)), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "amount \"1.123456789\" has more than 8 decimals; Binance Chain amounts have at most 8"
+    );
+    let e = v10("0").unwrap_err();
+    assert!(
+        matches!(e, dexlink::Error::Tx(TxError::ZeroAmount("price"))),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "price is zero; the chain requires a positive amount"
+    );
+}
+
 #[test]
 fn order_id_must_match_the_sequence() {
     let key = PrivateKey::from_hex(KEY_90335B).unwrap();
     let sender = key.address(&Hrp::mainnet());
-    let msg = NewOrder::new(
+    let msg = LimitOrder {
         sender,
-        35,
-        "NNB-338_BNB",
-        Side::Buy,
-        Fixed8::ONE,
-        Fixed8::ONE,
-        TimeInForce::Ioc,
-    )
+        symbol: "NNB-338_BNB".into(),
+        side: Side::Buy,
+        price: Fixed8::ONE,
+        quantity: Fixed8::ONE,
+        time_in_force: TimeInForce::Ioc,
+    }
+    .at_sequence(35)
     .unwrap();
     let e = UnsignedTx::new(
         ChainId::new("chain-bnb").unwrap(),
@@ -304,18 +388,21 @@ fn decode_and_verify_in_one_call() {
 
 /// A signer outside this crate (as a hardware wallet or a remote signer would be): it holds a
 /// public key and answers digests with whatever `answer` says.
-struct Remote<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError>> {
+struct Remote<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::signer::SignerError>> {
     public: dexlink::PublicKey,
     answer: F,
 }
 
-impl<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError>> dexlink::Signer
+impl<F: Fn(&[u8; 32]) -> Result<dexlink::Signature, dexlink::signer::SignerError>> dexlink::Signer
     for Remote<F>
 {
     fn public_key(&self) -> dexlink::PublicKey {
         self.public
     }
-    fn sign_digest(&self, digest: &[u8; 32]) -> Result<dexlink::Signature, dexlink::SignerError> {
+    fn sign_digest(
+        &self,
+        digest: &[u8; 32],
+    ) -> Result<dexlink::Signature, dexlink::signer::SignerError> {
         (self.answer)(digest)
     }
 }
@@ -343,14 +430,14 @@ fn sign_with_a_refusing_signer_is_its_error() {
     let remote = Remote {
         public: key.public_key(),
         answer: |_: &[u8; 32]| {
-            Err(dexlink::SignerError::Refused(
+            Err(dexlink::signer::SignerError::Refused(
                 "rejected on the device".into(),
             ))
         },
     };
     let err = v10_order(&key).sign_with(&remote).unwrap_err();
     assert!(
-        matches!(&err, dexlink::SignerError::Refused(m) if m == "rejected on the device"),
+        matches!(&err, dexlink::signer::SignerError::Refused(m) if m == "rejected on the device"),
         "{err:?}"
     );
 }
@@ -365,7 +452,7 @@ fn sign_with_a_signature_that_does_not_verify_is_refused() {
     };
     let err = v10_order(&key).sign_with(&remote).unwrap_err();
     assert!(
-        matches!(&err, dexlink::SignerError::Tx(TxError::BadSignature { chain_id }) if chain_id == "chain-bnb"),
+        matches!(&err, dexlink::signer::SignerError::Tx(TxError::BadSignature { chain_id }) if chain_id == "chain-bnb"),
         "{err:?}"
     );
 }
@@ -376,7 +463,7 @@ fn sign_with_a_key_that_is_not_the_signer_is_refused() {
     let other = PrivateKey::from_hex(KEY_95949F).unwrap();
     let err = v10_order(&key).sign_with(&other).unwrap_err();
     assert!(
-        matches!(&err, dexlink::SignerError::Tx(TxError::KeyMismatch { signer, .. }) if signer == "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu"),
+        matches!(&err, dexlink::signer::SignerError::Tx(TxError::KeyMismatch { signer, .. }) if signer == "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu"),
         "{err:?}"
     );
 }
@@ -403,7 +490,7 @@ fn verify_message_refuses_another_address() {
     let sig = dexlink::Signature::from_hex(V14_SIG).unwrap();
     assert_eq!(
         dexlink::verify_message(&to, &key.public_key(), V14_DOC.as_bytes(), &sig),
-        Err(dexlink::MessageError::AddressMismatch {
+        Err(dexlink::signature::MessageError::AddressMismatch {
             key: "bnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lxfn46h2".into(),
             address: "bnb13zeh6hs97d5eu2s5qerguhv8ewwue6u4ywa6yf".into(),
         })
@@ -420,6 +507,6 @@ fn verify_message_refuses_a_changed_message() {
     let changed = V14_DOC.replace("\"sequence\":\"23\"", "\"sequence\":\"24\"");
     assert_eq!(
         dexlink::verify_message(&from, &key.public_key(), changed.as_bytes(), &sig),
-        Err(dexlink::MessageError::BadSignature)
+        Err(dexlink::signature::MessageError::BadSignature)
     );
 }

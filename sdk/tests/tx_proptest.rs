@@ -1,10 +1,11 @@
 //! Property tests of the transaction decoder: it never panics, refuses or exactly round-trips
 //! every input, and valid transactions survive encode → decode → verify unchanged.
 
+use dexlink::tx::Memo;
 use dexlink::tx::{
-    CancelOrder, Coin, Msg, NewOrder, OrderId, Send, SendEntry, Side, TimeInForce, TokenFreeze,
+    CancelOrder, Coin, LimitOrder, Msg, OrderId, Send, SendEntry, Side, TimeInForce, TokenFreeze,
 };
-use dexlink::{ChainId, Fixed8, Hrp, Memo, PrivateKey, SignedTx, UnsignedTx};
+use dexlink::{ChainId, Fixed8, Hrp, PrivateKey, SignedTx, UnsignedTx};
 use proptest::prelude::*;
 
 // Upstream broadcast bytes (docs/upstream-vectors.md §5 V10, V11, V13, V18, V22).
@@ -185,7 +186,16 @@ proptest! {
         let me = key.address(&hrp);
         let msg = match kind {
             Kind::Order(side, tif, p, q, b, qs) => Msg::NewOrder(
-                NewOrder::new(me.clone(), sequence, &format!("{b}_{qs}"), side, p, q, tif).unwrap(),
+                LimitOrder {
+                    sender: me.clone(),
+                    symbol: format!("{b}_{qs}"),
+                    side,
+                    price: p,
+                    quantity: q,
+                    time_in_force: tif,
+                }
+                .at_sequence(sequence)
+                .unwrap(),
             ),
             Kind::Cancel(a, b, n) => {
                 let id = OrderId::parse(&format!("{}-{n}", me.to_upper_hex())).unwrap();

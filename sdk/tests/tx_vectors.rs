@@ -1,4 +1,4 @@
-//! Runs the transaction vector files through the SDK's runner; every vector must pass.
+//! Runs the transaction vector files through the runner (dexlink-vectors); every vector must pass.
 
 use std::path::PathBuf;
 
@@ -6,7 +6,7 @@ fn run(name: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../test-vectors")
         .join(name);
-    let report = dexlink::vectors::run_paths(&[&path]).expect("vector file loads");
+    let report = dexlink_vectors::run_paths(&[&path]).expect("vector file loads");
     let (passed, _, _) = report.counts();
     assert!(report.ok(), "{}", report.render_text());
     assert!(passed > 0, "{name} has no vectors");

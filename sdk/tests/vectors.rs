@@ -1,4 +1,4 @@
-//! Runs every vector file under `test-vectors/` through the SDK's runner.
+//! Runs every vector file under `test-vectors/` through the runner (dexlink-vectors).
 //!
 //! Fails on any failed or skipped vector (printing the runner's report), and pins each file's
 //! vector count so that a file which silently loses vectors (a converter bug, a bad merge) fails
@@ -79,7 +79,7 @@ fn expected_counts_table_is_sorted_and_unique() {
 #[test]
 fn every_vector_file_passes_with_its_expected_count() {
     let dir = vectors_dir();
-    let report = dexlink::vectors::run_paths(&[&dir])
+    let report = dexlink_vectors::run_paths(&[&dir])
         .unwrap_or_else(|e| panic!("cannot run the vectors under {}: {e}", dir.display()));
 
     let found: BTreeMap<String, usize> = report

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use common::{Devnet, Home, V7_KEY, V7_TBNB, bin};
 use dexlink::agent::AgentClient;
-use dexlink::tx::{Msg, NewOrder, Side, TimeInForce};
+use dexlink::tx::{LimitOrder, Side, TimeInForce};
 use dexlink::{Address, ChainId, UnsignedTx};
 
 fn stats(mut v: Vec<Duration>) -> (f64, f64) {
@@ -160,17 +160,15 @@ fn main() {
     let chain = ChainId::new("Binance-Chain-Ganges").unwrap();
     let txs: Vec<UnsignedTx> = (0..bot)
         .map(|seq| {
-            let o = NewOrder::new(
-                sender.clone(),
-                seq + 1_000_000,
-                "BNB_BUSD-BD1",
-                Side::Buy,
-                "1".parse().unwrap(),
-                "0.01".parse().unwrap(),
-                TimeInForce::Gte,
-            )
-            .unwrap();
-            UnsignedTx::new(chain.clone(), 0, seq + 1_000_000, Msg::NewOrder(o)).unwrap()
+            let order = LimitOrder {
+                sender: sender.clone(),
+                symbol: "BNB_BUSD-BD1".into(),
+                side: Side::Buy,
+                price: "1".parse().unwrap(),
+                quantity: "0.01".parse().unwrap(),
+                time_in_force: TimeInForce::Gte,
+            };
+            UnsignedTx::new(chain.clone(), 0, seq + 1_000_000, order).unwrap()
         })
         .collect();
     let t = Instant::now();

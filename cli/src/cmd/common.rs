@@ -141,17 +141,15 @@ pub fn run_tx(
     let client = client(global, tx_args.dex.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async {
-        let chain = client.chain_id().await?;
-        let chain_id = ChainId::new(&chain)
-            .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
+        let chain_id = client.chain_id().await?;
         let address = key.address(&key.hrp_for(&chain_id));
         let account = client.account(&address).await?;
         let preview = with_source(
             build(
                 &chain_id,
                 &address,
-                account.account_number as u64,
-                account.sequence as u64,
+                account.account_number,
+                account.sequence,
             )?,
             tx_args.source,
         )?;
@@ -164,11 +162,8 @@ pub fn run_tx(
         let signer = &key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
         // A build or signing error stops the submit before anything is broadcast.
-        let submitted = submit(&client, &address, |acct: i64, seq: i64| {
-            let t = with_source(
-                build(&chain_id, &address, acct as u64, seq as u64)?,
-                tx_args.source,
-            )?;
+        let submitted = submit(&client, &address, |acct: u64, seq: u64| {
+            let t = with_source(build(&chain_id, &address, acct, seq)?, tx_args.source)?;
             let s = signer.sign_tx(&t)?;
             let bytes = s.to_bytes();
             last = Some((t, s));
@@ -220,17 +215,14 @@ fn generate_only(
     } else {
         let client = client(global, tx_args.dex.as_deref())?;
         runtime()?.block_on(async {
-            let chain = client.chain_id().await?;
-            let chain_id = ChainId::new(&chain).map_err(|e| {
-                CliError::failed(format!("the DEX reports an invalid chain id: {e}"))
-            })?;
+            let chain_id = client.chain_id().await?;
             let address = entry_address(&chain_id)?;
             let account = client.account(&address).await?;
             build(
                 &chain_id,
                 &address,
-                account.account_number as u64,
-                account.sequence as u64,
+                account.account_number,
+                account.sequence,
             )
         })?
     };
@@ -281,7 +273,7 @@ fn confirm_tx(global: &Global, tx: &UnsignedTx, yes: bool) -> Result<(), CliErro
 
 fn order_id(tx: &UnsignedTx) -> Option<String> {
     match tx.msg() {
-        dexlink::tx::msg::Msg::NewOrder(o) => Some(o.id.to_string()),
+        dexlink::tx::Msg::NewOrder(o) => Some(o.id.to_string()),
         _ => None,
     }
 }

@@ -2,8 +2,8 @@
 
 use clap::Args;
 use dexlink::amount::Fixed8;
-use dexlink::tx::msg::{Msg, TokenFreeze};
 use dexlink::tx::{Memo, UnsignedTx};
+use dexlink::tx::{Msg, TokenFreeze};
 
 use super::common::{TxArgs, run_tx};
 use super::{CliError, CliResult, Global};

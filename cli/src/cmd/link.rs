@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use dexlink::PrivateKey;
-use dexlink::address::{ChainId, Network};
+use dexlink::address::Network;
 use dexlink::client::DexClient;
 use serde_json::json;
 
@@ -108,9 +108,7 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
     keyring::check_count(a.count)?;
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
-    let chain = rt.block_on(client.chain_id())?;
-    let chain_id = ChainId::new(&chain)
-        .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
+    let chain_id = rt.block_on(client.chain_id())?;
     let keys = keyring::unlock_many(global, &a.key, a.count)?;
     // Every proof is signed first and the keys dropped (wiped) before anything is submitted:
     // no key stays in memory while waiting on the DEX.
@@ -163,9 +161,11 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
                 .unwrap_or_default(),
         });
     }
-    crate::profile::record_links(global, client.base_url(), &chain, records)?;
+    crate::profile::record_links(global, client.base_url(), chain_id.as_str(), records)?;
     if global.json {
-        print_json(&json!({"dex": client.base_url(), "chain_id": chain, "links": results}));
+        print_json(
+            &json!({"dex": client.base_url(), "chain_id": chain_id.as_str(), "links": results}),
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

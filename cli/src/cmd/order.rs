@@ -7,8 +7,8 @@ use dexlink::amount::Fixed8;
 use dexlink::client::{DexClient, MarketInfo};
 use dexlink::keydir::KeyDir;
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{CancelOrder, Msg, NewOrder};
-use dexlink::tx::order::{OrderId, Side, TimeInForce};
+use dexlink::tx::{CancelOrder, LimitOrder, Msg};
+use dexlink::tx::{OrderId, Side, TimeInForce};
 
 use super::common::{TxArgs, client, run_tx, runtime};
 use super::{CliError, CliResult, Global};
@@ -144,8 +144,8 @@ pub(crate) fn cache_markets(global: &Global, client: &DexClient, markets: &[Mark
     let Ok(dir) = crate::keyring::open_dir(global) else {
         return;
     };
-    let text = serde_json::json!({"chain_id": chain_id, "markets": markets}).to_string();
-    let _ = dir.write_state(&cache_file(&chain_id), text.as_bytes());
+    let text = serde_json::json!({"chain_id": chain_id.as_str(), "markets": markets}).to_string();
+    let _ = dir.write_state(&cache_file(chain_id.as_str()), text.as_bytes());
 }
 
 /// The markets cached for `chain_id`, if any.
@@ -228,14 +228,11 @@ fn check_against(
                  was signed"
             ))
         })?;
-    let step = |what: &str, s: &str| {
-        Fixed8::parse(s).map_err(|e| CliError::failed(format!("{source} gives a bad {what}: {e}")))
-    };
     let market = Market {
         base: info.base_asset_symbol.clone(),
         quote: info.quote_asset_symbol.clone(),
-        tick_size: step("tick size", &info.tick_size)?,
-        lot_size: step("lot size", &info.lot_size)?,
+        tick_size: info.tick_size,
+        lot_size: info.lot_size,
     };
     Ok(market.check_order(symbol, price, quantity)?)
 }
@@ -276,13 +273,15 @@ pub fn run(global: &Global, cmd: OrderCmd) -> CliResult {
                 check_market(global, &tx, &symbol, price, quantity)?;
             }
             run_tx(global, &key, &tx, &|chain, addr, acct, seq| {
-                let msg = NewOrder::new(addr.clone(), seq, &symbol, side, price, quantity, tif)?;
-                Ok(UnsignedTx::new(
-                    chain.clone(),
-                    acct,
-                    seq,
-                    Msg::NewOrder(msg),
-                )?)
+                let order = LimitOrder {
+                    sender: addr.clone(),
+                    symbol: symbol.clone(),
+                    side,
+                    price,
+                    quantity,
+                    time_in_force: tif,
+                };
+                Ok(UnsignedTx::new(chain.clone(), acct, seq, order)?)
             })
         }
         OrderCmd::Cancel {

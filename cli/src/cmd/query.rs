@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use dexlink::Address;
 use dexlink::client::OpenOrder;
-use dexlink::tx::{Side, TimeInForce};
+use dexlink::tx::Side;
 use serde_json::json;
 
 use super::common::{client, runtime};
@@ -212,34 +212,18 @@ pub fn orders(global: &Global, a: OrdersArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The chain's name of an order side code (`"BUY"`, `"SELL"`), or the code itself.
-fn side_name(code: i64) -> String {
-    u64::try_from(code)
-        .ok()
-        .and_then(|c| Side::from_code(c).ok())
-        .map_or_else(|| code.to_string(), |s| s.to_string())
-}
-
-/// The chain's name of a time-in-force code (`"GTE"`, `"IOC"`), or the code itself.
-fn tif_name(code: i64) -> String {
-    u64::try_from(code)
-        .ok()
-        .and_then(|c| TimeInForce::from_code(c).ok())
-        .map_or_else(|| code.to_string(), |t| t.to_string())
-}
-
 /// An open order in the JSON schema (`docs/json-output.md`).
 fn order_json(o: &OpenOrder) -> serde_json::Value {
     json!({
         "order_id": o.order_id.to_string(),
         "symbol": o.symbol.to_string(),
-        "side": side_name(o.side),
+        "side": o.side.to_string(),
         "price": o.price.to_string(),
         "quantity": o.quantity.to_string(),
         "cumulative_quantity": o.cumulate_quantity.to_string(),
-        "time_in_force": tif_name(o.time_in_force),
+        "time_in_force": o.time_in_force.to_string(),
         "status": o.status.to_string(),
-        "tx_hash": o.transaction_hash.to_string(),
+        "tx_hash": o.transaction_hash.map(|h| h.to_string()),
     })
 }
 
@@ -251,7 +235,7 @@ fn order_row(o: &OpenOrder) -> String {
     format!(
         "{:<45} {:<5} {:<17} {:<21} {:<17} {}",
         o.order_id,
-        side_name(o.side),
+        o.side.to_string(),
         o.quantity,
         o.symbol,
         o.price,
@@ -264,7 +248,7 @@ pub(crate) fn order_line(o: &OpenOrder) -> String {
     format!(
         "{}  {} {} {} at {} ({})",
         o.order_id,
-        if o.side == 1 { "BUY " } else { "SELL" },
+        if o.side == Side::Buy { "BUY " } else { "SELL" },
         o.quantity,
         o.symbol,
         o.price,

@@ -4,15 +4,15 @@ use std::process::ExitCode;
 
 use clap::Args;
 use dexlink::PrivateKey;
-use dexlink::address::{ChainId, Network};
+use dexlink::address::Network;
 use dexlink::amount::Fixed8;
 use dexlink::client::{ClientConfig, DexClient, submit};
 use dexlink::keydir::{EntryName, EntrySecret, HdSecret, KeyDir, NewHdEntry};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, WordCount};
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{CancelOrder, Coin, Msg, NewOrder, Send, SendEntry};
-use dexlink::tx::order::{Side, TimeInForce};
+use dexlink::tx::{CancelOrder, Coin, LimitOrder, Msg, Send, SendEntry};
+use dexlink::tx::{Side, TimeInForce};
 use dexlink_devnet::DevnetConfig;
 use serde_json::{Value, json};
 
@@ -59,9 +59,7 @@ async fn quickstart(global: &Global) -> CliResult {
     let url = running.base_url().to_string();
     step(global, &format!("1. local DEX node running at {url}"));
     let client = DexClient::new(&url, &ClientConfig::default())?;
-    let chain = client.chain_id().await?;
-    let chain_id = ChainId::new(&chain)
-        .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
+    let chain_id = client.chain_id().await?;
     let network = Network::from_chain_id(chain_id.clone());
 
     // A throwaway wallet in a throwaway key store (0700, removed when `home` drops, also on
@@ -99,24 +97,24 @@ async fn quickstart(global: &Global) -> CliResult {
         "4. both addresses linked to the DEX with signed proofs (ADR-036)",
     );
 
-    let placed = submit(&client, &a_addr, |acct: i64, seq: i64| {
-        let o = NewOrder::new(
-            a_addr.clone(),
-            seq as u64,
-            "BNB_BUSD-BD1",
-            Side::Buy,
-            f8("300"),
-            f8("0.5"),
-            TimeInForce::Gte,
-        )
-        .map_err(|e| CliError::failed(e.to_string()))?;
-        UnsignedTx::new(chain_id.clone(), acct as u64, seq as u64, Msg::NewOrder(o))
+    let placed = submit(&client, &a_addr, |acct: u64, seq: u64| {
+        let o = LimitOrder {
+            sender: a_addr.clone(),
+            symbol: "BNB_BUSD-BD1".into(),
+            side: Side::Buy,
+            price: f8("300"),
+            quantity: f8("0.5"),
+            time_in_force: TimeInForce::Gte,
+        };
+        UnsignedTx::new(chain_id.clone(), acct, seq, o)
             .and_then(|t| t.sign(&alice))
             .map(|s| s.to_bytes())
             .map_err(|e| CliError::failed(e.to_string()))
     })
     .await?;
-    let order_id = format!("{}-{}", a_addr.to_upper_hex(), placed.sequence + 1);
+    let order_id = placed
+        .order_id()
+        .ok_or_else(|| CliError::failed("the placed transaction holds no order"))?;
     let open = client.open_orders(&a_addr).await?;
     let mut shown = format!(
         "5. placed BUY 0.5 BNB at 300 BUSD-BD1: order {order_id} (tx {}); the DEX lists {} open order(s):",
@@ -127,24 +125,19 @@ async fn quickstart(global: &Global) -> CliResult {
     }
     step(global, &shown);
 
-    let refid = order_id.parse().expect("order id we built");
-    let cancelled = submit(&client, &a_addr, |acct: i64, seq: i64| {
+    let refid = order_id;
+    let cancelled = submit(&client, &a_addr, |acct: u64, seq: u64| {
         let c = CancelOrder::new(a_addr.clone(), "BNB_BUSD-BD1", refid)
             .map_err(|e| CliError::failed(e.to_string()))?;
-        UnsignedTx::new(
-            chain_id.clone(),
-            acct as u64,
-            seq as u64,
-            Msg::CancelOrder(c),
-        )
-        .and_then(|t| t.sign(&alice))
-        .map(|s| s.to_bytes())
-        .map_err(|e| CliError::failed(e.to_string()))
+        UnsignedTx::new(chain_id.clone(), acct, seq, Msg::CancelOrder(c))
+            .and_then(|t| t.sign(&alice))
+            .map(|s| s.to_bytes())
+            .map_err(|e| CliError::failed(e.to_string()))
     })
     .await?;
     step(global, &format!("6. cancelled it (tx {})", cancelled.hash));
 
-    let sent = submit(&client, &a_addr, |acct: i64, seq: i64| {
+    let sent = submit(&client, &a_addr, |acct: u64, seq: u64| {
         let s = Send::from_outputs(
             a_addr.clone(),
             vec![SendEntry::new(
@@ -153,17 +146,14 @@ async fn quickstart(global: &Global) -> CliResult {
             )],
         )
         .map_err(|e| CliError::failed(e.to_string()))?;
-        UnsignedTx::new(chain_id.clone(), acct as u64, seq as u64, Msg::Send(s))
+        UnsignedTx::new(chain_id.clone(), acct, seq, Msg::Send(s))
             .and_then(|t| t.sign(&alice))
             .map(|s| s.to_bytes())
             .map_err(|e| CliError::failed(e.to_string()))
     })
     .await?;
     let bob_acct = client.account(&b_addr).await?;
-    let bob_bnb = bob_acct
-        .balance("BNB")
-        .map(|b| b.free.clone())
-        .unwrap_or_default();
+    let bob_bnb = bob_acct.balance("BNB").map(|b| b.free).unwrap_or_default();
     step(
         global,
         &format!(
@@ -190,16 +180,16 @@ async fn quickstart(global: &Global) -> CliResult {
     if global.json {
         print_json(&json!({
             "dex": url,
-            "chain_id": chain,
+            "chain_id": chain_id.to_string(),
             "addresses": [a_addr.to_string(), b_addr.to_string()],
             "links": links,
-            "order_id": order_id,
+            "order_id": order_id.to_string(),
             "tx_hashes": {
                 "place": placed.hash.to_string(),
                 "cancel": cancelled.hash.to_string(),
                 "send": sent.hash.to_string(),
             },
-            "balances": [{"address": b_addr.to_string(), "symbol": "BNB", "free": bob_bnb}],
+            "balances": [{"address": b_addr.to_string(), "symbol": "BNB", "free": bob_bnb.to_string()}],
             "open_orders_after_cancel": Value::from(open_after),
             "key_store_removed": home_path,
         }));

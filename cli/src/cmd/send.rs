@@ -5,7 +5,7 @@ use dexlink::address::Address;
 use dexlink::amount::Fixed8;
 use dexlink::tx::Memo;
 use dexlink::tx::UnsignedTx;
-use dexlink::tx::msg::{Coin, Msg, Send, SendEntry};
+use dexlink::tx::{Coin, Msg, Send, SendEntry};
 
 use super::common::{TxArgs, run_tx};
 use super::{CliError, CliResult, Global};

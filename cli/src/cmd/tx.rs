@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use dexlink::address::{ChainId, Hrp};
-use dexlink::tx::msg::{Msg, SendEntry};
+use dexlink::tx::{Msg, SendEntry};
 use dexlink::tx::{SignedTx, TxHash};
 use serde_json::{Value, json};
 
@@ -178,13 +178,13 @@ pub fn run(global: &Global, cmd: TxCmd) -> CliResult {
             }
         }
         TxCmd::Status { hash, dex } => {
-            hash.parse::<TxHash>().map_err(|_| {
+            let tx_hash = hash.parse::<TxHash>().map_err(|_| {
                 CliError::usage(format!(
                     "{hash:?} is not a transaction hash: expected 64 hex characters"
                 ))
             })?;
             let client = client(global, dex.as_deref())?;
-            let info = runtime()?.block_on(client.tx(&hash))?;
+            let info = runtime()?.block_on(client.tx(&tx_hash))?;
             match info {
                 Some(info) => {
                     if global.json {

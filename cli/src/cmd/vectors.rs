@@ -29,12 +29,13 @@ pub fn run(global: &Global, cmd: VectorsCmd) -> CliResult {
                         "- (a vector file on stdin) cannot be mixed with paths; give it alone",
                     ));
                 }
-                let text = crate::secrets::read_text_input(&paths[0], dexlink::io::VECTOR_FILE)?;
-                let file = dexlink::vectors::run_str("stdin", &text)
+                let text =
+                    crate::secrets::read_text_input(&paths[0], dexlink_vectors::VECTOR_FILE)?;
+                let file = dexlink_vectors::run_str("stdin", &text)
                     .map_err(|e| CliError::usage(format!("{e}")))?;
-                dexlink::vectors::Report { files: vec![file] }
+                dexlink_vectors::Report { files: vec![file] }
             } else {
-                dexlink::vectors::run_paths(&paths).map_err(|e| CliError::usage(format!("{e}")))?
+                dexlink_vectors::run_paths(&paths).map_err(|e| CliError::usage(format!("{e}")))?
             };
             if global.json {
                 print_json(&report.to_json());

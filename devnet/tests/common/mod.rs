@@ -8,7 +8,9 @@ use std::time::Duration;
 use dexlink::address::{Address, ChainId, Hrp};
 use dexlink::amount::Fixed8;
 use dexlink::client::{ClientConfig, DexClient, RetryPolicy};
-use dexlink::tx::{CancelOrder, Coin, Msg, NewOrder, OrderId, Send, SendEntry, Side, TimeInForce};
+use dexlink::tx::{
+    CancelOrder, Coin, LimitOrder, Msg, NewOrder, OrderId, Send, SendEntry, Side, TimeInForce,
+};
 use dexlink::{PrivateKey, UnsignedTx};
 use dexlink_devnet::state::Ledger;
 use dexlink_devnet::{DevnetConfig, Running};
@@ -117,7 +119,16 @@ pub fn order_msg(
     qty: &str,
     tif: TimeInForce,
 ) -> NewOrder {
-    NewOrder::new(addr(k), seq, symbol, side, units(price), units(qty), tif).unwrap()
+    LimitOrder {
+        sender: addr(k),
+        symbol: symbol.into(),
+        side,
+        price: units(price),
+        quantity: units(qty),
+        time_in_force: tif,
+    }
+    .at_sequence(seq)
+    .unwrap()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -112,7 +112,7 @@ mod tests {
     use super::*;
     use crate::address::Network;
     use crate::keystore::{Password, ScryptParams};
-    use crate::tx::{Msg, NewOrder, Side, TimeInForce};
+    use crate::tx::{LimitOrder, Side, TimeInForce};
     use crate::{Address, ChainId, PrivateKey, Signer, UnsignedTx};
 
     // V7 (wallet-core / java-sdk) and its V10 NewOrder signature (docs/upstream-vectors.md).
@@ -161,30 +161,23 @@ mod tests {
             .unwrap();
         // V10: wallet-core's test_binance_sign_trade_order.
         let sender = Address::parse("bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu").unwrap();
-        let order = NewOrder::new(
+        let order = LimitOrder {
             sender,
-            35,
-            "NNB-338_BNB",
-            Side::Buy,
-            "1.3635".parse().unwrap(),
-            "1".parse().unwrap(),
-            TimeInForce::Gte,
-        )
-        .unwrap();
-        let tx = UnsignedTx::new(
-            ChainId::new("chain-bnb").unwrap(),
-            12,
-            35,
-            Msg::NewOrder(order),
-        )
-        .unwrap()
-        .with_source(1)
-        .unwrap();
+            symbol: "NNB-338_BNB".into(),
+            side: Side::Buy,
+            price: "1.3635".parse().unwrap(),
+            quantity: "1".parse().unwrap(),
+            time_in_force: TimeInForce::Gte,
+        };
+        let tx = UnsignedTx::new(ChainId::new("chain-bnb").unwrap(), 12, 35, order)
+            .unwrap()
+            .with_source(1)
+            .unwrap();
         let signed = tx.sign_with(&signer).unwrap();
         assert_eq!(signed.signature().to_string(), V10_SIG);
         assert!(matches!(
             signer.sign_digest(&[0u8; 32]),
-            Err(crate::SignerError::Refused(_))
+            Err(crate::signer::SignerError::Refused(_))
         ));
         assert_eq!(client.lock(None).unwrap(), 1);
         let e = tx.sign_with(&signer).unwrap_err().to_string();

@@ -470,7 +470,7 @@ impl Ledger {
 mod tests {
     use super::*;
     use crate::address::ChainId;
-    use crate::tx::{CancelOrder, Coin, NewOrder, Send, SendEntry, Side, TimeInForce};
+    use crate::tx::{CancelOrder, Coin, LimitOrder, Send, SendEntry, Side, TimeInForce};
 
     // V7's testnet address and V13's recipient (docs/upstream-vectors.md), on testnet.
     const ME: &str = "tbnb1hgm0p7khfk85zpz5v0j8wnej3a90w709zzlffd";
@@ -498,15 +498,15 @@ max_per_day = { BNB = "2" }
     }
 
     fn order(seq: u64, symbol: &str, price: &str, qty: &str) -> Action {
-        let o = NewOrder::new(
-            Address::parse(ME).unwrap(),
-            seq,
-            symbol,
-            Side::Buy,
-            price.parse().unwrap(),
-            qty.parse().unwrap(),
-            TimeInForce::Gte,
-        )
+        let o = LimitOrder {
+            sender: Address::parse(ME).unwrap(),
+            symbol: symbol.into(),
+            side: Side::Buy,
+            price: price.parse().unwrap(),
+            quantity: qty.parse().unwrap(),
+            time_in_force: TimeInForce::Gte,
+        }
+        .at_sequence(seq)
         .unwrap();
         tx(Msg::NewOrder(o), seq)
     }

@@ -18,8 +18,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::address::Address;
-use crate::hash::sha256;
+use crate::address::{Address, ChainId};
+use crate::tx::TxHash;
 
 pub use market::{
     ClosedOrderFilter, Depth, DepthLimit, DexTime, FeeFor, FeeParam, FixedFee, Kline,
@@ -39,25 +39,25 @@ pub enum ClientError {
     InvalidUrl(String, String),
     /// The account has never been funded (the API answers 404).
     #[error("account {0} is unknown to the DEX: it has never received funds; fund it first")]
-    UnknownAccount(String),
+    UnknownAccount(Address),
     /// The node rejected the signature.
     #[error("the DEX rejected the signature: {0}")]
     SignatureRejected(String),
     /// The node is on another chain than the transaction or key.
-    #[error("the DEX is on chain {got:?}, not {expected:?}; check --dex or --chain-id")]
+    #[error("the DEX is on chain {got:?}, not {expected:?}")]
     WrongChain {
         /// What we expected.
-        expected: String,
+        expected: ChainId,
         /// What the node reports.
-        got: String,
+        got: ChainId,
     },
     /// The sequence in the transaction was not the account's.
     #[error("invalid sequence: signed with {got}, the account expects {expected}")]
     InvalidSequence {
         /// Sequence in the tx.
-        got: i64,
+        got: u64,
         /// Sequence the node expects.
-        expected: i64,
+        expected: u64,
     },
     /// The node refused the transaction for another reason.
     #[error("the DEX rejected the transaction (code {code}): {message}")]
@@ -126,9 +126,7 @@ pub enum ClientError {
         reason: String,
     },
     /// The answer's body was larger than the client accepts (a misbehaving or hostile server).
-    #[error(
-        "the DEX at {url} sent a response larger than {limit} bytes, the client's limit; check --dex"
-    )]
+    #[error("the DEX at {url} sent a response larger than {limit} bytes, the client's limit")]
     ResponseTooLarge {
         /// The URL.
         url: String,
@@ -137,11 +135,11 @@ pub enum ClientError {
     },
     /// A broadcast's outcome could not be established; the tx may or may not have landed.
     #[error(
-        "outcome unknown for transaction {hash}: the DEX did not confirm it; look it up with `dexlink tx status {hash}` before trying again"
+        "outcome unknown for transaction {hash}: the DEX did not confirm it; look the hash up before signing again"
     )]
     OutcomeUnknown {
         /// The tx hash.
-        hash: String,
+        hash: TxHash,
     },
 }
 
@@ -208,9 +206,19 @@ pub(crate) fn is_loopback_http(url: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
-/// Uppercase hex SHA-256 of broadcast bytes: the tx hash the chain reports.
-pub fn tx_hash_of(tx_bytes: &[u8]) -> String {
-    hex::encode_upper(sha256(tx_bytes))
+/// Decodes a JSON answer, naming the field that does not parse (`balances[0].free: …`).
+fn decode<T: DeserializeOwned>(url: String, text: &str) -> Result<T, ClientError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let reason = if path == "." {
+            inner.to_string()
+        } else {
+            format!("field {path}: {inner}")
+        };
+        ClientError::Decode { url, reason }
+    })
 }
 
 impl DexClient {
@@ -387,12 +395,7 @@ impl DexClient {
             let err = match res {
                 Ok((status, _, _)) if status == StatusCode::NOT_FOUND => return Ok(None),
                 Ok((status, _, text)) if status.is_success() => {
-                    return serde_json::from_str(&text).map(Some).map_err(|e| {
-                        ClientError::Decode {
-                            url: self.url(path),
-                            reason: e.to_string(),
-                        }
-                    });
+                    return decode(self.url(path), &text).map(Some);
                 }
                 Ok((status, ra, text)) => Self::status_error(status, ra, &text),
                 Err(e) => e,
@@ -420,16 +423,16 @@ impl DexClient {
     }
 
     /// The chain id the node reports.
-    pub async fn chain_id(&self) -> Result<String, ClientError> {
+    pub async fn chain_id(&self) -> Result<ChainId, ClientError> {
         Ok(self.node_info().await?.node_info.network)
     }
 
     /// Fails with [`ClientError::WrongChain`] unless the node is on `expected`.
-    pub async fn expect_chain(&self, expected: &str) -> Result<(), ClientError> {
+    pub async fn expect_chain(&self, expected: &ChainId) -> Result<(), ClientError> {
         let got = self.chain_id().await?;
-        if got != expected {
+        if &got != expected {
             return Err(ClientError::WrongChain {
-                expected: expected.into(),
+                expected: expected.clone(),
                 got,
             });
         }
@@ -440,15 +443,15 @@ impl DexClient {
     pub async fn account(&self, address: &Address) -> Result<Account, ClientError> {
         self.get_json(&format!("/api/v1/account/{address}"))
             .await?
-            .ok_or_else(|| ClientError::UnknownAccount(address.to_string()))
+            .ok_or_else(|| ClientError::UnknownAccount(address.clone()))
     }
 
     /// `GET /api/v1/account/{address}/sequence`.
-    pub async fn sequence(&self, address: &Address) -> Result<i64, ClientError> {
+    pub async fn sequence(&self, address: &Address) -> Result<u64, ClientError> {
         let r: SequenceResponse = self
             .get_json(&format!("/api/v1/account/{address}/sequence"))
             .await?
-            .ok_or_else(|| ClientError::UnknownAccount(address.to_string()))?;
+            .ok_or_else(|| ClientError::UnknownAccount(address.clone()))?;
         Ok(r.sequence)
     }
 
@@ -461,7 +464,7 @@ impl DexClient {
     }
 
     /// `GET /api/v1/tx/{hash}?format=json`; `None` when the node does not know it.
-    pub async fn tx(&self, hash: &str) -> Result<Option<TxInfo>, ClientError> {
+    pub async fn tx(&self, hash: &TxHash) -> Result<Option<TxInfo>, ClientError> {
         self.get_json(&format!("/api/v1/tx/{hash}?format=json"))
             .await
     }
@@ -491,11 +494,7 @@ impl DexClient {
         if !status.is_success() {
             return Err(Self::status_error(status, ra, &text));
         }
-        let results: Vec<BroadcastResult> =
-            serde_json::from_str(&text).map_err(|e| ClientError::Decode {
-                url: self.url(path),
-                reason: e.to_string(),
-            })?;
+        let results: Vec<BroadcastResult> = decode(self.url(path), &text)?;
         let r = results
             .into_iter()
             .next()
@@ -523,7 +522,7 @@ impl DexClient {
     /// hash up before anything else, and only re-sends the identical bytes (never re-signs).
     /// A definite rejection (bad sequence, bad signature…) is returned as is.
     pub async fn broadcast(&self, tx_bytes: &[u8]) -> Result<BroadcastResult, ClientError> {
-        let hash = tx_hash_of(tx_bytes);
+        let hash = TxHash::of(tx_bytes);
         let mut attempt = 0;
         loop {
             let err = match self.broadcast_once(tx_bytes).await {
@@ -534,10 +533,10 @@ impl DexClient {
                 // (docs/security.md §6); the first case is flagged so callers can say so.
                 Err(e) if is_already_in_cache(&e) => {
                     return Ok(match self.tx(&hash).await {
-                        Ok(Some(info)) => BroadcastResult::found(&hash, info, attempt == 0),
+                        Ok(Some(info)) => BroadcastResult::found(hash, info, attempt == 0),
                         _ => BroadcastResult {
                             ok: true,
-                            hash: hash.clone(),
+                            hash,
                             code: 0,
                             log: "already in the node's mempool; not yet committed".into(),
                             data: String::new(),
@@ -548,7 +547,7 @@ impl DexClient {
                 // A re-post refused for its sequence may mean our first, unclear post landed.
                 Err(e @ ClientError::InvalidSequence { .. }) if attempt > 0 => {
                     if let Ok(Some(info)) = self.tx(&hash).await {
-                        return Ok(BroadcastResult::found(&hash, info, false));
+                        return Ok(BroadcastResult::found(hash, info, false));
                     }
                     return Err(e);
                 }
@@ -558,7 +557,7 @@ impl DexClient {
             // Unclear: the node may have taken it. Ask before doing anything else.
             match self.tx(&hash).await {
                 Ok(Some(info)) => {
-                    return Ok(BroadcastResult::found(&hash, info, false));
+                    return Ok(BroadcastResult::found(hash, info, false));
                 }
                 Ok(None) => {}
                 Err(_) if attempt >= self.retry.max_retries => {
@@ -645,10 +644,7 @@ impl DexClient {
         if !status.is_success() {
             return Err(Self::status_error(status, ra, &text));
         }
-        serde_json::from_str(&text).map_err(|e| ClientError::Decode {
-            url: self.url(path),
-            reason: e.to_string(),
-        })
+        decode(self.url(path), &text)
     }
 
     /// `GET /api/v1/link/{address}`; `None` when not linked.
@@ -696,7 +692,7 @@ fn unwrap_log(message: &str) -> String {
 }
 
 /// Parses `Invalid sequence. Got X, expected Y` anywhere in a message.
-pub fn parse_invalid_sequence(message: &str) -> Option<(i64, i64)> {
+pub fn parse_invalid_sequence(message: &str) -> Option<(u64, u64)> {
     let rest = &message[message.find("Invalid sequence. Got ")? + "Invalid sequence. Got ".len()..];
     let (got, rest) = rest.split_once(", expected ")?;
     let expected: String = rest.chars().take_while(char::is_ascii_digit).collect();

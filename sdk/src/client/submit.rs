@@ -5,8 +5,9 @@
 //! after checking that the rejected transaction is not known to the node: never two
 //! transactions for one intent.
 
-use super::{BroadcastResult, ClientError, DexClient, tx_hash_of};
-use crate::address::Address;
+use super::{BroadcastResult, ClientError, DexClient};
+use crate::address::{Address, Hrp};
+use crate::tx::{Msg, OrderId, SignedTx, TxHash};
 
 /// Re-signs allowed after sequence errors, per intent.
 const MAX_RESIGNS: u32 = 2;
@@ -19,12 +20,12 @@ pub trait Intent {
     /// Why the transaction could not be built or signed.
     type Error;
     /// The signed, length-prefixed transaction bytes for this account number and sequence.
-    fn sign(&mut self, account_number: i64, sequence: i64) -> Result<Vec<u8>, Self::Error>;
+    fn sign(&mut self, account_number: u64, sequence: u64) -> Result<Vec<u8>, Self::Error>;
 }
 
-impl<E, F: FnMut(i64, i64) -> Result<Vec<u8>, E>> Intent for F {
+impl<E, F: FnMut(u64, u64) -> Result<Vec<u8>, E>> Intent for F {
     type Error = E;
-    fn sign(&mut self, account_number: i64, sequence: i64) -> Result<Vec<u8>, E> {
+    fn sign(&mut self, account_number: u64, sequence: u64) -> Result<Vec<u8>, E> {
         self(account_number, sequence)
     }
 }
@@ -46,14 +47,27 @@ pub enum SubmitError<E> {
 pub struct Submitted {
     /// The broadcast result.
     pub result: BroadcastResult,
-    /// The tx hash (uppercase hex).
-    pub hash: String,
+    /// The tx hash.
+    pub hash: TxHash,
     /// The account number signed with.
-    pub account_number: i64,
+    pub account_number: u64,
     /// The sequence signed with.
-    pub sequence: i64,
+    pub sequence: u64,
     /// The exact broadcast bytes.
     pub tx_bytes: Vec<u8>,
+}
+
+impl Submitted {
+    /// The id of the order this transaction placed, when it is a new order: read from the
+    /// broadcast bytes (whose id the transaction's sequence fixed), not recomputed.
+    pub fn order_id(&self) -> Option<OrderId> {
+        // Any HRP decodes the bytes; the id holds the raw address bytes only.
+        let tx = SignedTx::decode(&self.tx_bytes, &Hrp::mainnet()).ok()?;
+        match tx.msg() {
+            Msg::NewOrder(o) => Some(o.id),
+            _ => None,
+        }
+    }
 }
 
 /// Signs and broadcasts one intent for `address`. A build or signing failure stops it before
@@ -70,7 +84,7 @@ pub async fn submit<I: Intent>(
         let tx_bytes = intent
             .sign(account.account_number, sequence)
             .map_err(SubmitError::Build)?;
-        let hash = tx_hash_of(&tx_bytes);
+        let hash = TxHash::of(&tx_bytes);
         match client.broadcast(&tx_bytes).await {
             Ok(result) => {
                 return Ok(Submitted {
@@ -86,7 +100,7 @@ pub async fn submit<I: Intent>(
                 // If it is known, these exact bytes were committed before this post.
                 if let Some(info) = client.tx(&hash).await? {
                     return Ok(Submitted {
-                        result: BroadcastResult::found(&hash, info, true),
+                        result: BroadcastResult::found(hash, info, true),
                         hash,
                         account_number: account.account_number,
                         sequence,
@@ -114,9 +128,9 @@ pub async fn submit_signed(
 ) -> Result<BroadcastResult, ClientError> {
     match client.broadcast(tx_bytes).await {
         Err(e @ ClientError::InvalidSequence { .. }) => {
-            let hash = tx_hash_of(tx_bytes);
+            let hash = TxHash::of(tx_bytes);
             match client.tx(&hash).await? {
-                Some(info) => Ok(BroadcastResult::found(&hash, info, true)),
+                Some(info) => Ok(BroadcastResult::found(hash, info, true)),
                 None => Err(e),
             }
         }

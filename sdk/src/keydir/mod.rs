@@ -76,7 +76,7 @@ use fsops::{DirLock, Install};
 pub enum KeyDirError {
     /// Neither an explicit path, `$DEXLINK_HOME` nor `$HOME` is set.
     #[error(
-        "cannot locate the key directory: set DEXLINK_HOME or HOME, or pass a directory explicitly"
+        "cannot locate the key directory: neither DEXLINK_HOME nor HOME is set and no directory was given"
     )]
     NoHome,
     /// The key directory path exists but is not a directory.

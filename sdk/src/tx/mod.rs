@@ -14,24 +14,28 @@
 
 mod amino;
 pub mod json;
-pub mod msg;
-pub mod order;
+mod msg;
+mod order;
 pub(crate) mod sign_doc;
 mod std_tx;
 mod text;
-pub mod unsigned;
+mod unsigned;
 
 use std::fmt::Write as _;
 
 use thiserror::Error;
 
 pub use amino::DecodeError;
-pub use msg::{CancelOrder, Coin, Msg, NewOrder, Send, SendEntry, TokenFreeze};
+pub use msg::{
+    CancelOrder, Coin, IntoMsg, LimitOrder, Msg, NewOrder, Send, SendEntry, TokenFreeze,
+};
 pub use order::{Market, OrderError, OrderId, OrderType, Side, TimeInForce};
 pub use sign_doc::{BnbSignAnswer, SignDocError, bnb_sign, parse_bnb_sign_request, parse_sign_doc};
 pub use std_tx::{SignedTx, TxHash, VerifiedTx};
 pub use text::{MAX_MEMO_BYTES, Memo};
-pub use unsigned::{TxNumbers, UnsignedTxError, parse_unsigned_tx};
+pub use unsigned::{
+    TxNumbers, UNSIGNED_TX_FORMAT, UNSIGNED_TX_VERSION, UnsignedTxError, parse_unsigned_tx,
+};
 
 use crate::address::ChainId;
 use crate::keys::{PrivateKey, PublicKey};
@@ -161,16 +165,19 @@ fn check_range(what: &'static str, value: u64) -> Result<u64, TxError> {
 
 impl UnsignedTx {
     /// A transaction with an empty memo and source 0. `sequence` is the account's current
-    /// sequence (not + 1). Checks the message's rules, that all its addresses share one HRP,
-    /// and that a new order's id is the one the chain expects for this sequence.
+    /// sequence (not + 1). `msg` is a [`Msg`], a message type, or a [`LimitOrder`] (whose id is
+    /// derived here from its sender and `sequence`). Checks the message's rules, that all its
+    /// addresses share one HRP, and that a new order's id is the one the chain expects for this
+    /// sequence.
     pub fn new(
         chain_id: ChainId,
         account_number: u64,
         sequence: u64,
-        msg: Msg,
+        msg: impl IntoMsg,
     ) -> Result<Self, TxError> {
         check_range("account number", account_number)?;
         check_range("sequence", sequence)?;
+        let msg = msg.into_msg(sequence)?;
         msg.validate()?;
         let signer = msg.signer();
         if let Some(other) = msg

@@ -9,7 +9,7 @@ mod send;
 
 pub use cancel_order::CancelOrder;
 pub use freeze::TokenFreeze;
-pub use new_order::NewOrder;
+pub use new_order::{LimitOrder, NewOrder};
 pub use send::{Coin, Send, SendEntry};
 
 use super::TxError;
@@ -32,6 +32,65 @@ pub enum Msg {
     Freeze(TokenFreeze),
     /// `tokens/UnfreezeMsg` (same fields and sign JSON as freeze).
     Unfreeze(TokenFreeze),
+}
+
+impl From<NewOrder> for Msg {
+    fn from(m: NewOrder) -> Self {
+        Self::NewOrder(m)
+    }
+}
+
+impl From<CancelOrder> for Msg {
+    fn from(m: CancelOrder) -> Self {
+        Self::CancelOrder(m)
+    }
+}
+
+impl From<Send> for Msg {
+    fn from(m: Send) -> Self {
+        Self::Send(m)
+    }
+}
+
+// No `From<TokenFreeze>`: the same body is a freeze or an unfreeze, so the caller says which
+// with `Msg::Freeze` or `Msg::Unfreeze`.
+
+/// What [`UnsignedTx::new`](crate::tx::UnsignedTx::new) accepts as its message: a [`Msg`], any
+/// message type that converts into one, or a [`LimitOrder`], whose id needs the transaction's
+/// sequence.
+pub trait IntoMsg {
+    /// The message of a transaction signed with `sequence` (the account's current sequence).
+    fn into_msg(self, sequence: u64) -> Result<Msg, TxError>;
+}
+
+impl IntoMsg for Msg {
+    fn into_msg(self, _sequence: u64) -> Result<Msg, TxError> {
+        Ok(self)
+    }
+}
+
+impl IntoMsg for NewOrder {
+    fn into_msg(self, _sequence: u64) -> Result<Msg, TxError> {
+        Ok(self.into())
+    }
+}
+
+impl IntoMsg for CancelOrder {
+    fn into_msg(self, _sequence: u64) -> Result<Msg, TxError> {
+        Ok(self.into())
+    }
+}
+
+impl IntoMsg for Send {
+    fn into_msg(self, _sequence: u64) -> Result<Msg, TxError> {
+        Ok(self.into())
+    }
+}
+
+impl IntoMsg for LimitOrder {
+    fn into_msg(self, sequence: u64) -> Result<Msg, TxError> {
+        self.at_sequence(sequence).map(Msg::NewOrder)
+    }
 }
 
 impl Msg {

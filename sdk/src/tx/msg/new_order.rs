@@ -47,36 +47,70 @@ pub struct NewOrder {
     pub time_in_force: TimeInForce,
 }
 
-impl NewOrder {
-    /// A limit order from `sender` in a transaction signed with `sequence` (the account's
-    /// current sequence); the id is the one the chain expects.
-    pub fn new(
-        sender: Address,
-        sequence: u64,
-        symbol: &str,
-        side: Side,
-        price: Fixed8,
-        quantity: Fixed8,
-        time_in_force: TimeInForce,
-    ) -> Result<Self, TxError> {
-        let id = OrderId::new(&sender, sequence).ok_or(TxError::Range {
+/// A limit order as the trader decides it, before it has an id.
+///
+/// The chain derives an order's id from its sender and the sequence of the transaction that
+/// places it, so the id is filled in by [`UnsignedTx::new`](crate::tx::UnsignedTx::new), which
+/// is the one place the sequence is given:
+///
+/// ```
+/// # use dexlink::tx::{LimitOrder, Msg, Side, TimeInForce, UnsignedTx};
+/// # use dexlink::address::{Address, ChainId};
+/// // The order of wallet-core's `test_binance_sign_trade_order` (docs/upstream-vectors.md V10).
+/// let sender: Address = "bnb1hgm0p7khfk85zpz5v0j8wnej3a90w709vhkdfu".parse()?;
+/// let order = LimitOrder {
+///     sender,
+///     symbol: "NNB-338_BNB".into(),
+///     side: Side::Buy,
+///     price: "1.3635".parse()?,
+///     quantity: "1".parse()?,
+///     time_in_force: TimeInForce::Gte,
+/// };
+/// let tx = UnsignedTx::new(ChainId::new("chain-bnb")?, 12, 35, order)?;
+/// let Msg::NewOrder(placed) = tx.msg() else { unreachable!() };
+/// assert_eq!(placed.id.to_string(), "BA36F0FAD74D8F41045463E4774F328F4AF779E5-36");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitOrder {
+    /// The account placing the order (the signer).
+    pub sender: Address,
+    /// Pair symbol `BASE_QUOTE`, e.g. `NNB-338_BNB`.
+    pub symbol: String,
+    /// Buy or sell.
+    pub side: Side,
+    /// Price in quote asset per base unit, positive.
+    pub price: Fixed8,
+    /// Quantity of the base asset, positive.
+    pub quantity: Fixed8,
+    /// GTE or IOC.
+    pub time_in_force: TimeInForce,
+}
+
+impl LimitOrder {
+    /// The `dex/NewOrder` message placing this order in a transaction signed with `sequence`
+    /// (the account's current sequence): its id is the one the chain expects.
+    pub fn at_sequence(self, sequence: u64) -> Result<NewOrder, TxError> {
+        let id = OrderId::new(&self.sender, sequence).ok_or(TxError::Range {
             what: "sequence",
             value: sequence,
         })?;
-        let m = Self {
-            sender,
+        let m = NewOrder {
+            sender: self.sender,
             id,
-            symbol: symbol.into(),
+            symbol: self.symbol,
             order_type: OrderType::Limit,
-            side,
-            price,
-            quantity,
-            time_in_force,
+            side: self.side,
+            price: self.price,
+            quantity: self.quantity,
+            time_in_force: self.time_in_force,
         };
         m.validate()?;
         Ok(m)
     }
+}
 
+impl NewOrder {
     pub(super) fn validate(&self) -> Result<(), TxError> {
         check_symbol("order symbol", &self.symbol, SymbolKind::Pair)?;
         if self.price.is_zero() {

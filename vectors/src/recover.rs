@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::{ErrorKind, Failure, Fields, expect_eq, keys::private_key};
-use crate::recover::{
+use dexlink::recover::{
     EvmAddress, RecoverAmount, RecoverChain, RecoverError, RecoverRequest, SignedRecoverRequest,
     TokenSymbol,
 };
@@ -26,6 +26,8 @@ fn kind(e: &RecoverError) -> ErrorKind {
         RecoverError::SignatureFormat(_) | RecoverError::HighS | RecoverError::BadSignature => {
             ErrorKind::InvalidSignature
         }
+        // A variant added to the SDK after this list.
+        _ => ErrorKind::InvalidMessage,
     }
 }
 

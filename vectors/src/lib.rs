@@ -1,14 +1,22 @@
-//! The test-vector runner: loads files in the format of `docs/test-vectors.md` and checks each vector.
+//! dexlink-vectors: the test-vector runner of the dexlink SDK. It loads files in the format of
+//! `docs/test-vectors.md` and checks each vector against the SDK's public API.
+//!
+//! It is a crate of its own so that the SDK carries no file walking or harness types: the SDK's
+//! tests, the CLI's `dexlink vectors run` and the `vector_file` fuzz target all call it.
 //!
 //! Each vector type has one check function in a submodule. A check returns `Ok(())` when every
 //! field it was given matches, or a [`Failure`]: either the operation failed with an
 //! [`ErrorKind`] (which passes when the vector says `expect_error` with that kind) or a value
 //! differed. Types the runner does not know are reported as skipped, by name, never silently.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use dexlink::io::{Limit, ReadError};
 use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
@@ -323,8 +331,14 @@ pub enum RunError {
     Empty(String),
     /// A vector file is not a regular file, is too large, or could not be read.
     #[error(transparent)]
-    Input(#[from] crate::io::ReadError),
+    Input(#[from] ReadError),
 }
+
+/// The most bytes read from one vector file (the largest shipped one is about 0.5 MiB).
+pub const VECTOR_FILE: Limit = Limit {
+    what: "vector file",
+    max_bytes: 16 * 1024 * 1024,
+};
 
 /// Runs every vector file named by `paths`; a directory means every `*.json` below it, sorted.
 pub fn run_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Report, RunError> {
@@ -373,7 +387,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), RunError> {
 
 /// Runs one vector file.
 pub fn run_file(path: &Path) -> Result<FileReport, RunError> {
-    let text = crate::io::read_regular_text(path, crate::io::VECTOR_FILE)?;
+    let text = dexlink::io::read_regular_text(path, VECTOR_FILE)?;
     run_str(&path.display().to_string(), &text)
 }
 

@@ -1,10 +1,10 @@
 //! Checks for the `address`, `signature`, `ecdsa-verify` and `bech32` vector types.
 
 use super::{ErrorKind, Failure, Fields, expect_eq};
-use crate::address::{Address, Hrp};
-use crate::bech32;
-use crate::keys::{PrivateKey, PublicKey};
-use crate::signature::Signature;
+use dexlink::address::{Address, Hrp};
+use dexlink::bech32;
+use dexlink::keys::{PrivateKey, PublicKey};
+use dexlink::signature::Signature;
 
 pub(super) fn private_key(f: &Fields<'_>) -> Result<PrivateKey, Failure> {
     let text = f.str("private_key")?;

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::keys::private_key;
 use super::{ErrorKind, Failure, Fields, expect_eq};
-use crate::address::{Address, ChainId, Hrp};
-use crate::amount::Fixed8;
-use crate::tx::{
+use dexlink::address::{Address, ChainId, Hrp};
+use dexlink::amount::Fixed8;
+use dexlink::tx::{
     CancelOrder, Coin, DecodeError, Memo, Msg, NewOrder, OrderId, OrderType, Send, SendEntry, Side,
     SignedTx, TimeInForce, TokenFreeze, TxError, UnsignedTx,
 };

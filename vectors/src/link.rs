@@ -1,10 +1,10 @@
 //! Checks for the `link-proof` vector type (`docs/link-proofs.md`).
 
 use super::{ErrorKind, Failure, Fields, expect_eq, keys::private_key};
-use crate::address::{Address, ChainId, Hrp, Network};
-use crate::link::{self, Expectations, LinkError, LinkMessage, LinkProof, Nonce};
-use crate::signature::Signature;
-use crate::time::Timestamp;
+use dexlink::address::{Address, ChainId, Hrp, Network};
+use dexlink::link::{self, Expectations, LinkError, LinkMessage, LinkProof, Nonce};
+use dexlink::signature::Signature;
+use dexlink::time::Timestamp;
 
 fn op(e: LinkError) -> Failure {
     Failure::op(ErrorKind::InvalidMessage, e)
@@ -12,7 +12,7 @@ fn op(e: LinkError) -> Failure {
 
 /// The fields of a vector built into a message and the verifier's expectations.
 struct Built {
-    key: crate::keys::PrivateKey,
+    key: dexlink::keys::PrivateKey,
     msg: LinkMessage,
     expect: Expectations,
 }
@@ -54,7 +54,7 @@ fn construct(f: &Fields<'_>) -> Result<Built, Failure> {
 /// DEX would, with the nonce accepted and the clock at `now` (the verification stage).
 fn verify_given(
     f: &Fields<'_>,
-    key: &crate::keys::PrivateKey,
+    key: &dexlink::keys::PrivateKey,
     expect: &Expectations,
     now: Timestamp,
 ) -> Result<(), Failure> {

@@ -1,8 +1,8 @@
 //! Check for the `keystore` vector type: decrypting a Binance Chain v1 or Web3 v3 file.
 
 use super::{ErrorKind, Failure, Fields};
-use crate::keys::PrivateKey;
-use crate::keystore::{self, KdfLimits, KeystoreError, Password};
+use dexlink::keys::PrivateKey;
+use dexlink::keystore::{self, KdfLimits, KeystoreError, Password};
 
 /// The `expect_error` kind of a keystore error.
 fn kind(e: &KeystoreError) -> ErrorKind {
@@ -12,6 +12,8 @@ fn kind(e: &KeystoreError) -> ErrorKind {
         KeystoreError::Corrupted(_)
         | KeystoreError::Tampered(_)
         | KeystoreError::SecretLength(_) => ErrorKind::InvalidKeystore,
+        // A variant added to the SDK after this list.
+        _ => ErrorKind::InvalidKeystore,
     }
 }
 
