@@ -137,6 +137,53 @@ async function main() {
   assert(seq === 3, `after the refused order: sequence ${seq}, expected 3`);
   ok(`placeOrder off the tick refused (code ${refused.code}): ${refused.message}`);
 
+  // A fill between two accounts (the devnet makes a block after each transaction and charges
+  // the chain's fees): a sell of 0.5 BNB at 300 rests, a second account's buy of 0.5 at 300
+  // takes it at 300. The BncClient reads the book with getDepth; trades and closed orders,
+  // which it has no method for, through its own HTTP client.
+  const SELL = 2;
+  const sold = committed(await client.placeOrder(address, SYMBOL, SELL, 300, 0.5, null, GTE), "placeOrder sell");
+  const sellId = JSON.parse(sold.data).order_id;
+  const depth = await client.getDepth(SYMBOL);
+  assert(depth && depth.status === 200, `getDepth: ${JSON.stringify(depth)}`);
+  assert(JSON.stringify(depth.result.asks) === JSON.stringify([["300.00000000", "0.50000000"]]), `getDepth asks: ${JSON.stringify(depth.result.asks)}`);
+  assert(Array.isArray(depth.result.bids) && depth.result.bids.length === 0, `getDepth bids: ${JSON.stringify(depth.result.bids)}`);
+  ok("getDepth shows the resting sell");
+
+  const key2 = sdk.crypto.generatePrivateKey();
+  const address2 = sdk.crypto.getAddressFromPrivateKey(key2, "tbnb");
+  committed(await client.transfer(address, address2, 1, "BNB", "fund buyer"), "fund buyer BNB");
+  committed(await client.transfer(address, address2, 200, "BUSD-BD1", "fund buyer"), "fund buyer BUSD");
+  const buyer = new sdk.BncClient(url);
+  buyer.chooseNetwork("testnet");
+  await buyer.initChain();
+  await buyer.setPrivateKey(key2);
+  const bought = committed(await buyer.placeOrder(address2, SYMBOL, BUY, 300, 0.5, null, GTE), "placeOrder buy");
+  const buyId = JSON.parse(bought.data).order_id;
+  const after2 = await client.getDepth(SYMBOL);
+  assert(after2.result.asks.length === 0 && after2.result.bids.length === 0, `getDepth after the fill: ${JSON.stringify(after2.result)}`);
+  // 0.5 BNB for 150 BUSD; the buyer's fee: 0.5 BNB x 400 / 10^6 = 0.0002 BNB.
+  const b2 = await buyer.getBalance(address2);
+  const bnb2 = holding(b2, "BNB");
+  const busd2b = holding(b2, "BUSD-BD1");
+  assert(bnb2.free === 149980000n && bnb2.locked === 0n, `buyer BNB ${bnb2.free}/${bnb2.locked}, expected 149980000/0`);
+  assert(busd2b.free === 5000000000n && busd2b.locked === 0n, `buyer BUSD-BD1 ${busd2b.free}/${busd2b.locked}, expected 5000000000/0`);
+  ok("the buy fills against the resting sell; balances and fee exact");
+
+  const trades = await client._httpClient.request("get", `/api/v1/trades?symbol=${SYMBOL}&address=${address2}`);
+  assert(trades.status === 200 && trades.result.total === 1, `trades: ${JSON.stringify(trades.result)}`);
+  const t = trades.result.trade[0];
+  assert(t.price === "300.00000000" && t.quantity === "0.50000000", `trade price/quantity ${t.price}/${t.quantity}`);
+  assert(t.buyerOrderId === buyId && t.sellerOrderId === sellId, `trade orders ${t.buyerOrderId}/${t.sellerOrderId}`);
+  assert(t.buyerId === address2 && t.sellerId === address && t.buySingleFee === "BNB:0.00020000;", `trade parties/fee ${JSON.stringify(t)}`);
+  ok(`trades: ${t.tradeId} at ${t.price}`);
+
+  const closed = await client._httpClient.request("get", `/api/v1/orders/closed?address=${address2}&symbol=${SYMBOL}`);
+  assert(closed.status === 200 && closed.result.total === 1, `closed orders: ${JSON.stringify(closed.result)}`);
+  const c = closed.result.order[0];
+  assert(c.orderId === buyId && c.status === "FullyFill" && c.cumulateQuantity === "0.50000000", `closed order ${JSON.stringify(c)}`);
+  ok("orders/closed: the buy is FullyFill");
+
   console.log(`# ${step} steps passed`);
 }
 

@@ -2,7 +2,8 @@
 # The official @binance-chain/javascript-sdk BncClient, unchanged, against `dexlink devnet`:
 # builds and starts the devnet on a free port (its URL is the first stdout line), funds a fresh
 # key with the devnet faucet, and runs devnet-bncclient.js (init chain, account, balances,
-# transfer, place order, open orders, cancel, a refused order). Stops the devnet on exit.
+# transfer, place order, open orders, cancel, a refused order, a fill between two accounts read
+# back with getDepth, trades and closed orders). Stops the devnet on exit.
 #
 #   bash tests/interop/devnet.sh
 #
@@ -28,7 +29,8 @@ cleanup() {
 trap cleanup EXIT
 
 mkfifo "$tmp/out"
-"$bin" devnet --port 0 >"$tmp/out" 2>"$tmp/err" &
+# A block after each transaction: every answer the script checks is already settled.
+"$bin" devnet --port 0 --block-time tx >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 exec 3<"$tmp/out"
 if ! IFS= read -r -t 30 url <&3; then
