@@ -5,7 +5,9 @@ use clap::Args;
 use dexlink::PrivateKey;
 use dexlink::address::Network;
 use dexlink::hd::AccountKey;
-use dexlink::keydir::{DerivedAddress, EntryName, EntrySecret, HdSecret, KeyDir, KeyDirError};
+use dexlink::keydir::{
+    DerivedAddress, EntryKind, EntryName, EntrySecret, HdSecret, KeyDir, KeyDirError,
+};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, Passphrase};
 use zeroize::Zeroizing;
@@ -128,6 +130,7 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
     let name = entry_name(&args.name)?;
     let info = dir.get(&name)?;
     let password = entry_password(global, &args.name)?;
+    crate::progress::say(global, &format!("Unlocking {} …", args.name));
     let unlocked = dir.unlock(&name, &password)?;
     drop(password);
     crate::secrets::warn_if_memory_unlocked();
@@ -202,6 +205,7 @@ pub fn derive_addresses(
     let name = entry_name(&args.name)?;
     dir.get(&name)?;
     let password = entry_password(global, &args.name)?;
+    crate::progress::say(global, &format!("Unlocking {} …", args.name));
     let unlocked = dir.unlock(&name, &password)?;
     drop(password);
     let hrp = unlocked.info.network.hrp().clone();
@@ -234,4 +238,108 @@ pub fn hd_account(secret: &HdSecret, account: u32) -> Result<AccountKey, CliErro
     pp.push_str(secret.passphrase());
     let seed = mnemonic.to_seed(&Passphrase::from_zeroizing(pp));
     Ok(AccountKey::from_seed(&seed, account)?)
+}
+
+/// The keys a command will sign with, known before any password is asked: the entry's network
+/// and the addresses its metadata recorded, so a command can show what it will sign and ask for
+/// confirmation first, and read the password (and run the key store's KDF) only after a yes.
+/// When an address was never recorded (an HD index not used before), only the key can tell it:
+/// the entry is then unlocked up front, as before.
+#[derive(Debug)]
+pub struct Signers {
+    /// The entry's network.
+    pub network: Network,
+    /// The addresses of the keys, on the entry's network, from `index` on.
+    pub addresses: Vec<dexlink::Address>,
+    /// The keys, when they had to be unlocked to learn the addresses.
+    unlocked: Option<Vec<Unlocked>>,
+}
+
+impl Signers {
+    /// The signer of `args` (one key).
+    pub fn find(global: &Global, args: &KeyArgs) -> Result<Self, CliError> {
+        Self::find_many(global, args, 1)
+    }
+
+    /// The `count` consecutive signers from `args.index`.
+    pub fn find_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Self, CliError> {
+        check_count(count)?;
+        let dir = open_dir(global)?;
+        let info = dir.get(&entry_name(&args.name)?)?;
+        if let Some(addresses) = recorded(&info, args, count) {
+            return Ok(Self {
+                network: info.network,
+                addresses,
+                unlocked: None,
+            });
+        }
+        let keys = unlock_many(global, args, count)?;
+        Ok(Self {
+            network: info.network,
+            addresses: keys
+                .iter()
+                .map(|k| k.key.address(k.network.hrp()))
+                .collect(),
+            unlocked: Some(keys),
+        })
+    }
+
+    /// The keys, unlocked now if they were not yet; each must be the address recorded for it.
+    pub fn unlock(self, global: &Global, args: &KeyArgs) -> Result<Vec<Unlocked>, CliError> {
+        if let Some(keys) = self.unlocked {
+            return Ok(keys);
+        }
+        let keys = unlock_many(global, args, self.addresses.len() as u32)?;
+        for (k, recorded) in keys.iter().zip(&self.addresses) {
+            if &k.key.address(recorded.hrp()) != recorded {
+                return Err(CliError::failed(format!(
+                    "the key of {} is not the address its entry records ({recorded}); nothing \
+                     was signed. The entry's metadata was changed: import the key again",
+                    args.name
+                )));
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The one key (see [`Signers::unlock`]).
+    pub fn unlock_one(self, global: &Global, args: &KeyArgs) -> Result<Unlocked, CliError> {
+        Ok(self
+            .unlock(global, args)?
+            .pop()
+            .expect("one key was asked for"))
+    }
+}
+
+/// The addresses the entry recorded for `count` keys from `args.account`/`args.index`, if all
+/// of them are recorded.
+fn recorded(
+    info: &dexlink::keydir::EntryInfo,
+    args: &KeyArgs,
+    count: u32,
+) -> Option<Vec<dexlink::Address>> {
+    match info.kind {
+        EntryKind::PrivateKey => {
+            // The account/index/count refusal comes from unlocking, with its own message.
+            if count != 1 || args.account != 0 || args.index != 0 {
+                return None;
+            }
+            info.addresses.first().map(|a| vec![a.address.clone()])
+        }
+        EntryKind::Hd => {
+            let template = info.path_template.as_deref()?;
+            (0..count)
+                .map(|i| {
+                    let path = template
+                        .replace("{account}", &args.account.to_string())
+                        .replace("{index}", &args.index.checked_add(i)?.to_string());
+                    info.addresses
+                        .iter()
+                        .find(|a| a.path.as_deref() == Some(path.as_str()))
+                        .map(|a| a.address.clone())
+                })
+                .collect()
+        }
+        _ => None,
+    }
 }

@@ -91,10 +91,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(CliError::io("cannot start the async runtime"))
 }
 
-/// The HRP a key's addresses take on `chain_id`.
-pub fn hrp_for(chain_id: &ChainId, key: &keyring::Unlocked) -> Hrp {
-    if key.network.chain_id() == chain_id {
-        key.network.hrp().clone()
+/// The HRP addresses of an entry of `network` take on `chain_id`.
+pub fn hrp_for_network(chain_id: &ChainId, network: &dexlink::address::Network) -> Hrp {
+    if network.chain_id() == chain_id {
+        network.hrp().clone()
     } else {
         chain_id.default_hrp()
     }
@@ -116,15 +116,17 @@ pub fn run_tx(
     if tx_args.generate_only {
         return generate_only(global, key_args, tx_args, build);
     }
-    let key = keyring::unlock(global, key_args)?;
+    // What is signed is shown and confirmed before the password is read (see `Signers`).
+    let signer = keyring::Signers::find(global, key_args)?;
+    let entry_address = signer.addresses[0].clone();
     if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
             .map_err(CliError::arg("--chain-id"))?;
         let hrp = match &tx_args.hrp {
             Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
-            None => hrp_for(&chain_id, &key),
+            None => hrp_for_network(&chain_id, &signer.network),
         };
-        let address = key.key.address(&hrp);
+        let address = entry_address.with_hrp(hrp);
         let tx = with_source(
             build(
                 &chain_id,
@@ -135,6 +137,7 @@ pub fn run_tx(
             tx_args.source,
         )?;
         confirm_tx(global, &tx, tx_args.yes)?;
+        let key = signer.unlock_one(global, key_args)?;
         let signed = tx.sign(&key.key)?;
         print_signed(global, &tx, &signed, None);
         return Ok(ExitCode::SUCCESS);
@@ -145,7 +148,7 @@ pub fn run_tx(
         let chain = client.chain_id().await?;
         let chain_id = ChainId::new(&chain)
             .map_err(|e| CliError::failed(format!("the DEX reports an invalid chain id: {e}")))?;
-        let address = key.key.address(&hrp_for(&chain_id, &key));
+        let address = entry_address.with_hrp(hrp_for_network(&chain_id, &signer.network));
         let account = client.account(&address).await?;
         let preview = with_source(
             build(
@@ -157,6 +160,7 @@ pub fn run_tx(
             tx_args.source,
         )?;
         confirm_tx(global, &preview, tx_args.yes)?;
+        let key = signer.unlock_one(global, key_args)?;
         if tx_args.dry_run {
             let signed = preview.sign(&key.key)?;
             print_dry_run(global, &preview, &signed);
@@ -164,6 +168,7 @@ pub fn run_tx(
         }
         let signer: &PrivateKey = &key.key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
+        crate::progress::say(global, &format!("Broadcasting to {} …", client.base_url()));
         // A build or signing error stops the submit before anything is broadcast.
         let submitted = submit(&client, &address, |acct: i64, seq: i64| {
             let t = with_source(
@@ -201,12 +206,13 @@ fn generate_only(
         if let Some(a) = &watch {
             return Ok(a.clone());
         }
-        let key = keyring::unlock(global, key_args)?;
+        // A recorded address needs no password; only an unrecorded HD index is unlocked.
+        let signer = keyring::Signers::find(global, key_args)?;
         let hrp = match &tx_args.hrp {
             Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
-            None => hrp_for(chain_id, &key),
+            None => hrp_for_network(chain_id, &signer.network),
         };
-        Ok(key.key.address(&hrp))
+        Ok(signer.addresses[0].with_hrp(hrp))
     };
     let tx = if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())

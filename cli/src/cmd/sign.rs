@@ -113,9 +113,10 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                 .map_err(|_| CliError::usage("the sign document is not UTF-8"))?;
             let doc = sign_doc_text(&text)?;
             let tx = parse_sign_doc(&doc).context("refusing to sign")?;
-            let unlocked = keyring::unlock(global, &key)?;
+            // Shown and confirmed before the password is read (see `Signers`).
+            let signers = keyring::Signers::find(global, &key)?;
             let signer = tx.msg().signer().clone();
-            let own = unlocked.key.address(signer.hrp());
+            let own = signers.addresses[0].with_hrp(signer.hrp().clone());
             if own != signer {
                 return Err(CliError::usage(format!(
                     "the document is for {signer}, but this key is {own}; choose the matching key or --index"
@@ -128,6 +129,7 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                 eprintln!("Sign bytes: {}", tx.sign_json());
             }
             confirm("Sign this transaction?", yes)?;
+            let unlocked = signers.unlock_one(global, &key)?;
             let answer = bnb_sign(&unlocked.key, &tx)?;
             if global.json {
                 print_json(&serde_json::from_str(&answer.to_json()).expect("valid JSON"));
