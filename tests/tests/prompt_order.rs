@@ -230,14 +230,25 @@ fn progress_on_a_terminal() {
     let d = Devnet::start(&[]);
     d.fund(V7_TBNB, "BNB", "10");
     let h = home_with_keys();
-    let (mut master, slave) = openpty();
     let mut c = h.cmd_std();
     c.args([
         "send", "pk", "--to", K2_TBNB, "--amount", "1", "--asset", "BNB", "--yes", "--dex", &d.url,
-    ])
-    .stdin(Stdio::null())
-    .stdout(Stdio::null())
-    .stderr(Stdio::from(slave));
+    ]);
+    let (code, text) = stderr_on_pty(c);
+    assert_eq!(code, 0);
+    assert_eq!(
+        text,
+        format!("Unlocking pk …\nBroadcasting to {} …\n", d.url)
+    );
+}
+
+/// Runs a command with stderr on a pseudo-terminal (stdin and stdout elsewhere); returns its
+/// exit code and what it wrote on stderr.
+fn stderr_on_pty(mut c: std::process::Command) -> (i32, String) {
+    let (mut master, slave) = openpty();
+    c.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(slave));
     let mut child = c.spawn().unwrap();
     // The child's stderr is the only writer; read until it exits and the slave closes (EIO).
     let reader = std::thread::spawn(move || {
@@ -253,10 +264,25 @@ fn progress_on_a_terminal() {
     });
     let status = child.wait().unwrap();
     drop(c);
-    assert!(status.success());
-    let text = reader.join().unwrap();
+    (status.code().unwrap_or(-1), reader.join().unwrap())
+}
+
+/// A 503 with `Retry-After` is waited out with a line saying so (on a terminal), then retried.
+#[test]
+fn a_retry_after_wait_is_told_on_a_terminal() {
+    let d = Devnet::start(&[]);
+    let (s, b) = d.post_json(
+        "/devnet/faults",
+        &serde_json::json!({"fail_status": 503, "fail_count": 1, "retry_after": 1}),
+    );
+    assert_eq!(s, 200, "{b}");
+    let mut c = std::process::Command::new(bin());
+    c.env_remove("DEXLINK_DEX")
+        .args(["markets", "--dex", &d.url]);
+    let (code, text) = stderr_on_pty(c);
+    assert_eq!(code, 0, "{text}");
     assert_eq!(
         text,
-        format!("Unlocking pk …\nBroadcasting to {} …\n", d.url)
+        "the DEX is unavailable (HTTP 503); retrying in 1.0 s, as it asks …\n"
     );
 }

@@ -66,7 +66,12 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
              `dexlink devnet` for a local DEX",
         )
     })?;
-    Ok(DexClient::new(url, &ClientConfig::default())?)
+    let quiet = global.quiet;
+    Ok(
+        DexClient::new(url, &ClientConfig::default())?.on_retry_wait(move |w| {
+            crate::progress::say_unless_quiet(quiet, &crate::progress::wait_text(w))
+        }),
+    )
 }
 
 /// A client error as a CLI error (`?` converts directly; see [`CliError::exit_code`]).
