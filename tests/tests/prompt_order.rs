@@ -244,9 +244,14 @@ fn progress_on_a_terminal() {
 
 /// Runs a command with stderr on a pseudo-terminal (stdin and stdout elsewhere); returns its
 /// exit code and what it wrote on stderr.
-fn stderr_on_pty(mut c: std::process::Command) -> (i32, String) {
+fn stderr_on_pty(c: std::process::Command) -> (i32, String) {
+    stderr_on_pty_with_stdin(c, Path::new("/dev/null"))
+}
+
+/// [`stderr_on_pty`] with stdin read from a file.
+fn stderr_on_pty_with_stdin(mut c: std::process::Command, stdin: &Path) -> (i32, String) {
     let (mut master, slave) = openpty();
-    c.stdin(Stdio::null())
+    c.stdin(File::open(stdin).unwrap())
         .stdout(Stdio::null())
         .stderr(Stdio::from(slave));
     let mut child = c.spawn().unwrap();
@@ -285,4 +290,25 @@ fn a_retry_after_wait_is_told_on_a_terminal() {
         text,
         "the DEX is unavailable (HTTP 503); retrying in 1.0 s, as it asks …\n"
     );
+}
+
+/// `keys import` (scrypt at the default cost takes seconds) says it is encrypting, on a
+/// terminal only.
+#[test]
+fn key_creation_says_it_is_encrypting_on_a_terminal() {
+    let h = Home::new();
+    let key = h.path("key.txt");
+    std::fs::write(&key, format!("{V7_KEY}\n")).unwrap();
+    let mut c = h.cmd_std();
+    c.args([
+        "keys",
+        "import",
+        "pk",
+        "--private-key",
+        "--network",
+        "testnet",
+    ]);
+    let (code, text) = stderr_on_pty_with_stdin(c, &key);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(text, "Encrypting pk …\n");
 }
