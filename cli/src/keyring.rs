@@ -5,7 +5,9 @@ use clap::Args;
 use dexlink::PrivateKey;
 use dexlink::address::Network;
 use dexlink::hd::AccountKey;
-use dexlink::keydir::{DerivedAddress, EntryName, EntrySecret, HdSecret, KeyDir, KeyDirError};
+use dexlink::keydir::{
+    DerivedAddress, EntryKind, EntryName, EntrySecret, HdSecret, KeyDir, KeyDirError,
+};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, Passphrase};
 use zeroize::Zeroizing;
@@ -128,6 +130,7 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
     let name = entry_name(&args.name)?;
     let info = dir.get(&name)?;
     let password = entry_password(global, &args.name)?;
+    crate::progress::say(global, &format!("Unlocking {} …", args.name));
     let unlocked = dir.unlock(&name, &password)?;
     drop(password);
     crate::secrets::warn_if_memory_unlocked();
@@ -202,6 +205,7 @@ pub fn derive_addresses(
     let name = entry_name(&args.name)?;
     dir.get(&name)?;
     let password = entry_password(global, &args.name)?;
+    crate::progress::say(global, &format!("Unlocking {} …", args.name));
     let unlocked = dir.unlock(&name, &password)?;
     drop(password);
     let hrp = unlocked.info.network.hrp().clone();
@@ -280,15 +284,6 @@ impl Signing {
         self.public_key().address(hrp)
     }
 
-    /// The HRP the key's addresses take on `chain_id` (the entry's own when the chain is its).
-    pub fn hrp_for(&self, chain_id: &dexlink::ChainId) -> dexlink::Hrp {
-        if self.network().chain_id() == chain_id {
-            self.network().hrp().clone()
-        } else {
-            chain_id.default_hrp()
-        }
-    }
-
     /// Signs a transaction (the agent's policy may refuse it).
     pub fn sign_tx(&self, tx: &dexlink::UnsignedTx) -> Result<dexlink::SignedTx, CliError> {
         match self {
@@ -341,6 +336,14 @@ pub fn agent_socket(global: &Global) -> Result<std::path::PathBuf, CliError> {
 /// The key of `args`: from a running agent that holds it unlocked (unless `--no-agent`),
 /// else unlocked from the key store (asking for the password).
 pub fn signing_key(global: &Global, args: &KeyArgs) -> Result<Signing, CliError> {
+    match agent_signing(global, args)? {
+        Some(s) => Ok(s),
+        None => unlock(global, args).map(Signing::Local),
+    }
+}
+
+/// The key of `args` from a running agent that holds it unlocked, unless `--no-agent`.
+fn agent_signing(global: &Global, args: &KeyArgs) -> Result<Option<Signing>, CliError> {
     if !global.no_agent {
         let socket = agent_socket(global)?;
         if socket.exists() {
@@ -353,12 +356,161 @@ pub fn signing_key(global: &Global, args: &KeyArgs) -> Result<Signing, CliError>
             ) {
                 let dir = open_dir(global)?;
                 let info = dir.get(&entry_name(&args.name)?).map_err(dir_error)?;
-                return Ok(Signing::Agent {
+                return Ok(Some(Signing::Agent {
                     signer: Box::new(signer),
                     network: info.network,
-                });
+                }));
             }
         }
     }
-    unlock(global, args).map(Signing::Local)
+    Ok(None)
+}
+
+/// A signer found before any password is read: a key a running agent holds, or a key-store
+/// entry whose password is asked only after the user confirmed (see [`Signers`]).
+pub enum PendingSigner {
+    /// Held by the agent: signing needs no password.
+    Agent(Signing),
+    /// In the key store: unlocked by [`PendingSigner::into_signing`].
+    Store(Signers),
+}
+
+impl PendingSigner {
+    /// The signer of `args`: the agent's when one holds it (unless `--no-agent`), else the
+    /// store's, its address from the entry's records.
+    pub fn find(global: &Global, args: &KeyArgs) -> Result<Self, CliError> {
+        match agent_signing(global, args)? {
+            Some(s) => Ok(Self::Agent(s)),
+            None => Signers::find(global, args).map(Self::Store),
+        }
+    }
+
+    /// The entry's network.
+    pub fn network(&self) -> &Network {
+        match self {
+            Self::Agent(s) => s.network(),
+            Self::Store(s) => &s.network,
+        }
+    }
+
+    /// The signer's address under `hrp`.
+    pub fn address(&self, hrp: &dexlink::Hrp) -> dexlink::Address {
+        match self {
+            Self::Agent(s) => s.address(hrp),
+            Self::Store(s) => s.addresses[0].with_hrp(hrp.clone()),
+        }
+    }
+
+    /// Ready to sign: the agent's signer as it is, the store's key unlocked now (the password
+    /// is read here) and checked against the recorded address.
+    pub fn into_signing(self, global: &Global, args: &KeyArgs) -> Result<Signing, CliError> {
+        match self {
+            Self::Agent(s) => Ok(s),
+            Self::Store(s) => s.unlock_one(global, args).map(Signing::Local),
+        }
+    }
+}
+
+/// The keys a command will sign with, known before any password is asked: the entry's network
+/// and the addresses its metadata recorded, so a command can show what it will sign and ask for
+/// confirmation first, and read the password (and run the key store's KDF) only after a yes.
+/// When an address was never recorded (an HD index not used before), only the key can tell it:
+/// the entry is then unlocked up front, as before.
+#[derive(Debug)]
+pub struct Signers {
+    /// The entry's network.
+    pub network: Network,
+    /// The addresses of the keys, on the entry's network, from `index` on.
+    pub addresses: Vec<dexlink::Address>,
+    /// The keys, when they had to be unlocked to learn the addresses.
+    unlocked: Option<Vec<Unlocked>>,
+}
+
+impl Signers {
+    /// The signer of `args` (one key).
+    pub fn find(global: &Global, args: &KeyArgs) -> Result<Self, CliError> {
+        Self::find_many(global, args, 1)
+    }
+
+    /// The `count` consecutive signers from `args.index`.
+    pub fn find_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Self, CliError> {
+        check_count(count)?;
+        let dir = open_dir(global)?;
+        let info = dir.get(&entry_name(&args.name)?)?;
+        if let Some(addresses) = recorded(&info, args, count) {
+            return Ok(Self {
+                network: info.network,
+                addresses,
+                unlocked: None,
+            });
+        }
+        let keys = unlock_many(global, args, count)?;
+        Ok(Self {
+            network: info.network,
+            addresses: keys
+                .iter()
+                .map(|k| k.key.address(k.network.hrp()))
+                .collect(),
+            unlocked: Some(keys),
+        })
+    }
+
+    /// The keys, unlocked now if they were not yet; each must be the address recorded for it.
+    pub fn unlock(self, global: &Global, args: &KeyArgs) -> Result<Vec<Unlocked>, CliError> {
+        if let Some(keys) = self.unlocked {
+            return Ok(keys);
+        }
+        let keys = unlock_many(global, args, self.addresses.len() as u32)?;
+        for (k, recorded) in keys.iter().zip(&self.addresses) {
+            if &k.key.address(recorded.hrp()) != recorded {
+                return Err(CliError::failed(format!(
+                    "the key of {} is not the address its entry records ({recorded}); nothing \
+                     was signed. The entry's metadata was changed: import the key again",
+                    args.name
+                )));
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The one key (see [`Signers::unlock`]).
+    pub fn unlock_one(self, global: &Global, args: &KeyArgs) -> Result<Unlocked, CliError> {
+        Ok(self
+            .unlock(global, args)?
+            .pop()
+            .expect("one key was asked for"))
+    }
+}
+
+/// The addresses the entry recorded for `count` keys from `args.account`/`args.index`, if all
+/// of them are recorded.
+fn recorded(
+    info: &dexlink::keydir::EntryInfo,
+    args: &KeyArgs,
+    count: u32,
+) -> Option<Vec<dexlink::Address>> {
+    match info.kind {
+        EntryKind::PrivateKey => {
+            // The account/index/count refusal comes from unlocking, with its own message.
+            if count != 1 || args.account != 0 || args.index != 0 {
+                return None;
+            }
+            info.addresses.first().map(|a| vec![a.address.clone()])
+        }
+        EntryKind::Hd => {
+            let template = info.path_template.as_deref()?;
+            (0..count)
+                .map(|i| {
+                    let path = template
+                        .replace("{account}", &args.account.to_string())
+                        .replace("{index}", &args.index.checked_add(i)?.to_string());
+                    info.addresses
+                        .iter()
+                        .find(|a| a.path.as_deref() == Some(path.as_str()))
+                        .map(|a| a.address.clone())
+                })
+                .collect()
+        }
+        _ => None,
+    }
 }

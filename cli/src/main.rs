@@ -7,6 +7,7 @@ mod kdf_cost;
 mod keyring;
 mod output;
 mod profile;
+mod progress;
 mod secrets;
 
 use std::process::ExitCode;

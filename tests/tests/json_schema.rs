@@ -622,6 +622,14 @@ fn every_command_follows_the_documented_schema() {
         &json_cmd(&h, &["vectors", "run", vectors]).ok(),
     );
     ck.check("completions", &json_cmd(&h, &["completions", "bash"]).ok());
+    let v = ck.check("man", &json_cmd(&h, &["man", "keys", "new"]).ok());
+    assert_eq!(v["command"], "dexlink-keys-new");
+    let man_dir = h.path("man1");
+    let v = ck.check(
+        "man",
+        &json_cmd(&h, &["man", "--out", man_dir.to_str().unwrap()]).ok(),
+    );
+    assert_eq!(v["directory"], man_dir.to_str().unwrap());
     ck.check(
         "quickstart",
         &run({

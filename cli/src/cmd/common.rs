@@ -65,7 +65,12 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
              `dexlink devnet` for a local DEX",
         )
     })?;
-    Ok(DexClient::new(url, &ClientConfig::default())?)
+    let quiet = global.quiet;
+    Ok(
+        DexClient::new(url, &ClientConfig::default())?.on_retry_wait(move |w| {
+            crate::progress::say_unless_quiet(quiet, &crate::progress::wait_text(w))
+        }),
+    )
 }
 
 /// A client error as a CLI error (`?` converts directly; see [`CliError::exit_code`]).
@@ -90,10 +95,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(CliError::io("cannot start the async runtime"))
 }
 
-/// The HRP a key's addresses take on `chain_id`.
-pub fn hrp_for(chain_id: &ChainId, key: &keyring::Unlocked) -> Hrp {
-    if key.network.chain_id() == chain_id {
-        key.network.hrp().clone()
+/// The HRP addresses of an entry of `network` take on `chain_id`.
+pub fn hrp_for_network(chain_id: &ChainId, network: &dexlink::address::Network) -> Hrp {
+    if network.chain_id() == chain_id {
+        network.hrp().clone()
     } else {
         chain_id.default_hrp()
     }
@@ -115,15 +120,16 @@ pub fn run_tx(
     if tx_args.generate_only {
         return generate_only(global, key_args, tx_args, build);
     }
-    let key = keyring::signing_key(global, key_args)?;
+    // What is signed is shown and confirmed before the password is read (see `Signers`).
+    let signer = keyring::PendingSigner::find(global, key_args)?;
     if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
             .map_err(CliError::arg("--chain-id"))?;
         let hrp = match &tx_args.hrp {
             Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
-            None => key.hrp_for(&chain_id),
+            None => hrp_for_network(&chain_id, signer.network()),
         };
-        let address = key.address(&hrp);
+        let address = signer.address(&hrp);
         let tx = with_source(
             build(
                 &chain_id,
@@ -134,6 +140,7 @@ pub fn run_tx(
             tx_args.source,
         )?;
         confirm_tx(global, &tx, tx_args.yes)?;
+        let key = signer.into_signing(global, key_args)?;
         let signed = key.sign_tx(&tx)?;
         print_signed(global, &tx, &signed, None);
         return Ok(ExitCode::SUCCESS);
@@ -142,7 +149,7 @@ pub fn run_tx(
     let rt = runtime()?;
     rt.block_on(async {
         let chain_id = client.chain_id().await?;
-        let address = key.address(&key.hrp_for(&chain_id));
+        let address = signer.address(&hrp_for_network(&chain_id, signer.network()));
         let account = client.account(&address).await?;
         let preview = with_source(
             build(
@@ -154,6 +161,7 @@ pub fn run_tx(
             tx_args.source,
         )?;
         confirm_tx(global, &preview, tx_args.yes)?;
+        let key = signer.into_signing(global, key_args)?;
         if tx_args.dry_run {
             let signed = key.sign_tx(&preview)?;
             print_dry_run(global, &preview, &signed);
@@ -161,6 +169,7 @@ pub fn run_tx(
         }
         let signer = &key;
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
+        crate::progress::say(global, &format!("Broadcasting to {} …", client.base_url()));
         // A build or signing error stops the submit before anything is broadcast.
         let submitted = submit(&client, &address, |acct: u64, seq: u64| {
             let t = with_source(build(&chain_id, &address, acct, seq)?, tx_args.source)?;
@@ -195,12 +204,13 @@ fn generate_only(
         if let Some(a) = &watch {
             return Ok(a.clone());
         }
-        let key = keyring::unlock(global, key_args)?;
+        // A recorded address needs no password; only an unrecorded HD index is unlocked.
+        let signer = keyring::Signers::find(global, key_args)?;
         let hrp = match &tx_args.hrp {
             Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
-            None => hrp_for(chain_id, &key),
+            None => hrp_for_network(chain_id, &signer.network),
         };
-        Ok(key.key.address(&hrp))
+        Ok(signer.addresses[0].with_hrp(hrp))
     };
     let tx = if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())

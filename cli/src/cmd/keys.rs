@@ -351,6 +351,7 @@ fn store_hd(
     };
     let secret = HdSecret::new(mnemonic.phrase(), passphrase_text)?;
     let password = Password::from_zeroizing(passwords(global).get_new(name)?);
+    crate::progress::say(global, &format!("Encrypting {name} …"));
     Ok(dir.create_hd(&ename, &secret, &spec, &password, kdf(global)?)?)
 }
 
@@ -493,6 +494,7 @@ fn import(global: &Global, a: ImportArgs) -> CliResult {
             decrypted.into_private_key()
         };
         let password = Password::from_zeroizing(passwords(global).get_new(&a.name)?);
+        crate::progress::say(global, &format!("Encrypting {} …", a.name));
         dir.import_private_key(&ename, &key, &network, &password, kdf(global)?)?
     };
     print_created(global, &info);

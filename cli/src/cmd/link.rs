@@ -109,28 +109,42 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
     let chain_id = rt.block_on(client.chain_id())?;
-    let keys = keyring::unlock_many(global, &a.key, a.count)?;
-    // Every proof is signed first and the keys dropped (wiped) before anything is submitted:
+    // Each challenge is fetched, checked, shown and confirmed before the password is read;
+    // then every proof is signed and the keys dropped (wiped) before anything is submitted:
     // no key stays in memory while waiting on the DEX.
-    let mut signed = Vec::with_capacity(keys.len());
-    for k in &keys {
-        let network = Network::custom(chain_id.clone(), super::common::hrp_for(&chain_id, k));
-        if k.network.chain_id() != &chain_id && k.network.hrp() != network.hrp() {
-            return Err(CliError::usage(format!(
-                "this key is for {} but the DEX is on {chain_id}; use a key of that network",
-                k.network.chain_id()
-            )));
+    let signers = keyring::Signers::find_many(global, &a.key, a.count)?;
+    let hrp = super::common::hrp_for_network(&chain_id, &signers.network);
+    let network = Network::custom(chain_id.clone(), hrp.clone());
+    if signers.network.chain_id() != &chain_id && signers.network.hrp() != network.hrp() {
+        return Err(CliError::usage(format!(
+            "this key is for {} but the DEX is on {chain_id}; use a key of that network",
+            signers.network.chain_id()
+        )));
+    }
+    let mut challenges = Vec::with_capacity(signers.addresses.len());
+    for recorded in &signers.addresses {
+        let address = recorded.with_hrp(hrp.clone());
+        let ch = rt.block_on(client.link_challenge(&address))?;
+        let msg =
+            dexlink::link::check_challenge(&ch.message, client.base_url(), &network, &address)
+                .context("refusing to sign the DEX's challenge")?;
+        if !a.yes && !global.quiet {
+            eprintln!("The DEX asks you to sign:\n---\n{}\n---", ch.message);
         }
-        let yes = a.yes;
-        let quiet = global.quiet;
-        let s = rt.block_on(sign_link(&client, &network, &k.key, &|m: &str| {
-            if !yes && !quiet {
-                eprintln!("The DEX asks you to sign:\n---\n{m}\n---");
-            }
-            confirm("Sign this link request?", yes)
-        }))?;
-        let address = k.key.address(&super::common::hrp_for(&chain_id, k));
-        signed.push((address, s));
+        confirm("Sign this link request?", a.yes)?;
+        challenges.push((address, ch.message, msg));
+    }
+    let keys = signers.unlock(global, &a.key)?;
+    let mut signed = Vec::with_capacity(keys.len());
+    for ((address, message, msg), k) in challenges.into_iter().zip(&keys) {
+        let proof = msg.sign(&k.key)?;
+        signed.push((
+            address,
+            SignedLink {
+                message,
+                proof: proof.to_json(),
+            },
+        ));
     }
     drop(keys);
     let mut results = Vec::with_capacity(signed.len());

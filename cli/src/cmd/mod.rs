@@ -8,6 +8,7 @@ mod devnet;
 mod freeze;
 pub mod keys;
 mod link;
+mod man;
 mod market;
 mod order;
 mod query;
@@ -126,6 +127,7 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     Devnet(devnet::DevnetArgs),
+    Man(man::ManArgs),
     /// Sign and verify BEP-333 token recovery requests (recover BEP2/BEP8 tokens on BSC).
     #[command(subcommand, long_about = recover::LONG_ABOUT)]
     Recover(recover::RecoverCmd),
@@ -283,6 +285,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Unfreeze(a) => freeze::run(&cli.global, a, true),
         Command::Tx(c) => tx::run(&cli.global, c),
         Command::Devnet(a) => devnet::run(&cli.global, a),
+        Command::Man(a) => man::run(&cli.global, a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             // Generated into memory, then printed: clap_complete panics with its own message

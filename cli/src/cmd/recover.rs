@@ -92,8 +92,9 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
                 amount: RecoverAmount::parse_decimal(&amount)?,
                 recipient: EvmAddress::parse(&recipient)?,
             };
-            let unlocked = keyring::signing_key(global, &key)?;
-            let address = unlocked.address(&chain.hrp());
+            // Shown and confirmed before the password is read (see `Signers`).
+            let signers = keyring::PendingSigner::find(global, &key)?;
+            let address = signers.address(&chain.hrp());
             if !global.quiet {
                 eprintln!(
                     "About to sign a token recovery request:\n  address:   {address}\n  symbol:    {}\n  amount:    {}\n  recipient: {}\n  chain:     {}",
@@ -104,6 +105,7 @@ pub fn run(global: &Global, cmd: RecoverCmd) -> CliResult {
                 );
             }
             confirm("Sign this recovery request?", yes)?;
+            let unlocked = signers.into_signing(global, &key)?;
             let signed = unlocked.sign_recover(&request)?;
             print_verified(global, &signed);
             Ok(ExitCode::SUCCESS)

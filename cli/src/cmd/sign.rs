@@ -118,9 +118,10 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError::usage("the sign document is not UTF-8"))?;
             let tx = parse_bnb_sign_request(&text).context("refusing to sign")?;
-            let unlocked = keyring::signing_key(global, &key)?;
+            // Shown and confirmed before the password is read (see `Signers`).
+            let signers = keyring::PendingSigner::find(global, &key)?;
             let signer = tx.msg().signer().clone();
-            let own = unlocked.address(signer.hrp());
+            let own = signers.address(signer.hrp());
             if own != signer {
                 return Err(CliError::usage(format!(
                     "the document is for {signer}, but this key is {own}; choose the matching key or --index"
@@ -133,6 +134,7 @@ pub fn run(global: &Global, cmd: SignCmd) -> CliResult {
                 eprintln!("Sign bytes: {}", tx.sign_json());
             }
             confirm("Sign this transaction?", yes)?;
+            let unlocked = signers.into_signing(global, &key)?;
             let signed = unlocked.sign_tx(&tx)?;
             let answer = BnbSignAnswer {
                 signature: *signed.signature(),

@@ -191,6 +191,31 @@ pub struct DexClient {
     deadline: Duration,
     /// The most body bytes read from one answer.
     max_response_bytes: usize,
+    /// Told of each pause before a retry (see [`DexClient::on_retry_wait`]).
+    on_wait: Option<WaitObserver>,
+}
+
+/// A pause before a request is retried, as told to the function set with
+/// [`DexClient::on_retry_wait`] (for progress messages: the wait can last seconds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryWait {
+    /// How long the client waits before the next attempt.
+    pub delay: Duration,
+    /// The HTTP status that caused the wait (429 or 503), when the DEX answered one.
+    pub status: Option<u16>,
+    /// Whether the DEX set the delay itself with `Retry-After`.
+    pub server_asked: bool,
+}
+
+/// The function told of retry waits; a newtype so that the client stays `Debug`.
+#[derive(Clone)]
+struct WaitObserver(std::sync::Arc<dyn Fn(RetryWait) + Send + Sync>);
+
+impl std::fmt::Debug for WaitObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitObserver")
+    }
 }
 
 pub(crate) fn is_loopback_http(url: &str) -> bool {
@@ -248,6 +273,7 @@ impl DexClient {
             retry: config.retry,
             deadline: config.timeout,
             max_response_bytes: MAX_RESPONSE_BYTES,
+            on_wait: None,
         })
     }
 
@@ -403,13 +429,36 @@ impl DexClient {
             if !err.transient() || attempt >= self.retry.max_retries {
                 return Err(err);
             }
-            let ra = match &err {
-                ClientError::RateLimited { retry_after, .. } => *retry_after,
-                _ => None,
-            };
-            tokio::time::sleep(self.retry.delay(attempt, ra)).await;
+            self.pause(attempt, &err).await;
             attempt += 1;
         }
+    }
+
+    /// Calls `f` before each pause between retries, with how long the client is about to wait
+    /// and why (e.g. to tell a person that the DEX asked to come back in 5 s).
+    pub fn on_retry_wait(mut self, f: impl Fn(RetryWait) + Send + Sync + 'static) -> Self {
+        self.on_wait = Some(WaitObserver(std::sync::Arc::new(f)));
+        self
+    }
+
+    /// Waits before retry `attempt` after `err`, honouring a `Retry-After` (capped).
+    async fn pause(&self, attempt: u32, err: &ClientError) {
+        let (status, ra) = match err {
+            ClientError::RateLimited {
+                status,
+                retry_after,
+            } => (Some(*status), *retry_after),
+            _ => (None, None),
+        };
+        let delay = self.retry.delay(attempt, ra);
+        if let Some(WaitObserver(f)) = &self.on_wait {
+            f(RetryWait {
+                delay,
+                status,
+                server_asked: ra.is_some(),
+            });
+        }
+        tokio::time::sleep(delay).await;
     }
 
     /// `GET /api/v1/node-info`.
@@ -571,11 +620,7 @@ impl DexClient {
                     _ => ClientError::OutcomeUnknown { hash },
                 });
             }
-            let ra = match &err {
-                ClientError::RateLimited { retry_after, .. } => *retry_after,
-                _ => None,
-            };
-            tokio::time::sleep(self.retry.delay(attempt, ra)).await;
+            self.pause(attempt, &err).await;
             attempt += 1;
         }
     }
