@@ -342,7 +342,7 @@ fn an_endless_response_body_is_cut_off_at_the_limit() {
     assert_eq!(
         out.stderr,
         format!(
-            "error: the DEX at {url}/api/v1/markets?limit=1000 sent a response larger than 8388608 bytes, the client's limit; check --dex\n"
+            "error: the DEX at {url}/api/v1/markets?limit=1000 sent a response larger than 8388608 bytes, the client's limit; check that --dex is the DEX API's base URL\n"
         )
     );
     // The body is refused as it streams: the peak stays near the 8 MiB limit (the issue saw
@@ -365,7 +365,7 @@ fn a_declared_oversized_response_is_refused_before_reading() {
     assert_eq!(
         out.stderr,
         format!(
-            "error: the DEX at {url}/api/v1/markets?limit=1000 sent a response larger than 8388608 bytes, the client's limit; check --dex\n"
+            "error: the DEX at {url}/api/v1/markets?limit=1000 sent a response larger than 8388608 bytes, the client's limit; check that --dex is the DEX API's base URL\n"
         )
     );
 }

@@ -734,7 +734,7 @@ fn quiet_prints_only_the_essential_value() {
     d.fund(V7_TBNB, BUSD, "25.5");
     assert_eq!(
         quiet(&["account", "k", "--dex", &d.url]),
-        "BNB 100.00000000\nBUSD-BD1 25.50000000\n"
+        "BNB 100\nBUSD-BD1 25.5\n"
     );
     // A broadcast prints its hash: SHA-256 of the broadcast bytes, computed here on its own.
     let mut c = h.cmd();
