@@ -137,6 +137,58 @@ async function main() {
   assert(seq === 3, `after the refused order: sequence ${seq}, expected 3`);
   ok(`placeOrder off the tick refused (code ${refused.code}): ${refused.message}`);
 
+  // A fill: a second key sells 1 BNB at 300 into a resting bid of 2 at 300 (devnet.sh makes
+  // a block after each transaction, so each order is in the book when its broadcast answers).
+  const sellerKey = sdk.crypto.generatePrivateKey();
+  const seller = sdk.crypto.getAddressFromPrivateKey(sellerKey, "tbnb");
+  const faucet = await fetch(`${url}/devnet/faucet`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ address: seller, asset: "BNB", amount: "5" }),
+  });
+  assert(faucet.status === 200, `faucet for the seller: HTTP ${faucet.status}`);
+  const bid = committed(await client.placeOrder(address, SYMBOL, BUY, 300, 2, null, GTE), "placeOrder bid");
+  const bidId = JSON.parse(bid.data).order_id;
+  const sellerClient = new sdk.BncClient(url);
+  sellerClient.chooseNetwork("testnet");
+  await sellerClient.initChain();
+  await sellerClient.setPrivateKey(sellerKey);
+  const ask = committed(await sellerClient.placeOrder(seller, SYMBOL, 2, 300, 1, null, GTE), "placeOrder sell");
+  const askId = JSON.parse(ask.data).order_id;
+  ok(`crossing orders: bid ${bidId}, sell ${askId}`);
+
+  const depth = await client.getDepth(SYMBOL);
+  assert(depth && depth.status === 200, `getDepth: ${JSON.stringify(depth)}`);
+  const book = depth.result;
+  assert(
+    JSON.stringify(book.bids) === JSON.stringify([["300.00000000", "1.00000000"]]) && book.asks.length === 0,
+    `getDepth: what is left of the bid should be 1 at 300: ${JSON.stringify(book)}`,
+  );
+  ok("getDepth: 1 BNB left bid at 300");
+
+  // BncClient has no trades or closed-orders call: its own HTTP client reads the documented paths.
+  const trades = await client._httpClient.request("get", `/api/v1/trades?address=${seller}`);
+  const t = trades.result.trade;
+  assert(trades.result.total === 1 && Array.isArray(t) && t.length === 1, `trades: ${JSON.stringify(trades.result)}`);
+  assert(t[0].price === "300.00000000" && t[0].quantity === "1.00000000", `trades: price/quantity ${t[0].price}/${t[0].quantity}`);
+  assert(t[0].buyerId === address && t[0].sellerId === seller, `trades: buyer ${t[0].buyerId}, seller ${t[0].sellerId}`);
+  assert(t[0].buyerOrderId === bidId && t[0].sellerOrderId === askId, `trades: orders ${t[0].buyerOrderId}/${t[0].sellerOrderId}`);
+  // Fees (genesis rates): the trade's BNB value 10^8 × FeeRateNative 400 / 10^6 = 0.0004 BNB a side.
+  assert(t[0].buyFee === "BNB:0.00040000;" && t[0].sellFee === "BNB:0.00040000;", `trades: fees ${t[0].buyFee}/${t[0].sellFee}`);
+  ok(`trades: ${t[0].tradeId} 1 BNB at 300, fees 0.0004 BNB each`);
+
+  const closed = await client._httpClient.request("get", `/api/v1/orders/closed?address=${seller}`);
+  const c = closed.result.order;
+  assert(closed.result.total === 1 && c.length === 1, `orders/closed: ${JSON.stringify(closed.result)}`);
+  assert(c[0].orderId === askId && c[0].status === "FullyFill" && c[0].cumulateQuantity === "1.00000000", `orders/closed: ${JSON.stringify(c[0])}`);
+  ok("orders/closed: the sell is FullyFill");
+
+  const sellerBnb = holding(await client.getBalance(seller), "BNB");
+  assert(sellerBnb.free === 5n * 10n ** 8n - 10n ** 8n - 40000n && sellerBnb.locked === 0n, `seller BNB ${sellerBnb.free}/${sellerBnb.locked}`);
+  const sellerBusd = holding(await client.getBalance(seller), "BUSD-BD1");
+  assert(sellerBusd.free === 300n * 10n ** 8n, `seller BUSD-BD1 ${sellerBusd.free}`);
+  ok("seller balances: 5 − 1 − 0.0004 BNB, 300 BUSD-BD1");
+
   console.log(`# ${step} steps passed`);
 }
 

@@ -2,7 +2,8 @@
 # The official @binance-chain/javascript-sdk BncClient, unchanged, against `dexlink devnet`:
 # builds and starts the devnet on a free port (its URL is the first stdout line), funds a fresh
 # key with the devnet faucet, and runs devnet-bncclient.js (init chain, account, balances,
-# transfer, place order, open orders, cancel, a refused order). Stops the devnet on exit.
+# transfer, place order, open orders, cancel, a refused order, then a fill against a second key:
+# depth, trades and closed orders). Stops the devnet on exit.
 #
 #   bash tests/interop/devnet.sh
 #
@@ -28,7 +29,9 @@ cleanup() {
 trap cleanup EXIT
 
 mkfifo "$tmp/out"
-"$bin" devnet --port 0 >"$tmp/out" 2>"$tmp/err" &
+# A block right after each accepted transaction: the script reads each result (getTx, open
+# orders, a fill) as soon as the broadcast is answered, as the SDK's callers did on the chain.
+"$bin" devnet --port 0 --block-time tx >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 exec 3<"$tmp/out"
 if ! IFS= read -r -t 30 url <&3; then
