@@ -8,14 +8,14 @@ use std::path::Path;
 use common::*;
 
 #[test]
-fn quickstart_runs_and_reports_three_transactions() {
+fn quickstart_trades_and_reports_five_transactions() {
     let mut c = dexlink();
     c.args(["--json", "quickstart"]);
     let v = run(c).ok().json();
     let txs = v["tx_hashes"].as_object().expect("tx_hashes object");
-    assert_eq!(txs.len(), 3, "{v}");
+    assert_eq!(txs.len(), 5, "{v}");
     let mut hashes: Vec<&str> = Vec::new();
-    for key in ["place", "cancel", "send"] {
+    for key in ["place", "cancel", "send", "buy", "sell"] {
         let h = txs[key].as_str().expect(key);
         assert_eq!(h.len(), 64, "{key}: {h}");
         assert!(h.bytes().all(|b| b.is_ascii_hexdigit()), "{h}");
@@ -23,14 +23,52 @@ fn quickstart_runs_and_reports_three_transactions() {
     }
     hashes.sort();
     hashes.dedup();
-    assert_eq!(hashes.len(), 3, "three distinct transactions");
+    assert_eq!(hashes.len(), 5, "five distinct transactions");
     assert_eq!(v["open_orders_after_cancel"], 0);
+    // The fill (issue 17): the first address bought 1 BNB from the second at 300 BUSD-BD1.
+    // Fees by the rule of docs/dex-api.md §5 at the chain's genesis rates: each side pays the
+    // trade's BNB value (1 BNB = 10^8 units) × FeeRateNative 400 / 10^6 = 0.0004 BNB.
+    let (first, second) = (
+        v["addresses"][0].as_str().unwrap(),
+        v["addresses"][1].as_str().unwrap(),
+    );
+    let fill = &v["fill"];
+    assert_eq!(fill["price"], "300", "{fill}");
+    assert_eq!(fill["quantity"], "1");
+    assert_eq!(fill["buyer"], first);
+    assert_eq!(fill["seller"], second);
+    assert_eq!(fill["buy_fee"], "BNB:0.00040000;");
+    assert_eq!(fill["sell_fee"], "BNB:0.00040000;");
+    // The first: 100 BNB − 0.0001 (CancelFeeNative 10000 units: the cancelled order filled
+    // nothing) − 2.5 sent + 1 bought − 0.0004; 1000 − 300 BUSD-BD1. The second: 1 + 2.5 − 1
+    // − 0.0004 BNB; 300 BUSD-BD1.
+    let after: Vec<(&str, &str, &str)> = v["balances_after_fill"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["address"].as_str().unwrap(),
+                b["symbol"].as_str().unwrap(),
+                b["free"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        after,
+        [
+            (first, "BNB", "98.4995"),
+            (first, "BUSD-BD1", "700"),
+            (second, "BNB", "2.4996"),
+            (second, "BUSD-BD1", "300"),
+        ]
+    );
     // The throwaway key store existed during the run and is gone after it.
     let store = v["key_store_removed"].as_str().expect("key store path");
     assert!(store.contains("dexlink-quickstart-"), "{store}");
     assert!(!Path::new(store).exists(), "{store} was left behind");
 
-    // The human form: twelve lines, each step with its outcome (keys, hashes and ports are
+    // The human form: seventeen lines, each step with its outcome (keys, hashes and ports are
     // fresh each run, so those lines are checked around them).
     let out = run({
         let mut c = dexlink();
@@ -39,7 +77,7 @@ fn quickstart_runs_and_reports_three_transactions() {
     })
     .ok();
     let l: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(l.len(), 12, "{}", out.stdout);
+    assert_eq!(l.len(), 17, "{}", out.stdout);
     assert!(
         l[0].starts_with("1. local DEX node running at http://127.0.0.1:"),
         "{}",
@@ -82,12 +120,33 @@ fn quickstart_runs_and_reports_three_transactions() {
         "{}",
         l[9]
     );
-    let removed = l[10]
-        .strip_prefix("8. cleaned up: stopped the node, removed ")
+    let first = l[2]
+        .strip_prefix("   m/44'/714'/0'/0/0  ")
+        .expect("the first address line");
+    assert!(
+        l[10].starts_with(&format!(
+            "8. traded with each other: {first} bought and {second} sold; filled 1 BNB at 300 BUSD-BD1 (trade "
+        )) && l[10].ends_with(
+            "), fees: buyer 0.00040000 BNB, seller 0.00040000 BNB; balances after:"
+        ),
+        "{}",
+        l[10]
+    );
+    assert_eq!(
+        l[11..15],
+        [
+            format!("   {first}  98.4995 BNB"),
+            format!("   {first}  700 BUSD-BD1"),
+            format!("   {second}  2.4996 BNB"),
+            format!("   {second}  300 BUSD-BD1"),
+        ]
+    );
+    let removed = l[15]
+        .strip_prefix("9. cleaned up: stopped the node, removed ")
         .expect("the clean-up line");
     assert!(!Path::new(removed).exists(), "{removed} was left behind");
     assert_eq!(
-        l[11],
+        l[16],
         "done: every transaction was signed here and verified by the node. Next: `dexlink devnet` in one terminal, `dexlink keys new alice --network testnet` in another."
     );
 }

@@ -659,3 +659,209 @@ fn two_hundred_idle_connections_under_ulimit_128_do_not_stop_the_node() {
     assert_eq!(v["node_info"]["network"], "Binance-Chain-Ganges");
     drop(idle);
 }
+
+/// A decimal amount in 10^-8 units, exactly (the account's balances are the API's 8-decimal
+/// strings, the market commands print `Fixed8` displays; both must mean the same units).
+fn units(s: &str) -> i64 {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    assert!(frac.len() <= 8, "more than 8 decimals: {s}");
+    let frac = format!("{frac:0<8}");
+    int.parse::<i64>().unwrap() * 100_000_000 + frac.parse::<i64>().unwrap()
+}
+
+/// One balance of `dexlink account NAME --json`: `(free, locked)` in 10^-8 units.
+fn cli_balance(h: &Home, d: &Devnet, name: &str, asset: &str) -> (i64, i64) {
+    let mut c = h.cmd();
+    c.args(["--json", "account", name, "--dex", &d.url]);
+    let v = run(c).ok().json();
+    let b = v["balances"]
+        .as_array()
+        .expect("balances")
+        .iter()
+        .find(|b| b["symbol"] == asset)
+        .unwrap_or_else(|| panic!("no {asset} in {v}"));
+    (
+        units(b["free"].as_str().unwrap()),
+        units(b["locked"].as_str().unwrap()),
+    )
+}
+
+/// Issue 17's "done when": crossing orders from two CLI accounts fill at the engine's price, with
+/// balances and fees exact to the unit, seen through every market-data command and the stream.
+#[test]
+fn crossing_orders_fill_and_every_view_agrees() {
+    let d = Devnet::start_exchange(&[]);
+    let h = wallets();
+    d.fund(V7_TBNB, "BNB", "10");
+    d.fund(V7_TBNB, BUSD, "1000");
+    d.fund(K2_TBNB, "BNB", "10");
+    d.block();
+
+    // alice bids 2 BNB at 300 BUSD; it rests (maker) after its block.
+    let buy = online(
+        &h,
+        &d,
+        &[
+            "order",
+            "place",
+            "alice",
+            "--symbol",
+            MARKET,
+            "--side",
+            "buy",
+            "--price",
+            "300",
+            "--quantity",
+            "2",
+        ],
+    )
+    .ok()
+    .json();
+    let buy_id = buy["order_id"].as_str().unwrap().to_string();
+    assert_eq!(buy_id, "BA36F0FAD74D8F41045463E4774F328F4AF779E5-1");
+    d.block();
+
+    // watch alice before the crossing order arrives.
+    let mut watch = std::process::Command::new(bin())
+        .args(["--json", "watch", V7_TBNB, "--dex", &d.url])
+        .env_remove("DEXLINK_HOME")
+        .env_remove("DEXLINK_DEX")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let watch_out = watch.stdout.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for l in std::io::BufReader::new(watch_out).lines() {
+            let Ok(l) = l else { break };
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    // Nothing acknowledges a subscription, and a block before it would go unseen: give watch
+    // time to connect and subscribe (it does so before anything else) before the crossing block.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+
+    // bob sells 1 BNB at 290: the taker of the next block.
+    let sell = online(
+        &h,
+        &d,
+        &[
+            "order",
+            "place",
+            "bob",
+            "--symbol",
+            MARKET,
+            "--side",
+            "sell",
+            "--price",
+            "290",
+            "--quantity",
+            "1",
+        ],
+    )
+    .ok()
+    .json();
+    let sell_id = sell["order_id"].as_str().unwrap().to_string();
+    assert_eq!(sell_id, "40C2979694BBC961023D1D27BE6FC4D21A9FEBE6-1");
+    let blk = d.block();
+    assert_eq!(blk["trades"], 1, "{blk}");
+
+    // The stream, topics in name order (docs/dex-api.md §6): alice's balances, then her order.
+    let next = || -> Value {
+        let l = lines
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("watch printed a line");
+        serde_json::from_str(&l).unwrap()
+    };
+    let (balances, order) = (next(), next());
+    let pid = i32::try_from(watch.id()).unwrap();
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    assert_eq!(watch.wait().unwrap().code(), Some(0));
+    assert_eq!(order["event"], "order", "{order}");
+    assert_eq!(order["order_id"], buy_id.as_str());
+    assert_eq!(order["execution"], "TRADE");
+    assert_eq!(order["status"], "PartialFill");
+    assert_eq!(order["filled_quantity"], "1");
+    assert_eq!(order["last_price"], "300");
+    assert_eq!(order["last_quantity"], "1");
+    assert_eq!(order["fee"], "0.00040000BNB");
+    assert_eq!(
+        balances,
+        serde_json::json!({"event": "balances", "address": V7_TBNB, "balances": [
+            {"asset": "BNB", "free": "10.9996", "locked": "0", "frozen": "0"},
+            {"asset": BUSD, "free": "400", "locked": "300", "frozen": "0"},
+        ]})
+    );
+
+    // The book: what is left of alice's bid.
+    let mut c = h.cmd();
+    c.args(["--json", "book", MARKET, "--dex", &d.url]);
+    let book = run(c).ok().json();
+    assert_eq!(
+        book["bids"],
+        serde_json::json!([{"price": "300", "quantity": "1"}]),
+        "{book}"
+    );
+    assert_eq!(book["asks"], serde_json::json!([]), "{book}");
+
+    // The trade, at the maker's price (the engine's rule when only one side holds makers).
+    let mut c = h.cmd();
+    c.args(["--json", "trades", "alice", "--dex", &d.url]);
+    let trades = run(c).ok().json();
+    let t = &trades["trades"][0];
+    assert_eq!(trades["trades"].as_array().unwrap().len(), 1, "{trades}");
+    assert_eq!(t["price"], "300");
+    assert_eq!(t["quantity"], "1");
+    assert_eq!(t["buyer"], V7_TBNB);
+    assert_eq!(t["seller"], K2_TBNB);
+    assert_eq!(t["buyer_order_id"], buy_id.as_str());
+    assert_eq!(t["seller_order_id"], sell_id.as_str());
+
+    // bob's order is closed, fully filled; alice's is open, partly filled.
+    let mut c = h.cmd();
+    c.args(["--json", "orders", "bob", "--closed", "--dex", &d.url]);
+    let closed = run(c).ok().json();
+    assert_eq!(closed["total"], 1, "{closed}");
+    assert_eq!(closed["orders"][0]["order_id"], sell_id.as_str());
+    assert_eq!(closed["orders"][0]["status"], "FullyFill");
+    assert_eq!(closed["orders"][0]["filled_quantity"], "1");
+    let mut c = h.cmd();
+    c.args(["--json", "order", "show", &buy_id, "--dex", &d.url]);
+    let shown = run(c).ok().json();
+    assert_eq!(shown["status"], "PartialFill", "{shown}");
+    assert_eq!(shown["filled_quantity"], "1");
+    assert_eq!(shown["quantity"], "2");
+    assert_eq!(shown["price"], "300");
+
+    // Balances by the fee rule of docs/dex-api.md §5: each side pays, in BNB, the trade's BNB
+    // value (1 BNB = 10^8 units) × FeeRateNative 400 / 10^6 = 40000 units = 0.0004 BNB.
+    // alice: 10 BNB + 1 bought − 0.0004 fee; 1000 BUSD − 600 locked; 300 of the lock paid.
+    assert_eq!(
+        cli_balance(&h, &d, "alice", "BNB"),
+        (10_0000_0000 + 1_0000_0000 - 40000, 0)
+    );
+    assert_eq!(
+        cli_balance(&h, &d, "alice", BUSD),
+        (400_0000_0000, 300_0000_0000)
+    );
+    // bob: 10 BNB − 1 sold − 0.0004 fee; 300 BUSD received.
+    assert_eq!(
+        cli_balance(&h, &d, "bob", "BNB"),
+        (10_0000_0000 - 1_0000_0000 - 40000, 0)
+    );
+    assert_eq!(cli_balance(&h, &d, "bob", BUSD), (300_0000_0000, 0));
+    // Both fees went to the fee account: the address of the 20 bytes "dexlink-devnet-fees!"
+    // (bech32 by BIP-173's reference code in Python, outside dexlink).
+    let fees = d.account("tbnb1v3jhsmrfde4j6er9wehx2apdvejk2uepnv3eak");
+    let bnb = fees["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["symbol"] == "BNB")
+        .unwrap_or_else(|| panic!("no BNB in {fees}"));
+    assert_eq!(units(bnb["free"].as_str().unwrap()), 2 * 40000);
+}

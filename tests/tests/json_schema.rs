@@ -709,7 +709,136 @@ fn every_command_follows_the_documented_schema() {
         "{v}"
     );
 
+    market_data(&h, &d, &mut ck);
+    agent(&h, &mut ck);
+
     ck.finish();
+}
+
+/// `book`, `trades`, `orders --closed` and `order show` after a fill on the devnet (a block
+/// after each transaction): k bids 2 BNB at 300 BUSD, seller (K2) sells 1 at 300.
+fn market_data(h: &Home, d: &Devnet, ck: &mut Checker) {
+    h.import_key("seller", K2_KEY, "testnet").ok();
+    d.fund(V7_TBNB, "BNB", "10");
+    d.fund(V7_TBNB, BUSD, "1000");
+    d.fund(K2_TBNB, "BNB", "10");
+    let order = |name: &str, side: &str, qty: &str| {
+        let args = [
+            "order",
+            "place",
+            name,
+            "--symbol",
+            MARKET,
+            "--side",
+            side,
+            "--price",
+            "300",
+            "--quantity",
+            qty,
+            "--yes",
+        ];
+        online(h, d, &args).ok().json()["order_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let buy = order("k", "buy", "2");
+    let sell = order("seller", "sell", "1");
+    let v = ck.check("book", &online(h, d, &["book", MARKET]).ok());
+    assert_eq!(v["bids"][0]["quantity"], "1", "{v}");
+    let v = ck.check("trades", &online(h, d, &["trades", "seller"]).ok());
+    assert_eq!(v["trades"][0]["seller_order_id"], sell.as_str(), "{v}");
+    let v = ck.check(
+        "orders --closed",
+        &online(h, d, &["orders", "seller", "--closed"]).ok(),
+    );
+    assert_eq!(v["orders"][0]["status"], "FullyFill", "{v}");
+    let v = ck.check("order show", &online(h, d, &["order", "show", &buy]).ok());
+    assert_eq!(v["status"], "PartialFill", "{v}");
+}
+
+/// Every `agent` command's document, on a detached agent this function stops.
+fn agent(h: &Home, ck: &mut Checker) {
+    let v = ck.check("agent start", &json_cmd(h, &["agent", "start"]).ok());
+    let pid = v["pid"].as_i64().unwrap();
+    let v = ck.check(
+        "agent unlock",
+        &json_cmd(h, &["agent", "unlock", "k", "--ttl", "10m"]).ok(),
+    );
+    assert_eq!(v["address"], V7_TBNB);
+    assert_eq!(v["public_key"], V7_PUB);
+    let v = ck.check("agent status", &json_cmd(h, &["agent", "status"]).ok());
+    assert_eq!(v["pid"], pid);
+    assert_eq!(v["accounts"][0]["address"], V7_TBNB);
+    let v = ck.check("agent reload", &json_cmd(h, &["agent", "reload"]).ok());
+    assert_eq!(v["policy"], false);
+    let v = ck.check("agent lock", &json_cmd(h, &["agent", "lock"]).ok());
+    assert_eq!(v["locked"], 1);
+    let v = ck.check("agent stop", &json_cmd(h, &["agent", "stop"]).ok());
+    assert_eq!(v["stopped"], true);
+}
+
+/// Commands of the clap tree with no section in docs/json-output.md, and why.
+const NO_SECTION: &[(&str, &str)] = &[(
+    "watch",
+    "JSON lines, one per event, not one document (see the note after `trades`)",
+)];
+
+/// The command paths of the clap tree, walked through `dexlink … --help` (the tests drive the
+/// binary, not the crate): leaves only, `help` left out.
+fn command_paths(prefix: &mut Vec<String>, out: &mut Vec<String>) {
+    let mut c = dexlink();
+    c.args(prefix.iter()).arg("--help");
+    let help = run(c).ok().stdout;
+    let subs: Vec<String> = help
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A wrapped description continues deeper than the names.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|n| n != "help")
+        .collect();
+    if subs.is_empty() {
+        out.push(prefix.join(" "));
+    }
+    for s in subs {
+        prefix.push(s);
+        command_paths(prefix, out);
+        prefix.pop();
+    }
+}
+
+/// The next command cannot be forgotten: every command of the CLI has a section (or an
+/// exemption with its reason), and every exemption names a real command.
+#[test]
+fn every_command_of_the_cli_has_a_section() {
+    let schema = schema();
+    let mut paths = Vec::new();
+    command_paths(&mut Vec::new(), &mut paths);
+    assert!(paths.contains(&"agent unlock".to_string()), "{paths:?}");
+    let has = |command: &str| {
+        let tag = format!("`{command}`");
+        schema
+            .iter()
+            .any(|s| s.heading.split(", ").any(|part| part.starts_with(&tag)))
+    };
+    let missing: Vec<&String> = paths
+        .iter()
+        .filter(|p| !has(p) && !NO_SECTION.iter().any(|(c, _)| c == p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "commands without a section in docs/json-output.md: {missing:?}"
+    );
+    for (c, _) in NO_SECTION {
+        assert!(
+            paths.iter().any(|p| p == c),
+            "exempt but not a command: {c}"
+        );
+        assert!(!has(c), "exempt but documented: {c}");
+    }
 }
 
 /// `-q` prints the essential value and nothing else.

@@ -35,6 +35,10 @@ const NOT_RUN: &[(&str, &str)] = &[
         "runs until Ctrl-C; the test starts its own devnet",
     ),
     (
+        "dexlink watch",
+        "runs until Ctrl-C; tests/tests/devnet.rs and market.rs drive it and stop it with SIGINT",
+    ),
+    (
         "export DEXLINK_DEX=",
         "the URL is an example; DEXLINK_DEX is the test's devnet",
     ),

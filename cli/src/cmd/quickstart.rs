@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 use dexlink::PrivateKey;
-use dexlink::address::Network;
+use dexlink::address::{Address, ChainId, Network};
 use dexlink::amount::Fixed8;
-use dexlink::client::{ClientConfig, DexClient, submit};
+use dexlink::client::{ClientConfig, DexClient, Submitted, TradeFilter, submit};
 use dexlink::keydir::{EntryName, EntrySecret, HdSecret, KeyDir, NewHdEntry};
 use dexlink::keystore::Password;
 use dexlink::mnemonic::{Mnemonic, WordCount};
@@ -26,8 +26,10 @@ use zeroize::Zeroizing;
 ///
 /// Starts an embedded DEX node, creates a throwaway HD wallet in a temporary key store, funds
 /// two of its addresses from the faucet, links them, places an order, shows it open, cancels it,
-/// and sends a transfer — every transaction signed locally and checked by the node. The node and
-/// the temporary key store are removed at the end.
+/// sends a transfer, and has the two addresses trade with each other (a buy and a sell that
+/// cross, filled at the next block, with the fill, its fees and the balances shown) — every
+/// transaction signed locally and checked by the node. The node and the temporary key store are
+/// removed at the end.
 ///
 /// Example: dexlink quickstart
 #[derive(Debug, Args)]
@@ -97,21 +99,7 @@ async fn quickstart(global: &Global) -> CliResult {
         "4. both addresses linked to the DEX with signed proofs (ADR-036)",
     );
 
-    let placed = submit(&client, &a_addr, |acct: u64, seq: u64| {
-        let o = LimitOrder {
-            sender: a_addr.clone(),
-            symbol: "BNB_BUSD-BD1".into(),
-            side: Side::Buy,
-            price: f8("300"),
-            quantity: f8("0.5"),
-            time_in_force: TimeInForce::Gte,
-        };
-        UnsignedTx::new(chain_id.clone(), acct, seq, o)
-            .and_then(|t| t.sign(&alice))
-            .map(|s| s.to_bytes())
-            .map_err(|e| CliError::failed(e.to_string()))
-    })
-    .await?;
+    let placed = place_order(&client, &chain_id, &alice, &a_addr, Side::Buy, "0.5").await?;
     let order_id = placed
         .order_id()
         .ok_or_else(|| CliError::failed("the placed transaction holds no order"))?;
@@ -162,6 +150,58 @@ async fn quickstart(global: &Global) -> CliResult {
         ),
     );
     let open_after = client.open_orders(&a_addr).await?.total;
+
+    // The two addresses trade: the buy rests after its block (the maker), the sell crosses it
+    // in the next one, and the engine fills both at 300.
+    let buy = place_order(&client, &chain_id, &alice, &a_addr, Side::Buy, "1").await?;
+    let sell = place_order(&client, &chain_id, &bob, &b_addr, Side::Sell, "1").await?;
+    let page = client
+        .trades(&TradeFilter {
+            address: Some(b_addr.clone()),
+            ..TradeFilter::default()
+        })
+        .await?;
+    let fill = page
+        .trades
+        .first()
+        .ok_or_else(|| CliError::failed("the DEX reports no trade for the crossing orders"))?;
+    let mut after = Vec::new();
+    for addr in [&a_addr, &b_addr] {
+        let acct = client.account(addr).await?;
+        for asset in ["BNB", "BUSD-BD1"] {
+            let free = acct.balance(asset).map(|b| b.free).unwrap_or_default();
+            after.push((addr.to_string(), asset, free.to_string()));
+        }
+    }
+    // The DEX writes fees as `BNB:0.00040000;` (one `ASSET:AMOUNT;` per asset charged).
+    let fee = |f: &Option<String>| {
+        let parts: Vec<String> = f
+            .as_deref()
+            .unwrap_or_default()
+            .split(';')
+            .filter_map(|p| p.split_once(':'))
+            .map(|(asset, amount)| format!("{amount} {asset}"))
+            .collect();
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            parts.join(" + ")
+        }
+    };
+    let mut shown = format!(
+        "8. traded with each other: {a_addr} bought and {b_addr} sold; filled {} BNB at {} BUSD-BD1 (trade {}, block {}), fees: buyer {}, seller {}; balances after:",
+        fill.quantity,
+        fill.price,
+        fill.trade_id,
+        fill.block_height,
+        fee(&fill.buy_fee),
+        fee(&fill.sell_fee)
+    );
+    for (addr, asset, free) in &after {
+        shown.push_str(&format!("\n   {addr}  {free} {asset}"));
+    }
+    step(global, &shown);
+
     running.stop().await;
     let home_path = home.path().display().to_string();
     home.close().map_err(|e| {
@@ -171,7 +211,7 @@ async fn quickstart(global: &Global) -> CliResult {
     })?;
     step(
         global,
-        &format!("8. cleaned up: stopped the node, removed {home_path}"),
+        &format!("9. cleaned up: stopped the node, removed {home_path}"),
     );
     step(
         global,
@@ -188,13 +228,56 @@ async fn quickstart(global: &Global) -> CliResult {
                 "place": placed.hash.to_string(),
                 "cancel": cancelled.hash.to_string(),
                 "send": sent.hash.to_string(),
+                "buy": buy.hash.to_string(),
+                "sell": sell.hash.to_string(),
             },
+            "fill": {
+                "trade_id": fill.trade_id,
+                "price": fill.price.to_string(),
+                "quantity": fill.quantity.to_string(),
+                "buyer": fill.buyer.to_string(),
+                "seller": fill.seller.to_string(),
+                "buyer_order_id": fill.buyer_order_id.to_string(),
+                "seller_order_id": fill.seller_order_id.to_string(),
+                "buy_fee": fill.buy_fee,
+                "sell_fee": fill.sell_fee,
+                "height": fill.block_height,
+            },
+            "balances_after_fill": after.iter().map(|(address, symbol, free)| json!({
+                "address": address, "symbol": symbol, "free": free,
+            })).collect::<Vec<_>>(),
             "balances": [{"address": b_addr.to_string(), "symbol": "BNB", "free": bob_bnb.to_string()}],
             "open_orders_after_cancel": Value::from(open_after),
             "key_store_removed": home_path,
         }));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Signs and broadcasts a GTE order of `key` on BNB_BUSD-BD1 at 300.
+async fn place_order(
+    client: &DexClient,
+    chain_id: &ChainId,
+    key: &PrivateKey,
+    addr: &Address,
+    side: Side,
+    quantity: &str,
+) -> Result<Submitted, CliError> {
+    Ok(submit(client, addr, |acct: u64, seq: u64| {
+        let o = LimitOrder {
+            sender: addr.clone(),
+            symbol: "BNB_BUSD-BD1".into(),
+            side,
+            price: f8("300"),
+            quantity: f8(quantity),
+            time_in_force: TimeInForce::Gte,
+        };
+        UnsignedTx::new(chain_id.clone(), acct, seq, o)
+            .and_then(|t| t.sign(key))
+            .map(|s| s.to_bytes())
+            .map_err(|e| CliError::failed(e.to_string()))
+    })
+    .await?)
 }
 
 /// Creates the HD entry `quickstart` in the key store at `home` under a random password, unlocks

@@ -287,17 +287,28 @@ impl Devnet {
 
     /// Starts `dexlink devnet --port 0 --block-time tx --no-dex-fees ARGS` and waits (at most 60 s) for the URL line.
     pub fn start(args: &[&str]) -> Self {
+        // A block after each transaction and no DEX fees: the tests see each broadcast
+        // settled when it is answered, with balances as before blocks and fees existed.
+        Self::spawn(&["--block-time", "tx", "--no-dex-fees"], args)
+    }
+
+    /// Starts `dexlink devnet --port 0 --block-time 0 ARGS`: blocks only on [`Devnet::block`],
+    /// with the chain's DEX fees, for tests of matching and settlement.
+    pub fn start_exchange(args: &[&str]) -> Self {
+        Self::spawn(&["--block-time", "0"], args)
+    }
+
+    /// Makes one block (`POST /devnet/block`); returns its answer.
+    pub fn block(&self) -> Value {
+        let (s, b) = self.post_json("/devnet/block", &serde_json::json!({}));
+        assert_eq!(s, 200, "block: {b}");
+        b
+    }
+
+    fn spawn(mode: &[&str], args: &[&str]) -> Self {
         let mut child = std::process::Command::new(bin())
-            // A block after each transaction and no DEX fees: the tests see each broadcast
-            // settled when it is answered, with balances as before blocks and fees existed.
-            .args([
-                "devnet",
-                "--port",
-                "0",
-                "--block-time",
-                "tx",
-                "--no-dex-fees",
-            ])
+            .args(["devnet", "--port", "0"])
+            .args(mode)
             .args(args)
             .env_remove("DEXLINK_HOME")
             .stdin(Stdio::null())
