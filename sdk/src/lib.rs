@@ -44,7 +44,7 @@
 //! - `keydir` (default, Unix only): the on-disk key directory ([`keydir`]).
 //! - `agent` (default, Unix only; implies `keydir`): the signer agent and its client
 //!   ([`agent`]).
-//! - `serde`: `Serialize` and `Deserialize` for [`Address`], [`Fixed8`] and [`TxHash`], as
+//! - `serde`: `Serialize` and `Deserialize` for [`Address`], [`Fixed8`] and [`TxHash`](tx::TxHash), as
 //!   strings in their `Display` form, parsed with their `FromStr` checks.
 //!
 //! With `default-features = false` the crate is offline signing only: keys, addresses,

@@ -9,7 +9,8 @@ use std::str::FromStr;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::{Address, Fixed8, TxHash};
+use crate::tx::TxHash;
+use crate::{Address, Fixed8};
 
 struct FromStrVisitor<T>(PhantomData<T>, &'static str);
 
