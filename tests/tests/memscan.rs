@@ -42,7 +42,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use common::{Devnet, Home, PASSWORD, V1_KEY0, V1_MNEMONIC, V1_TBNB0, V7_KEY, V7_TBNB, bin};
+use common::{
+    Devnet, Home, PASSWORD, V1_KEY0, V1_MNEMONIC, V1_TBNB0, V7_KEY, V7_TBNB, bin, openpty,
+};
 
 /// BIP-39 seed of V1_MNEMONIC with no passphrase.
 const V1_SEED: &str = "6bfc7eaf5fff529f454a2c16d60354dc8c50ef4270c17a568d7a92ac63308d5ab412c0c69ab4256c3b32345bf22d31e00c03921f7f3a426a4cf08f9359ec1194";
@@ -425,22 +427,6 @@ fn wait_until_blocked(pid: i32) {
         std::thread::sleep(Duration::from_millis(20));
     }
     panic!("process {pid} never blocked");
-}
-
-/// A pseudo-terminal: (master, slave).
-fn openpty() -> (File, File) {
-    use std::os::fd::FromRawFd;
-    unsafe {
-        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(m >= 0, "posix_openpt");
-        assert_eq!(libc::grantpt(m), 0);
-        assert_eq!(libc::unlockpt(m), 0);
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
-        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
-        assert!(s >= 0, "open the pty slave");
-        (File::from_raw_fd(m), File::from_raw_fd(s))
-    }
 }
 
 /// Runs the command with stdin on a pseudo-terminal until it blocks at its `[y/N]` prompt,

@@ -14,22 +14,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// A pseudo-terminal: (master, slave).
-fn openpty() -> (File, File) {
-    use std::os::fd::FromRawFd;
-    unsafe {
-        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(m >= 0, "posix_openpt");
-        assert_eq!(libc::grantpt(m), 0);
-        assert_eq!(libc::unlockpt(m), 0);
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
-        let s = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
-        assert!(s >= 0, "open the pty slave");
-        (File::from_raw_fd(m), File::from_raw_fd(s))
-    }
-}
-
 /// A FIFO in `dir` that nobody opens for writing (made once per directory).
 fn fifo(dir: &Path) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
