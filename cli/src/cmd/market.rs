@@ -249,15 +249,8 @@ pub fn order_show(global: &Global, a: OrderShowArgs) -> CliResult {
 /// Example: dexlink watch alice --dex http://127.0.0.1:41234
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// An address (bnb1…/tbnb1…) or a key-store entry name.
-    #[arg(value_name = "ADDR|NAME")]
-    target: String,
-    /// HD index of the entry's address (entries only).
-    #[arg(long, default_value_t = 0)]
-    index: u32,
-    /// The DEX API base URL (default: $DEXLINK_DEX, else the profile's DEX).
-    #[arg(long, env = "DEXLINK_DEX", value_name = "URL")]
-    dex: Option<String>,
+    #[command(flatten)]
+    target: super::query::Target,
 }
 
 fn report_json(r: &ExecutionReport) -> Value {
@@ -313,9 +306,11 @@ fn stream_error(e: StreamError) -> CliError {
 }
 
 pub fn watch(global: &Global, a: WatchArgs) -> CliResult {
-    let address = resolve_target(global, &a.target, a.index)?;
+    let address = super::query::resolve(global, &a.target)?;
     // The same URL resolution (flag, environment, profile) as every other DEX command.
-    let base = client(global, a.dex.as_deref())?.base_url().to_string();
+    let base = client(global, a.target.dex.as_deref())?
+        .base_url()
+        .to_string();
     let json_out = global.json;
     let quiet = global.quiet;
     runtime()?.block_on(async move {

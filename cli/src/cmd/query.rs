@@ -24,11 +24,11 @@ pub struct Target {
     index: u32,
     /// The DEX API base URL (default: $DEXLINK_DEX, else the profile's DEX).
     #[arg(long, env = "DEXLINK_DEX", value_name = "URL")]
-    dex: Option<String>,
+    pub(crate) dex: Option<String>,
 }
 
 /// Resolves an address or an entry's recorded address; no password is needed.
-fn resolve(global: &Global, t: &Target) -> Result<Address, CliError> {
+pub(crate) fn resolve(global: &Global, t: &Target) -> Result<Address, CliError> {
     resolve_target(global, &t.target, t.index)
 }
 
