@@ -40,15 +40,6 @@ pub struct Unlocked {
     pub path: Option<String>,
 }
 
-/// A key-directory error at the CLI edge: invalid names, name clashes and invalid secrets are
-/// bad input (exit 2); a wrong password, a missing entry and file problems are failures (exit 1).
-/// (The exit code is [`CliError::exit_code`]'s; `?` converts directly.)
-// Kept for code written against the older string errors (`map_err(…)` still works).
-#[allow(dead_code)]
-pub fn dir_error(e: KeyDirError) -> CliError {
-    e.into()
-}
-
 /// Opens the key directory of `--home` / `$DEXLINK_HOME` / `~/.dexlink`.
 pub fn open_dir(global: &Global) -> Result<KeyDir, CliError> {
     Ok(KeyDir::open(global.home.as_deref())?)
@@ -355,7 +346,7 @@ fn agent_signing(global: &Global, args: &KeyArgs) -> Result<Option<Signing>, Cli
                 args.index,
             ) {
                 let dir = open_dir(global)?;
-                let info = dir.get(&entry_name(&args.name)?).map_err(dir_error)?;
+                let info = dir.get(&entry_name(&args.name)?).map_err(CliError::from)?;
                 return Ok(Some(Signing::Agent {
                     signer: Box::new(signer),
                     network: info.network,

@@ -168,7 +168,7 @@ pub fn run(global: &Global, cmd: AgentCmd) -> CliResult {
             let ttl = parse_ttl(&ttl)?;
             let entry = keyring::entry_name(&name)?;
             // A missing entry is named before a password is asked for.
-            open_dir(global)?.get(&entry).map_err(keyring::dir_error)?;
+            open_dir(global)?.get(&entry).map_err(CliError::from)?;
             let path = socket_path(global, &socket)?;
             let mut client = connect(&path)?;
             let password = keyring::passwords(global).get(&format!("Password for {name}: "))?;
@@ -318,7 +318,7 @@ fn dexlink_now_ms() -> u64 {
 /// stderr to state/agent.log), and waits until it answers.
 fn start_detached(global: &Global, socket: &Path) -> CliResult {
     let dir = open_dir(global)?;
-    let state = dir.state_dir().map_err(keyring::dir_error)?;
+    let state = dir.state_dir().map_err(CliError::from)?;
     let log_path = state.join(LOG_FILE);
     let log = {
         use std::os::unix::fs::OpenOptionsExt;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use dexlink::address::{ChainId, Hrp};
-use dexlink::client::{ClientConfig, ClientError, DexClient, SubmitError, submit};
+use dexlink::client::{ClientConfig, DexClient, submit};
 use dexlink::tx::{SignedTx, UnsignedTx};
 use serde_json::{Value, json};
 
@@ -71,20 +71,6 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
             crate::progress::say_unless_quiet(quiet, &crate::progress::wait_text(w))
         }),
     )
-}
-
-/// A client error as a CLI error (`?` converts directly; see [`CliError::exit_code`]).
-// Kept for code written against the older string errors (`map_err(…)` still works).
-#[allow(dead_code)]
-pub fn client_error(e: ClientError) -> CliError {
-    e.into()
-}
-
-/// A submit's failure: the builder's own error as it is, the DEX's as a client error.
-// Kept for code written against the older string errors (`map_err(…)` still works).
-#[allow(dead_code)]
-pub fn submit_error(e: SubmitError<CliError>) -> CliError {
-    e.into()
 }
 
 /// One tokio runtime per command; the CLI makes a handful of requests.

@@ -16,7 +16,7 @@ use dexlink::client::{
 use dexlink::tx::OrderId;
 use serde_json::{Value, json};
 
-use super::common::{client, client_error, runtime};
+use super::common::{client, runtime};
 use super::query::resolve_target;
 use super::{CliError, CliResult, Global};
 use crate::output::print_json;
@@ -47,7 +47,7 @@ pub fn book(global: &Global, a: BookArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
     let depth = runtime()?
         .block_on(client.depth(&a.symbol, a.limit))
-        .map_err(client_error)?;
+        .map_err(CliError::from)?;
     if global.json {
         print_json(&json!({
             "symbol": a.symbol,
@@ -120,7 +120,7 @@ pub fn trades(global: &Global, a: TradesArgs) -> CliResult {
     };
     let page = runtime()?
         .block_on(client.trades(&filter))
-        .map_err(client_error)?;
+        .map_err(CliError::from)?;
     if global.json {
         print_json(&json!({
             "trades": page.trades.iter().map(trade_json).collect::<Vec<_>>(),
@@ -193,7 +193,7 @@ pub(crate) fn closed_orders(
     filter.limit = limit;
     let OrderList { total, orders } = runtime()?
         .block_on(client.closed_orders(&filter))
-        .map_err(client_error)?;
+        .map_err(CliError::from)?;
     if global.json {
         print_json(&json!({
             "address": address.to_string(),
@@ -226,7 +226,7 @@ pub fn order_show(global: &Global, a: OrderShowArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
     let order = runtime()?
         .block_on(client.order(&a.id))
-        .map_err(client_error)?
+        .map_err(CliError::from)?
         .ok_or_else(|| {
             CliError::failed(format!(
                 "order {} is unknown to the DEX; check the id (see `dexlink orders NAME` and `dexlink orders NAME --closed`)",
