@@ -83,6 +83,7 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
         .route("/api/v1/link/{addr}", get(link_status))
         .route("/devnet/faucet", post(faucet))
         .route("/devnet/block", post(make_block))
+        .route("/devnet/breathe", post(make_breathe_block))
         .route("/devnet/faults", post(set_faults).get(get_faults))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such endpoint") })
         .layer(axum::middleware::from_fn_with_state(
@@ -106,12 +107,23 @@ impl Devnet {
 
 /// `POST /devnet/block`: makes the next block now, whatever the block mode.
 async fn make_block(State(dev): State<Arc<Devnet>>) -> Response {
-    match dev.produce_block() {
+    block_answer(dev.produce_block())
+}
+
+/// `POST /devnet/breathe`: makes the next block now as a breathe block (order expiry).
+async fn make_breathe_block(State(dev): State<Arc<Devnet>>) -> Response {
+    block_answer(dev.breathe_block())
+}
+
+fn block_answer(made: Result<Arc<crate::block::BlockEvents>, String>) -> Response {
+    match made {
         Ok(ev) => ok(json!({
             "height": ev.height,
             "time_ms": ev.time_ms,
             "txs": ev.txs,
             "trades": ev.trades.len(),
+            "breathe": ev.breathe,
+            "expired": ev.expired,
         })),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
     }

@@ -150,6 +150,59 @@ impl FeeConfig {
     }
 }
 
+/// Price levels from the best on each side whose orders are kept until the force-expiry
+/// period (the node's `preferencePriceLevel`, BEP-67); orders beyond them expire sooner.
+pub const RESERVED_LEVELS: usize = 500;
+
+/// When breathe blocks happen and how long GTE orders are kept (the chain's values by default).
+///
+/// At a breathe block of period `P` (the UTC day of the block, or `height / n`), after the
+/// block's matching, GTE orders placed before the breathe block of period `P - order_keep`
+/// expire if they are beyond the best [`RESERVED_LEVELS`] price levels of their side, and
+/// every order placed before the breathe block of `P - order_force_keep` expires. No breathe
+/// block recorded for `P - order_keep`: nothing expires (the chain's first days).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreatheConfig {
+    /// `None`: the first block of each UTC day is a breathe block (the chain); `Some(n)`: every
+    /// block whose height is a multiple of `n` (the node's `breatheBlockInterval` setting).
+    pub every_blocks: Option<u64>,
+    /// Periods an order beyond the reserved price levels is kept (the chain: 3 days).
+    pub order_keep: u32,
+    /// Periods any order is kept (the chain: 30 days).
+    pub order_force_keep: u32,
+}
+
+impl Default for BreatheConfig {
+    fn default() -> Self {
+        Self {
+            every_blocks: None,
+            order_keep: 3,
+            order_force_keep: 30,
+        }
+    }
+}
+
+impl BreatheConfig {
+    /// Refuses a zero interval or keep period.
+    pub fn check(&self) -> Result<(), String> {
+        if self.every_blocks == Some(0) {
+            return Err("the breathe block interval must be at least one block".into());
+        }
+        if self.order_keep == 0 || self.order_force_keep == 0 {
+            return Err("order keep periods must be at least one breathe period".into());
+        }
+        Ok(())
+    }
+
+    /// The period a block at `height` and `time_ms` falls in.
+    fn period(&self, height: i64, time_ms: i64) -> i64 {
+        match self.every_blocks {
+            None => time_ms.div_euclid(86_400_000),
+            Some(n) => height / n as i64,
+        }
+    }
+}
+
 /// Each market's resting book, kept in memory next to the ledger (the ledger's open orders
 /// are the persisted form; [`Books::rebuild`] makes the books from them).
 #[derive(Debug, Default, Clone)]
@@ -204,6 +257,10 @@ pub struct BlockEvents {
     pub accounts: BTreeSet<String>,
     /// Markets whose book the block changed.
     pub markets: BTreeSet<String>,
+    /// Whether it was a breathe block.
+    pub breathe: bool,
+    /// GTE orders it expired.
+    pub expired: usize,
 }
 
 /// Fees one order paid in this block, by asset.
@@ -335,6 +392,7 @@ fn charge_trade_fee(
 pub(crate) enum FixedFee {
     Cancel,
     IocExpire,
+    Expire,
 }
 
 /// Charges a fixed fee (cancel, expiry) after `released` was unlocked (fee.go `CalcFixedFee`).
@@ -348,6 +406,7 @@ pub(crate) fn charge_fixed_fee(
     let (native, other) = match kind {
         FixedFee::Cancel => (fees.cancel_fee_native, fees.cancel_fee),
         FixedFee::IocExpire => (fees.ioc_expire_fee_native, fees.ioc_expire_fee),
+        FixedFee::Expire => (fees.expire_fee_native, fees.expire_fee),
     };
     let bnb = free_of(l, who, NATIVE);
     let (asset, amount) = if bnb >= native || released == NATIVE {
@@ -381,14 +440,175 @@ fn close(l: &mut Journal<'_>, id: &str, status: &str, now_ms: i64) -> Option<Res
     Some(o)
 }
 
-/// Makes the next block of `l` (see the module documentation).
+/// A fixed fee owed by the owner of an order closed in this block, charged once all of the
+/// block's transfers are done.
+struct FixedCharge {
+    owner: String,
+    /// The asset the closing released (the fee's fallback asset).
+    released: String,
+    symbol: String,
+    id: String,
+}
+
+/// Charges the fixed fees of `charges` as the node's allocation did (`allocate`,
+/// `CalcExpiresFee`): per account, after every transfer of the block, in the order of
+/// `ExpireTransfers.Sort` (released BNB first, then by released asset, then by market; stable),
+/// each against the balance the previous ones left. The closed orders and `ev` show the fee.
+fn charge_fixed_fees(
+    l: &mut Journal<'_>,
+    fees: &FeeConfig,
+    kind: FixedFee,
+    charges: Vec<FixedCharge>,
+    ev: &mut BlockEvents,
+) {
+    let mut by_owner: BTreeMap<String, Vec<FixedCharge>> = BTreeMap::new();
+    for c in charges {
+        by_owner.entry(c.owner.clone()).or_default().push(c);
+    }
+    for (owner, mut list) in by_owner {
+        list.sort_by(|a, b| {
+            (a.released != NATIVE, &a.released, &a.symbol).cmp(&(
+                b.released != NATIVE,
+                &b.released,
+                &b.symbol,
+            ))
+        });
+        for c in list {
+            let fee = charge_fixed_fee(l, fees, &owner, kind, &c.released);
+            let text = fee_text(&FeeSum::from([fee]));
+            if let Some(mut o) = l.closed.get(&c.id).cloned() {
+                o.fee = text.clone();
+                l.insert_closed(o);
+            }
+            if let Some(o) = ev.orders.iter_mut().rev().find(|o| o.order_id == c.id) {
+                o.fee = text;
+            }
+            ev.accounts.insert(fees.account(&l.hrp));
+        }
+    }
+}
+
+/// The period of the breathe block this block is, if it is one: by the clock or height
+/// (`BreatheConfig`), or `force`d (then the period after the last recorded one, at least the
+/// block's own), as `POST /devnet/breathe` asks.
+fn breathe_period(
+    l: &Ledger,
+    cfg: &BreatheConfig,
+    force: bool,
+    prev_time_ms: i64,
+    height: i64,
+    time_ms: i64,
+) -> Option<i64> {
+    let here = cfg.period(height, time_ms);
+    if force {
+        let last = l
+            .breathe_blocks
+            .keys()
+            .filter_map(|k| k.parse::<i64>().ok())
+            .max();
+        return Some(last.map_or(here, |p| here.max(p + 1)));
+    }
+    match cfg.every_blocks {
+        // The node: a block on another UTC day than the previous block (not the first block).
+        None => (prev_time_ms > 0 && prev_time_ms.div_euclid(86_400_000) != here).then_some(here),
+        Some(n) => (height % n as i64 == 0).then_some(here),
+    }
+}
+
+/// Expires the GTE orders the breathe block of `period` expires (see [`BreatheConfig`]; the
+/// node's `ExpireOrders` with BEP-67's `RemoveOrdersBasedOnPriceLevel`): each is closed as
+/// `Expired` and its lock released; one that filled nothing pays the expiry fee, charged per
+/// account after all the releases ([`charge_fixed_fees`]).
+fn expire_orders(
+    l: &mut Journal<'_>,
+    books: &mut Books,
+    fees: &FeeConfig,
+    cfg: &BreatheConfig,
+    period: i64,
+    time_ms: i64,
+    ev: &mut BlockEvents,
+) {
+    let lookup = |keep: u32| {
+        l.breathe_blocks
+            .get(&(period - i64::from(keep)).to_string())
+            .copied()
+    };
+    let Some(expire_before) = lookup(cfg.order_keep) else {
+        return;
+    };
+    let force_before = lookup(cfg.order_force_keep).unwrap_or(-1);
+    let mut symbols: Vec<String> = books.books.keys().cloned().collect();
+    symbols.sort();
+    let mut charges = Vec::new();
+    for symbol in symbols {
+        let Some(book) = books.books.get_mut(&symbol) else {
+            continue;
+        };
+        let mut ids = Vec::new();
+        for side in [Side::Buy, Side::Sell] {
+            for (i, (_, orders)) in book.levels(side).enumerate() {
+                let before = if i < RESERVED_LEVELS {
+                    force_before
+                } else {
+                    expire_before
+                };
+                // A level's orders are in time priority, so the old ones lead it.
+                ids.extend(
+                    orders
+                        .iter()
+                        .take_while(|o| o.height < before)
+                        .map(|o| o.id.clone()),
+                );
+            }
+        }
+        for id in ids {
+            book.remove(&id);
+            let Some(mut o) = close(l, &id, "Expired", time_ms) else {
+                continue;
+            };
+            // The fee shown is this block's: the expiry fee below, or none.
+            o.fee = String::new();
+            if o.cum_qty == 0 {
+                charges.push(FixedCharge {
+                    owner: o.owner.clone(),
+                    released: o.locked_asset.clone(),
+                    symbol: o.symbol.clone(),
+                    id: o.order_id.clone(),
+                });
+            }
+            ev.markets.insert(symbol.clone());
+            ev.accounts.insert(o.owner.clone());
+            ev.expired += 1;
+            l.insert_closed(o.clone());
+            ev.orders.push(o);
+        }
+    }
+    charge_fixed_fees(l, fees, FixedFee::Expire, charges, ev);
+}
+
+/// Makes the next block of `l` with the default [`BreatheConfig`] (see the module
+/// documentation).
 pub fn produce(
     l: &mut Journal<'_>,
     books: &mut Books,
     fees: &FeeConfig,
     now_ms: i64,
 ) -> BlockEvents {
+    produce_with(l, books, fees, &BreatheConfig::default(), false, now_ms)
+}
+
+/// Makes the next block of `l` (see the module documentation); `force_breathe` makes it a
+/// breathe block whatever the clock says.
+pub fn produce_with(
+    l: &mut Journal<'_>,
+    books: &mut Books,
+    fees: &FeeConfig,
+    breathe: &BreatheConfig,
+    force_breathe: bool,
+    now_ms: i64,
+) -> BlockEvents {
     let height = l.height + 1;
+    let prev_time_ms = l.block_time_ms;
     let time_ms = now_ms.max(l.block_time_ms);
     l.set_height(height);
     l.set_block_time(time_ms);
@@ -439,6 +659,7 @@ pub fn produce(
     }
 
     let mut trade_n = 0usize;
+    let mut ioc_charges = Vec::new();
     for (symbol, new_orders) in new_by_market {
         ev.markets.insert(symbol.clone());
         let Some(m) = l.markets.get(&symbol).cloned() else {
@@ -557,19 +778,17 @@ pub fn produce(
                     o.status = s.to_string();
                     o.clone()
                 }),
-                Some((s, true)) => close(l, &u.id, s, time_ms).map(|mut o| {
+                Some((s, true)) => close(l, &u.id, s, time_ms).inspect(|o| {
+                    // Charged after the block's transfers, as the node's allocation did.
                     if u.status == OrderStatus::IocNoFill {
-                        let fee = charge_fixed_fee(
-                            l,
-                            fees,
-                            &o.owner,
-                            FixedFee::IocExpire,
-                            &o.locked_asset,
-                        );
-                        o.fee = fee_text(&FeeSum::from([fee]));
+                        ioc_charges.push(FixedCharge {
+                            owner: o.owner.clone(),
+                            released: o.locked_asset.clone(),
+                            symbol: o.symbol.clone(),
+                            id: o.order_id.clone(),
+                        });
                     }
                     l.insert_closed(o.clone());
-                    o
                 }),
             };
             if let Some(o) = order {
@@ -577,6 +796,14 @@ pub fn produce(
                 ev.orders.push(o);
             }
         }
+    }
+    charge_fixed_fees(l, fees, FixedFee::IocExpire, ioc_charges, &mut ev);
+    // The node's breathe block: matching first, then expiry, then the block is recorded as
+    // the period's breathe block (dex `EndBreatheBlock`).
+    if let Some(period) = breathe_period(l, breathe, force_breathe, prev_time_ms, height, time_ms) {
+        ev.breathe = true;
+        expire_orders(l, books, fees, breathe, period, time_ms, &mut ev);
+        l.mark_breathe(period, height);
     }
     ev
 }

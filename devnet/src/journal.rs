@@ -89,6 +89,7 @@ struct Undo {
     closed: Saved<RestingOrder>,
     trades: Saved<TradeRecord>,
     last_prices: Saved<i64>,
+    breathe_blocks: Saved<i64>,
 }
 
 /// A write view of the ledger for one request; see the module documentation.
@@ -146,6 +147,7 @@ impl<'a> Journal<'a> {
             closed: u.closed.new_values(&l.closed),
             trades: u.trades.new_values(&l.trades),
             last_prices: u.last_prices.new_values(&l.last_prices),
+            breathe_blocks: u.breathe_blocks.new_values(&l.breathe_blocks),
         }
     }
 
@@ -171,6 +173,7 @@ impl<'a> Journal<'a> {
         u.closed.restore(&mut l.closed);
         u.trades.restore(&mut l.trades);
         u.last_prices.restore(&mut l.last_prices);
+        u.breathe_blocks.restore(&mut l.breathe_blocks);
     }
 
     fn touch_scalars(&mut self) {
@@ -227,6 +230,15 @@ impl<'a> Journal<'a> {
             .last_prices
             .touch(&self.ledger.last_prices, symbol);
         self.ledger.last_prices.insert(symbol.to_string(), price);
+    }
+
+    /// Records `height` as the breathe block of `period`.
+    pub fn mark_breathe(&mut self, period: i64, height: i64) {
+        let key = period.to_string();
+        self.undo
+            .breathe_blocks
+            .touch(&self.ledger.breathe_blocks, &key);
+        self.ledger.breathe_blocks.insert(key, height);
     }
 
     /// Sets the block height.

@@ -38,7 +38,7 @@ use block::{BlockEvents, Books};
 use journal::Journal;
 use state::{Ledger, MarketState};
 
-pub use block::{BlockMode, FeeConfig};
+pub use block::{BlockMode, BreatheConfig, FeeConfig};
 use statelog::{StateError, StateFile};
 
 pub use server::Limits;
@@ -94,6 +94,9 @@ pub struct DevnetConfig {
     pub blocks: BlockMode,
     /// The DEX fees (default: the chain's genesis parameters).
     pub fees: FeeConfig,
+    /// Breathe blocks and order expiry (default: the chain's, once a UTC day, orders kept 3
+    /// days beyond the best 500 price levels and 30 days within them).
+    pub breathe: BreatheConfig,
 }
 
 impl Default for DevnetConfig {
@@ -120,6 +123,7 @@ impl Default for DevnetConfig {
             limits: Limits::default(),
             blocks: BlockMode::EachTx,
             fees: FeeConfig::default(),
+            breathe: BreatheConfig::default(),
         }
     }
 }
@@ -149,6 +153,7 @@ pub struct Devnet {
     books_dirty: std::sync::atomic::AtomicBool,
     blocks: BlockMode,
     fees: FeeConfig,
+    breathe: BreatheConfig,
     events: tokio::sync::broadcast::Sender<Arc<BlockEvents>>,
 }
 
@@ -187,9 +192,19 @@ impl Devnet {
     }
 
     /// Makes the next block now (see [`block`]): includes the mempool, matches and settles,
-    /// persists the block as one change, and publishes what it did to the streams. On a failed
-    /// save nothing changes.
+    /// expires orders if it is a breathe block, persists the block as one change, and
+    /// publishes what it did to the streams. On a failed save nothing changes.
     pub fn produce_block(&self) -> Result<Arc<BlockEvents>, String> {
+        self.make_block(false)
+    }
+
+    /// Makes the next block now as a breathe block, whatever the clock says (see
+    /// [`BreatheConfig`]): for tests of order expiry.
+    pub fn breathe_block(&self) -> Result<Arc<BlockEvents>, String> {
+        self.make_block(true)
+    }
+
+    fn make_block(&self, force_breathe: bool) -> Result<Arc<BlockEvents>, String> {
         use std::sync::atomic::Ordering;
         let mut guard = self.ledger();
         let mut books = self.books.lock().unwrap_or_else(|p| p.into_inner());
@@ -198,7 +213,14 @@ impl Devnet {
         }
         let now_ms = self.now_ms();
         let mut journal = Journal::new(&mut guard);
-        let events = block::produce(&mut journal, &mut books, &self.fees, now_ms);
+        let events = block::produce_with(
+            &mut journal,
+            &mut books,
+            &self.fees,
+            &self.breathe,
+            force_breathe,
+            now_ms,
+        );
         if let Some(state) = &self.state
             && let delta = journal.delta()
             && !delta.is_empty()
@@ -365,6 +387,7 @@ fn initial_ledger(config: &DevnetConfig) -> Result<Ledger, DevnetError> {
 pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
     config.limits.check().map_err(DevnetError::Config)?;
     config.fees.check().map_err(DevnetError::Config)?;
+    config.breathe.check().map_err(DevnetError::Config)?;
     if let BlockMode::Interval(d) = config.blocks
         && d.is_zero()
     {
@@ -405,6 +428,7 @@ pub async fn spawn(config: DevnetConfig) -> Result<Running, DevnetError> {
         books_dirty: false.into(),
         blocks: config.blocks,
         fees: config.fees.clone(),
+        breathe: config.breathe.clone(),
         events: tokio::sync::broadcast::channel(ws::BACKLOG).0,
     });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -311,6 +311,11 @@ pub struct Ledger {
     /// Last trade price by market symbol (a market without trades has its list price).
     #[serde(default)]
     pub last_prices: BTreeMap<String, i64>,
+    /// Breathe blocks: the height of the breathe block of each period (the UTC day number, or
+    /// the block interval's count), keyed by the period in decimal. Order expiry looks up the
+    /// breathe block of a period a few periods back, as the chain looked up the one of a day.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub breathe_blocks: BTreeMap<String, i64>,
 }
 
 impl Ledger {
@@ -541,6 +546,13 @@ impl Ledger {
                 return Err(format!(
                     "mempool: tx {} is not an accepted, unincluded tx",
                     p.hash
+                ));
+            }
+        }
+        for (period, h) in &self.breathe_blocks {
+            if period.parse::<i64>().is_err() || !(0..=self.height).contains(h) {
+                return Err(format!(
+                    "breathe block of period {period:?} is inconsistent"
                 ));
             }
         }

@@ -94,6 +94,9 @@ pub struct Delta {
     /// Changed last trade prices.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub last_prices: BTreeMap<String, Option<i64>>,
+    /// Changed breathe blocks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub breathe_blocks: BTreeMap<String, Option<i64>>,
 }
 
 /// Writes `entries` into `map`: `Some` sets the key, `None` removes it. Replaying a log line
@@ -142,6 +145,7 @@ impl Delta {
         put(&mut ledger.closed, &self.closed);
         put(&mut ledger.trades, &self.trades);
         put(&mut ledger.last_prices, &self.last_prices);
+        put(&mut ledger.breathe_blocks, &self.breathe_blocks);
         put(&mut ledger.accounts, &self.accounts);
         put(&mut ledger.orders, &self.orders);
         put(&mut ledger.txs, &self.txs);

@@ -677,3 +677,147 @@ async fn streams_are_bounded_per_connection() {
     assert!(wsc::recv(&mut ws).await.is_none());
     run.stop().await;
 }
+
+/// A devnet on demand whose breathe blocks come only from `POST /devnet/breathe`, keeping
+/// orders one breathe period (and one within the best price levels too).
+async fn expiring() -> Running {
+    dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        breathe: dexlink_devnet::BreatheConfig {
+            every_blocks: Some(1_000_000),
+            order_keep: 1,
+            order_force_keep: 1,
+        },
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+async fn breathe(run: &Running) -> Value {
+    let (status, body) = post(run, "/devnet/breathe", "").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["breathe"], true, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn gte_orders_older_than_the_keep_period_expire_at_a_breathe_block_with_the_chains_fee() {
+    // The node's rule (bnb-chain/node plugins/dex/order keeper.go ExpireOrders, transfer.go,
+    // fee.go CalcFixedFee; genesis ExpireFeeNative 1e4, ExpireFee 5e4): at a breathe block, an
+    // order placed before the breathe block `keep` periods back expires and its lock is
+    // released. One that filled nothing pays the expiry fee, after the releases: 1e4 units of
+    // BNB when the free BNB covers it (or the released asset is BNB), else 5e4 units of BNB
+    // converted into the released asset at its BNB market's last price, capped at the free
+    // balance. A partly filled one pays nothing.
+    let run = expiring().await;
+    let (a, b, c, d, e) = (key(1), key(2), key(3), key(4), key(5));
+    fund(&run, &addr(&a), "BNB", "10").await;
+    fund(&run, &addr(&a), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&b), "BUSD-BD1", "500").await;
+    fund(&run, &addr(&c), "BNB", "5").await;
+    fund(&run, &addr(&d), "BUSD-BD1", "400").await;
+    fund(&run, &addr(&e), "BNB", "2").await;
+    let a_buy = place(&run, &a, Side::Buy, "290", "1", TimeInForce::Gte).await;
+    let b_buy = place(&run, &b, Side::Buy, "280", "1", TimeInForce::Gte).await;
+    let c_sell = place(&run, &c, Side::Sell, "310", "2", TimeInForce::Gte).await;
+    assert_eq!(block(&run).await["height"], 1);
+    // The first breathe block (height 2): no breathe block one period back, nothing expires.
+    let first = breathe(&run).await;
+    assert_eq!(
+        (first["height"].as_i64(), first["expired"].as_i64()),
+        (Some(2), Some(0))
+    );
+    // D lifts 1 of C's 2 at 310 (height 3): C is partly filled, the last price becomes 310.
+    place(&run, &d, Side::Buy, "310", "1", TimeInForce::Gte).await;
+    assert_eq!(block(&run).await["trades"], 1);
+    // E's order is placed after the first breathe block (height 4): it stays.
+    let e_sell = place(&run, &e, Side::Sell, "320", "1", TimeInForce::Gte).await;
+    block(&run).await;
+
+    let mut ws = wsc::connect(run.base_url()).await;
+    let me = addr(&a).to_string();
+    wsc::send(
+        &mut ws,
+        &format!(r#"{{"method":"subscribe","topic":"orders","userAddress":"{me}"}}"#),
+    )
+    .await;
+    wsc::sync(&mut ws).await;
+
+    // The second breathe block (height 5) expires what was placed before height 2.
+    let second = breathe(&run).await;
+    assert_eq!(
+        (second["height"].as_i64(), second["expired"].as_i64()),
+        (Some(5), Some(3))
+    );
+
+    // A: BUY 1 @ 290 released 290 BUSD; A's free 10 BNB covers 1e4 units: 0.0001 BNB.
+    assert_eq!(holding(&run, &addr(&a), "BNB"), (1_000_000_000 - 10_000, 0));
+    assert_eq!(holding(&run, &addr(&a), "BUSD-BD1"), (100_000_000_000, 0));
+    // B: no BNB; released BUSD-BD1, whose BNB market is BNB_BUSD-BD1 at last price 310:
+    // 310e8 × 5e4 / 1e8 = 15,500,000 units = 0.155 BUSD-BD1 of its 500.
+    assert_eq!(
+        holding(&run, &addr(&b), "BUSD-BD1"),
+        (50_000_000_000 - 15_500_000, 0)
+    );
+    // C: sold 1 BNB for 310 BUSD-BD1 with a trade fee of 1e8 × 400 / 1e6 = 40,000 units of
+    // BNB; its other 1 BNB released with no expiry fee (partly filled).
+    assert_eq!(
+        holding(&run, &addr(&c), "BNB"),
+        (500_000_000 - 100_000_000 - 40_000, 0)
+    );
+    assert_eq!(holding(&run, &addr(&c), "BUSD-BD1"), (31_000_000_000, 0));
+    // E's sell still rests with its lock.
+    assert_eq!(holding(&run, &addr(&e), "BNB"), (100_000_000, 100_000_000));
+    // Fee account: A 10,000 + C 40,000 + D's trade fee 40,000 (D received 1 BNB) in BNB,
+    // and B's 15,500,000 in BUSD-BD1.
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (90_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "BUSD-BD1"), (15_500_000, 0));
+
+    for (id, fee) in [
+        (&a_buy, "BNB:0.00010000;"),
+        (&b_buy, "BUSD-BD1:0.15500000;"),
+        (&c_sell, ""),
+    ] {
+        let (status, o) = get(&run, &format!("/api/v1/orders/{id}")).await;
+        assert_eq!(status, 200, "{o}");
+        assert_eq!(o["status"], "Expired", "{o}");
+        assert_eq!(o["fee"], fee, "{o}");
+    }
+    let (_, c_order) = get(&run, &format!("/api/v1/orders/{c_sell}")).await;
+    assert_eq!(c_order["cumulateQuantity"], "1.00000000");
+    let (_, closed) = get(
+        &run,
+        &format!("/api/v1/orders/closed?address={}&status=Expired", addr(&a)),
+    )
+    .await;
+    assert_eq!(closed["total"], 1, "{closed}");
+    assert_eq!(closed["order"][0]["orderId"], a_buy.to_string());
+    let (_, open) = get(&run, &format!("/api/v1/orders/open?address={}", addr(&e))).await;
+    assert_eq!(open["order"][0]["orderId"], e_sell.to_string());
+    let (_, depth) = get(&run, &format!("/api/v1/depth?symbol={MARKET}")).await;
+    assert_eq!(depth["bids"], json!([]), "{depth}");
+    assert_eq!(
+        depth["asks"],
+        json!([["320.00000000", "1.00000000"]]),
+        "{depth}"
+    );
+
+    let m = wsc::recv(&mut ws).await.unwrap();
+    assert_eq!(m["stream"], "orders", "{m}");
+    let r = &m["data"][0];
+    assert_eq!(r["i"], a_buy.to_string());
+    assert_eq!(r["x"], "EXPIRED");
+    assert_eq!(r["X"], "Expired");
+    assert_eq!(r["n"], "0.00010000BNB");
+    assert_eq!(r["E"], 5);
+
+    // The third breathe block (height 6) expires what was placed before height 5: E's sell
+    // only, released BNB, so the fee is 1e4 units of BNB; nobody else pays again.
+    assert_eq!(breathe(&run).await["expired"], 1);
+    assert_eq!(holding(&run, &addr(&e), "BNB"), (200_000_000 - 10_000, 0));
+    assert_eq!(holding(&run, &addr(&a), "BNB"), (1_000_000_000 - 10_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (100_000, 0));
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    run.stop().await;
+}
