@@ -821,3 +821,160 @@ async fn gte_orders_older_than_the_keep_period_expire_at_a_breathe_block_with_th
     assert_eq!(snapshot(&run).validate(), Ok(()));
     run.stop().await;
 }
+
+/// [`expiring`] with its state in `path`.
+async fn expiring_at(path: &std::path::Path) -> Running {
+    dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        state: Some(path.to_path_buf()),
+        breathe: dexlink_devnet::BreatheConfig {
+            every_blocks: Some(1_000_000),
+            order_keep: 1,
+            order_force_keep: 1,
+        },
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_restart_around_a_breathe_block_neither_loses_nor_repeats_an_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state");
+    let a = key(1);
+    let run = expiring_at(&path).await;
+    fund(&run, &addr(&a), "BNB", "10").await;
+    let id = place(&run, &a, Side::Sell, "400", "1", TimeInForce::Gte).await;
+    block(&run).await;
+    breathe(&run).await;
+    run.stop().await;
+
+    // The expiring breathe block: A's 1 BNB released, 1e4 units of BNB paid (released BNB).
+    let expired = (1_000_000_000 - 10_000, 0);
+    let run = expiring_at(&path).await;
+    let start_len = std::fs::metadata(&path).unwrap().len() as usize;
+    assert_eq!(breathe(&run).await["expired"], 1);
+    assert_eq!(holding(&run, &addr(&a), "BNB"), expired);
+    let after = snapshot(&run);
+    run.stop().await;
+    let with_block = std::fs::read(&path).unwrap();
+
+    // Reloaded: the expiry is there once; the breathe blocks are remembered, so the next one
+    // looks back to the right height and expires nothing.
+    let run = expiring_at(&path).await;
+    assert_eq!(snapshot(&run), after);
+    assert_eq!(snapshot(&run).closed[&id.to_string()].status, "Expired");
+    assert_eq!(breathe(&run).await["expired"], 0);
+    assert_eq!(holding(&run, &addr(&a), "BNB"), expired);
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (10_000, 0));
+    run.stop().await;
+
+    // A crash while the block's line was written: the state before it, whose next breathe
+    // block makes the same expiry once.
+    let line = &with_block[start_len..];
+    for cut in [0, line.len() / 2, line.len() - 1] {
+        let mut bytes = with_block[..start_len].to_vec();
+        bytes.extend_from_slice(&line[..cut]);
+        std::fs::write(&path, &bytes).unwrap();
+        let run = expiring_at(&path).await;
+        assert_eq!(snapshot(&run).orders.len(), 1, "cut {cut}");
+        assert_eq!(breathe(&run).await["expired"], 1, "cut {cut}");
+        assert_eq!(holding(&run, &addr(&a), "BNB"), expired, "cut {cut}");
+        assert_eq!(
+            holding(&run, &fee_account(), "BNB"),
+            (10_000, 0),
+            "cut {cut}"
+        );
+        run.stop().await;
+    }
+}
+
+#[test]
+fn within_the_best_500_price_levels_orders_are_kept_until_the_force_expiry_period() {
+    // BEP-67 (bnb-chain/node keeper.go expireOrders, orderbook.go
+    // RemoveOrdersBasedOnPriceLevel with preferencePriceLevel 500): on each side, orders in
+    // the best 500 price levels expire only when placed before the breathe block
+    // `order_force_keep` periods back; beyond them, before the one `order_keep` back.
+    use dexlink_devnet::block::{self, Books};
+    use dexlink_devnet::journal::Journal;
+    use dexlink_devnet::state::{AccountState, Holding, Ledger, RestingOrder};
+
+    let owner = Address::new(Hrp::testnet(), [7; 20]).to_string();
+    let mut ledger = Ledger {
+        chain_id: "Binance-Chain-Ganges".into(),
+        hrp: "tbnb".into(),
+        height: 2,
+        next_account_number: 1,
+        markets: DevnetConfig::default()
+            .markets
+            .into_iter()
+            .map(|m| (m.symbol(), m))
+            .collect(),
+        ..Ledger::default()
+    };
+    // 501 asks of 0.01 BNB at 300, 300.0001, ... placed at height 1.
+    for i in 0..501i64 {
+        let id = format!("ASK-{i}");
+        ledger.orders.insert(
+            id.clone(),
+            RestingOrder {
+                order_id: id,
+                symbol: MARKET.into(),
+                owner: owner.clone(),
+                side: 2,
+                price: 30_000_000_000 + i * 10_000,
+                quantity: 1_000_000,
+                locked_asset: "BNB".into(),
+                locked_amount: 1_000_000,
+                height: 1,
+                ..RestingOrder::default()
+            },
+        );
+    }
+    ledger.accounts.insert(
+        owner.clone(),
+        AccountState {
+            account_number: 0,
+            sequence: 501,
+            balances: [(
+                "BNB".to_string(),
+                Holding {
+                    free: 100_000_000,
+                    locked: 501 * 1_000_000,
+                    frozen: 0,
+                },
+            )]
+            .into(),
+            public_key: None,
+        },
+    );
+    // The breathe block of period 0 was height 2.
+    ledger.breathe_blocks.insert("0".into(), 2);
+    assert_eq!(ledger.validate(), Ok(()));
+    let mut books = Books::rebuild(&ledger);
+    let cfg = dexlink_devnet::BreatheConfig {
+        every_blocks: Some(1_000_000),
+        order_keep: 1,
+        order_force_keep: 2,
+    };
+    let mut j = Journal::new(&mut ledger);
+    // Forced breathe block of period 1: keep looks back to period 0 (height 2), force to
+    // period -1 (none recorded: nothing in the best 500 levels expires).
+    let ev = block::produce_with(&mut j, &mut books, &FeeConfig::default(), &cfg, true, 0);
+    j.commit();
+    assert!(ev.breathe);
+    assert_eq!(ev.expired, 1);
+    assert!(!ledger.orders.contains_key("ASK-500"));
+    assert_eq!(ledger.closed["ASK-500"].status, "Expired");
+    // Released BNB: the expiry fee is 1e4 units of BNB.
+    assert_eq!(ledger.closed["ASK-500"].fee, "BNB:0.00010000;");
+    assert_eq!(ledger.orders.len(), 500);
+    let h = &ledger.accounts[&owner].balances["BNB"];
+    assert_eq!(
+        (h.free, h.locked),
+        (100_000_000 + 1_000_000 - 10_000, 500 * 1_000_000)
+    );
+    assert_eq!(ledger.breathe_blocks["1"], 3);
+    assert_eq!(ledger.validate(), Ok(()));
+}

@@ -6,7 +6,9 @@
 //! or dropped connection on any input. Each accepted transaction is its own block, so crossing
 //! orders fill and settle with the chain's fees: fees only flow into the fee account (counted
 //! in the totals), trades are never undone, and every holding's locked amount is what its open
-//! orders still lock (the ledger's validation, checked after every answer).
+//! orders still lock (the ledger's validation, checked after every answer). Breathe blocks
+//! expire old orders: their locks come back and their expiry fees join the fee account, with
+//! every coin still accounted for.
 
 use std::collections::BTreeMap;
 
@@ -83,6 +85,9 @@ enum Op {
         path: usize,
         body: Vec<u8>,
     },
+    /// `POST /devnet/breathe`: a breathe block, expiring the orders placed before the
+    /// previous one (the test's devnet keeps orders one breathe period).
+    Breathe,
     /// A read with an arbitrary argument (`None`: a real user's address).
     Get {
         path: usize,
@@ -147,6 +152,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..USERS, 0..ASSETS.len(), small_units(), any::<bool>(), skew())
             .prop_map(|(who, asset, units, unfreeze, skew)| Op::Freeze { who, asset, units, unfreeze, skew }),
         1 => (0..USERS + 1).prop_map(|who| Op::Challenge { who }),
+        2 => Just(Op::Breathe),
         2 => (0..RAW_PATHS.len(), prop_oneof![
                 proptest::collection::vec(any::<u8>(), 0..200),
                 "[ -~]{0,120}".prop_map(String::into_bytes),
@@ -172,6 +178,8 @@ struct Model {
     fees: BTreeMap<String, i64>,
     /// Trades so far: a block never takes one back.
     trades: usize,
+    /// Heights of the breathe blocks made so far.
+    breathes: Vec<i64>,
 }
 
 /// Where the devnet's fees go: the ASCII bytes `dexlink-devnet-fees!` as an address.
@@ -299,6 +307,14 @@ get: false,
             placed: None,
 get: false,
         },
+        Op::Breathe => Request {
+            path: "/devnet/breathe".into(),
+            body: Vec::new(),
+            signer: None,
+            grant: None,
+            placed: None,
+            get: false,
+        },
         Op::Raw { path, body } => Request {
             path: RAW_PATHS[*path].into(),
             body: body.clone(),
@@ -406,12 +422,29 @@ fn check(
         );
     }
     let accepted_tx = status == 200 && r.signer.is_some();
+    let breathed = status == 200 && r.path == "/devnet/breathe";
     prop_assert_eq!(
         ledger.height,
-        model.height + i64::from(accepted_tx),
+        model.height + i64::from(accepted_tx) + i64::from(breathed),
         "{:?}",
         op
     );
+    if breathed {
+        model.breathes.push(ledger.height);
+        // Kept one period: after a breathe block, no order placed before the previous one is
+        // open (its lock released and its fee in the fee account, both counted above).
+        if let [.., previous, _] = model.breathes[..] {
+            for o in ledger.orders.values() {
+                prop_assert!(
+                    o.pending || o.height >= previous,
+                    "order {} of height {} outlived the breathe block at {}",
+                    o.order_id,
+                    o.height,
+                    previous
+                );
+            }
+        }
+    }
     model.height = ledger.height;
     model.accounts = ledger
         .accounts
@@ -481,7 +514,16 @@ proptest! {
     fn the_ledger_invariants_hold_over_random_request_sequences(ops in proptest::collection::vec(op(), 1..40)) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let run = spawn(DevnetConfig::default()).await.unwrap();
+            let run = spawn(DevnetConfig {
+                breathe: dexlink_devnet::BreatheConfig {
+                    every_blocks: Some(1_000_000),
+                    order_keep: 1,
+                    order_force_keep: 1,
+                },
+                ..DevnetConfig::default()
+            })
+            .await
+            .unwrap();
             let http = reqwest::Client::new();
             let r = run_ops(&run, &http, &ops).await;
             run.stop().await;

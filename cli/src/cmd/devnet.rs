@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use dexlink_devnet::{BlockMode, DevnetConfig, FeeConfig};
+use dexlink_devnet::{BlockMode, BreatheConfig, DevnetConfig, FeeConfig};
 
 use super::common::runtime;
 use super::{CliError, CliResult, Global};
@@ -52,6 +52,17 @@ pub struct DevnetArgs {
     /// Charge no DEX fees (trade, cancel and expiry fees are the chain's by default).
     #[arg(long = "no-dex-fees")]
     no_dex_fees: bool,
+    /// Make every BLOCKS-th block a breathe block (where old orders expire) instead of the
+    /// first block of each UTC day, as the chain did.
+    #[arg(long = "breathe-every", value_name = "BLOCKS", value_parser = clap::value_parser!(u64).range(1..))]
+    breathe_every: Option<u64>,
+    /// Breathe periods (days, or --breathe-every intervals) a GTE order beyond the best 500
+    /// price levels of its side is kept before it expires.
+    #[arg(long = "order-keep", value_name = "PERIODS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    order_keep: u32,
+    /// Breathe periods any GTE order is kept before it expires.
+    #[arg(long = "order-force-keep", value_name = "PERIODS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    order_force_keep: u32,
 }
 
 /// `1s`, `250ms`, `0` or `tx`.
@@ -108,6 +119,11 @@ pub fn run(global: &Global, a: DevnetArgs) -> CliResult {
             FeeConfig::zero()
         } else {
             FeeConfig::default()
+        },
+        breathe: BreatheConfig {
+            every_blocks: a.breathe_every,
+            order_keep: a.order_keep,
+            order_force_keep: a.order_force_keep,
         },
         ..DevnetConfig::default()
     };
