@@ -76,7 +76,7 @@ pub struct FeeConfig {
     pub fee_rate: i64,
     /// Trade fee rate charged in BNB, in millionths (genesis 400: 0.04%).
     pub fee_rate_native: i64,
-    /// Fee for an order expiring unfilled, non-native (genesis 5e4).
+    /// Fee for a GTE order expiring unfilled at a breathe block, non-native (genesis 5e4).
     pub expire_fee: i64,
     /// Fee for an order expiring unfilled, in BNB (genesis 1e4).
     pub expire_fee_native: i64,
@@ -88,6 +88,13 @@ pub struct FeeConfig {
     pub cancel_fee: i64,
     /// Fee for cancelling an order that filled nothing, in BNB (genesis 1e4).
     pub cancel_fee_native: i64,
+    /// Fee for a transfer (`send`) of one coin, in BNB (genesis `TransferFee` 62500).
+    pub transfer_fee: i64,
+    /// Fee per coin of a multi-send, in BNB (genesis `MultiTransferFee` 50000).
+    pub multi_transfer_fee: i64,
+    /// From how many coins (inputs' or outputs', the larger count) a send pays the multi-send
+    /// rate (genesis `LowerLimitAsMulti` 2).
+    pub lower_limit_as_multi: i64,
     /// The 20 bytes of the account fees go to (shown with the devnet's HRP); by default the
     /// ASCII bytes of `dexlink-devnet-fees!`.
     pub fee_account: [u8; 20],
@@ -104,6 +111,9 @@ impl Default for FeeConfig {
             ioc_expire_fee_native: 5_000,
             cancel_fee: 50_000,
             cancel_fee_native: 10_000,
+            transfer_fee: 62_500,
+            multi_transfer_fee: 50_000,
+            lower_limit_as_multi: 2,
             fee_account: *b"dexlink-devnet-fees!",
         }
     }
@@ -121,6 +131,8 @@ impl FeeConfig {
             ioc_expire_fee_native: 0,
             cancel_fee: 0,
             cancel_fee_native: 0,
+            transfer_fee: 0,
+            multi_transfer_fee: 0,
             ..Self::default()
         }
     }
@@ -136,11 +148,32 @@ impl FeeConfig {
             self.ioc_expire_fee_native,
             self.cancel_fee,
             self.cancel_fee_native,
+            self.transfer_fee,
+            self.multi_transfer_fee,
+            self.lower_limit_as_multi,
         ];
         if all.iter().any(|v| *v < 0) {
             return Err("fee parameters must not be negative".into());
         }
         Ok(())
+    }
+
+    /// The fee of a send whose inputs hold `input_coins` coins and outputs `output_coins`
+    /// (bnb-chain/node `TransferFeeCalculatorGen`): the multi-send rate times the larger count
+    /// from `lower_limit_as_multi` coins on (capped at the largest token supply), else the
+    /// single transfer fee.
+    pub fn send_fee(&self, input_coins: usize, output_coins: usize) -> i64 {
+        /// The chain's `TokenMaxTotalSupply`.
+        const MAX_SUPPLY: i64 = 9_000_000_000_000_000_000;
+        let n = i64::try_from(input_coins.max(output_coins)).unwrap_or(i64::MAX);
+        if n < self.lower_limit_as_multi {
+            return self.transfer_fee;
+        }
+        if self.multi_transfer_fee > 0 && n > MAX_SUPPLY / self.multi_transfer_fee {
+            MAX_SUPPLY
+        } else {
+            self.multi_transfer_fee * n
+        }
     }
 
     /// The fee account's address with `hrp`.

@@ -217,6 +217,26 @@ pub(crate) fn apply(
     };
     let data = match tx.msg() {
         Msg::Send(send) => {
+            // The ante handler took the transfer fee in BNB before the message ran, so the
+            // fee and the coins sent must both be free (bnb-chain/node `TransferFeeParam`).
+            let count = |entries: &[dexlink::tx::SendEntry]| -> usize {
+                entries.iter().map(|e| e.coins.len()).sum()
+            };
+            let fee = fees.send_fee(count(send.inputs()), count(send.outputs()));
+            if fee > 0 {
+                debit(l, &signer, crate::block::NATIVE, fee).map_err(|_| {
+                    Reject::new(
+                        1,
+                        INSUFFICIENT_COINS,
+                        format!(
+                            "{signer} has insufficient BNB to pay the transfer fee of {} BNB",
+                            crate::state::fixed8(fee)
+                        ),
+                    )
+                })?;
+                l.credit(&fees.account(&l.hrp), crate::block::NATIVE, fee)
+                    .map_err(|e| Reject::new(1, INVALID_COINS, e))?;
+            }
             for input in send.inputs() {
                 for c in &input.coins {
                     debit(l, &input.address, &c.denom, c.amount.units())?;

@@ -492,6 +492,11 @@ pub(crate) async fn fees(State(dev): State<Arc<Devnet>>) -> Response {
     ok(json!([
         {"msg_type": "orderNew", "fee": 0, "fee_for": 3},
         {"msg_type": "orderCancel", "fee": 0, "fee_for": 3},
+        {
+            "fixed_fee_params": {"msg_type": "send", "fee": f.transfer_fee, "fee_for": 1},
+            "multi_transfer_fee": f.multi_transfer_fee,
+            "lower_limit_as_multi": f.lower_limit_as_multi,
+        },
         {"dex_fee_fields": [
             field("ExpireFee", f.expire_fee),
             field("ExpireFeeNative", f.expire_fee_native),

@@ -329,7 +329,7 @@ async fn market_data_endpoints_answer_in_the_apis_shapes_and_refuse_bad_paramete
     let (status, fees) = get(&run, "/api/v1/fees").await;
     assert_eq!(status, 200);
     assert_eq!(
-        fees[2]["dex_fee_fields"][4],
+        fees[3]["dex_fee_fields"][4],
         json!({"fee_name": "FeeRate", "fee_value": 0})
     );
     let (status, time) = get(&run, "/api/v1/time").await;
@@ -977,4 +977,66 @@ fn within_the_best_500_price_levels_orders_are_kept_until_the_force_expiry_perio
     );
     assert_eq!(ledger.breathe_blocks["1"], 3);
     assert_eq!(ledger.validate(), Ok(()));
+}
+
+#[tokio::test]
+async fn a_send_pays_the_chains_transfer_fee_in_bnb_per_coin_for_a_multi_send() {
+    // bnb-chain/node plugins/param/genesis.go: TransferFee 62500, MultiTransferFee 50000,
+    // LowerLimitAsMulti 2; TransferFeeCalculatorGen: n = max(coins over the inputs, coins over
+    // the outputs); n >= 2 pays 50000 × n, else 62500; in BNB, before the message runs.
+    use dexlink::tx::{Coin, Msg, Send, SendEntry};
+    let run = on_demand().await;
+    let (a, b, c, d) = (key(1), key(2), key(3), key(4));
+    fund(&run, &addr(&a), "BNB", "10").await;
+    fund(&run, &addr(&a), "BUSD-BD1", "100").await;
+    fund(&run, &addr(&d), "BUSD-BD1", "100").await;
+
+    // One coin: 10 − 1 − 0.000625 BNB.
+    let (an, seq) = acct(&run, &addr(&a)).await;
+    accept(&run, &send_tx(&a, an, seq, &addr(&b), "BNB", "1")).await;
+    assert_eq!(holding(&run, &addr(&a), "BNB"), (900_000_000 - 62_500, 0));
+    assert_eq!(holding(&run, &addr(&b), "BNB"), (100_000_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (62_500, 0));
+
+    // Two outputs of one coin each, one input of two coins: n = 2, 2 × 50000 units.
+    let multi = Send::from_outputs(
+        addr(&a),
+        vec![
+            SendEntry::new(addr(&b), vec![Coin::new("BNB", units("1"))]),
+            SendEntry::new(addr(&c), vec![Coin::new("BUSD-BD1", units("2"))]),
+        ],
+    )
+    .unwrap();
+    accept(&run, &sign(&a, &chain(), an, seq + 1, Msg::Send(multi))).await;
+    assert_eq!(
+        holding(&run, &addr(&a), "BNB"),
+        (900_000_000 - 62_500 - 100_000_000 - 100_000, 0)
+    );
+    assert_eq!(holding(&run, &addr(&a), "BUSD-BD1"), (9_800_000_000, 0));
+    assert_eq!(holding(&run, &addr(&c), "BUSD-BD1"), (200_000_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (162_500, 0));
+
+    // No BNB for the fee: refused (insufficient coins, 1/10), nothing changes.
+    let (dn, dseq) = acct(&run, &addr(&d)).await;
+    reject(
+        &run,
+        &send_tx(&d, dn, dseq, &addr(&b), "BUSD-BD1", "1"),
+        65546,
+        "insufficient BNB to pay the transfer fee of 0.00062500 BNB",
+    )
+    .await;
+    assert_eq!(acct(&run, &addr(&d)).await, (dn, dseq));
+    assert_eq!(holding(&run, &addr(&d), "BUSD-BD1"), (10_000_000_000, 0));
+
+    // The fees endpoint shows the parameters in the real API's shape.
+    let (_, fees) = get(&run, "/api/v1/fees").await;
+    assert_eq!(
+        fees[2],
+        json!({
+            "fixed_fee_params": {"msg_type": "send", "fee": 62500, "fee_for": 1},
+            "multi_transfer_fee": 50000,
+            "lower_limit_as_multi": 2,
+        })
+    );
+    run.stop().await;
 }

@@ -40,7 +40,8 @@ fn quickstart_trades_and_reports_five_transactions() {
     assert_eq!(fill["buy_fee"], "BNB:0.00040000;");
     assert_eq!(fill["sell_fee"], "BNB:0.00040000;");
     // The first: 100 BNB − 0.0001 (CancelFeeNative 10000 units: the cancelled order filled
-    // nothing) − 2.5 sent + 1 bought − 0.0004; 1000 − 300 BUSD-BD1. The second: 1 + 2.5 − 1
+    // nothing) − 2.5 sent − 0.000625 (TransferFee 62500 units, bnb-chain/node param genesis:
+    // a send of one coin) + 1 bought − 0.0004; 1000 − 300 BUSD-BD1. The second: 1 + 2.5 − 1
     // − 0.0004 BNB; 300 BUSD-BD1.
     let after: Vec<(&str, &str, &str)> = v["balances_after_fill"]
         .as_array()
@@ -57,7 +58,7 @@ fn quickstart_trades_and_reports_five_transactions() {
     assert_eq!(
         after,
         [
-            (first, "BNB", "98.4995"),
+            (first, "BNB", "98.498875"),
             (first, "BUSD-BD1", "700"),
             (second, "BNB", "2.4996"),
             (second, "BUSD-BD1", "300"),
@@ -135,7 +136,7 @@ fn quickstart_trades_and_reports_five_transactions() {
     assert_eq!(
         l[11..15],
         [
-            format!("   {first}  98.4995 BNB"),
+            format!("   {first}  98.498875 BNB"),
             format!("   {first}  700 BUSD-BD1"),
             format!("   {second}  2.4996 BNB"),
             format!("   {second}  300 BUSD-BD1"),
