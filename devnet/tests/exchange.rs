@@ -1040,3 +1040,43 @@ async fn a_send_pays_the_chains_transfer_fee_in_bnb_per_coin_for_a_multi_send() 
     );
     run.stop().await;
 }
+
+#[tokio::test]
+async fn a_ping_after_a_subscription_acknowledges_it_so_the_next_block_is_seen() {
+    // The streams acknowledge no subscription; the server answers a ping after the messages
+    // before it, so the SDK's `sync` (ping, then wait for its pong) is the acknowledgement:
+    // a block made right after it reaches the subscriber, with no sleep.
+    use dexlink::client::stream::{DexStream, StreamConfig, StreamEvent, Subscription};
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BNB", "10").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    place(&run, &seller, Side::Sell, "300", "1", TimeInForce::Gte).await;
+    block(&run).await;
+    for round in 0..5 {
+        let mut s = DexStream::connect(run.base_url(), &StreamConfig::default())
+            .await
+            .unwrap();
+        s.subscribe(&Subscription::Orders(addr(&seller)))
+            .await
+            .unwrap();
+        s.sync().await.unwrap();
+        // One IOC buy of 0.01 per round takes a lot of the resting sell.
+        let buy = place(&run, &buyer, Side::Buy, "300", "0.01", TimeInForce::Ioc).await;
+        let made = block(&run).await;
+        assert_eq!(made["trades"], 1, "round {round}: {made}");
+        let StreamEvent::Orders(reports) = s.next_event().await.unwrap() else {
+            panic!("round {round}: not an orders event");
+        };
+        assert_eq!(reports.len(), 1, "round {round}");
+        assert_eq!(
+            reports[0].cumulative_quantity,
+            units(&format!("0.0{}", round + 1)),
+            "round {round}"
+        );
+        assert_ne!(reports[0].order_id, buy);
+        s.close().await.unwrap();
+    }
+    run.stop().await;
+}

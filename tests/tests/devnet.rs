@@ -721,15 +721,35 @@ fn crossing_orders_fill_and_every_view_agrees() {
     assert_eq!(buy_id, "BA36F0FAD74D8F41045463E4774F328F4AF779E5-1");
     d.block();
 
-    // watch alice before the crossing order arrives.
+    // watch alice before the crossing order arrives. Its stderr is a terminal, where it says
+    // "watching …" once the DEX has acknowledged the subscriptions (a ping answered after
+    // them): from then on the crossing block cannot go unseen.
+    let (pty, pty_slave) = openpty();
     let mut watch = std::process::Command::new(bin())
         .args(["--json", "watch", V7_TBNB, "--dex", &d.url])
         .env_remove("DEXLINK_HOME")
         .env_remove("DEXLINK_DEX")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(pty_slave)
         .spawn()
         .unwrap();
+    let (said_tx, said) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut pty = pty;
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        while let Ok(n) = pty.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if seen.windows(16).any(|w| w == b"(Ctrl-C to stop)") {
+                let _ = said_tx.send(String::from_utf8_lossy(&seen).into_owned());
+                break;
+            }
+        }
+    });
     let watch_out = watch.stdout.take().unwrap();
     let (tx, lines) = std::sync::mpsc::channel::<String>();
     std::thread::spawn(move || {
@@ -741,9 +761,10 @@ fn crossing_orders_fill_and_every_view_agrees() {
             }
         }
     });
-    // Nothing acknowledges a subscription, and a block before it would go unseen: give watch
-    // time to connect and subscribe (it does so before anything else) before the crossing block.
-    std::thread::sleep(std::time::Duration::from_secs(3));
+    let said = said
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("watch said it is watching");
+    assert!(said.contains(&format!("watching {V7_TBNB} on ")), "{said}");
 
     // bob sells 1 BNB at 290: the taker of the next block.
     let sell = online(

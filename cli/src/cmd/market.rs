@@ -329,6 +329,8 @@ pub fn watch(global: &Global, a: WatchArgs) -> CliResult {
             .subscribe(&Subscription::Accounts(address.clone()))
             .await
             .map_err(stream_error)?;
+        // Said only once the DEX has taken the subscriptions: from then on no update is missed.
+        stream.sync().await.map_err(stream_error)?;
         if !quiet && std::io::stderr().is_terminal() {
             eprintln!("watching {address} on {} (Ctrl-C to stop)", stream.url());
         }

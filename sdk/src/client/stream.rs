@@ -515,6 +515,10 @@ pub struct DexStream {
     url: String,
     timeout: Duration,
     limit: usize,
+    /// Messages read while [`DexStream::sync`] waited for its pong, for `next_event`.
+    pending: std::collections::VecDeque<Message>,
+    /// Numbers the pings of [`DexStream::sync`], so an old pong is never taken for a new one.
+    syncs: u64,
 }
 
 impl DexStream {
@@ -554,6 +558,8 @@ impl DexStream {
             url,
             timeout: config.timeout,
             limit: config.max_message_bytes,
+            pending: std::collections::VecDeque::new(),
+            syncs: 0,
         })
     }
 
@@ -587,55 +593,110 @@ impl DexStream {
         self.send(json!({"method": "keepAlive"})).await
     }
 
+    /// Waits until the DEX has handled every message sent before (subscriptions included):
+    /// sends a WebSocket ping and waits for its pong, which a server answers in order, after
+    /// the messages before it. The DEX's protocol acknowledges no subscription, so this is how
+    /// a client knows that the events of the next block will reach it. Events that arrive
+    /// meanwhile are kept for [`DexStream::next_event`], and so is a close (then this returns
+    /// at once and `next_event` reports the close after those events). Bounded by the
+    /// configured timeout.
+    pub async fn sync(&mut self) -> Result<(), StreamError> {
+        self.syncs += 1;
+        let payload = format!("dexlink-sync-{}", self.syncs).into_bytes();
+        let sending = self.ws.send(Message::Ping(payload.clone().into()));
+        match tokio::time::timeout(self.timeout, sending).await {
+            Err(_) => return Err(StreamError::Timeout(self.url.clone())),
+            Ok(Err(e)) => return Err(self.read_error(e)),
+            Ok(Ok(())) => {}
+        }
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        loop {
+            let msg = match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return Err(StreamError::Timeout(self.url.clone())),
+                Ok(read) => self.read_next(read)?,
+            };
+            match msg {
+                Message::Pong(p) if p.as_ref() == payload.as_slice() => return Ok(()),
+                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+                // Nothing follows a close: `next_event` reports it after the events before it.
+                Message::Close(_) => {
+                    self.pending.push_back(msg);
+                    return Ok(());
+                }
+                other => self.pending.push_back(other),
+            }
+        }
+    }
+
+    /// A read's message, or the error it ended with.
+    fn read_next(&self, read: Option<Result<Message, WsError>>) -> Result<Message, StreamError> {
+        match read {
+            None => Err(StreamError::Closed {
+                url: self.url.clone(),
+                reason: "the connection ended".into(),
+            }),
+            Some(Err(e)) => Err(self.read_error(e)),
+            Some(Ok(m)) => Ok(m),
+        }
+    }
+
     /// The next pushed event. Waits as long as the DEX sends nothing (a stream is quiet until
     /// something happens); control frames are answered and skipped.
     pub async fn next_event(&mut self) -> Result<StreamEvent, StreamError> {
         loop {
-            let msg = match self.ws.next().await {
+            let msg = match self.pending.pop_front() {
+                Some(m) => m,
                 None => {
-                    return Err(StreamError::Closed {
-                        url: self.url.clone(),
-                        reason: "the connection ended".into(),
-                    });
+                    let read = self.ws.next().await;
+                    self.read_next(read)?
                 }
-                Some(Err(e)) => return Err(self.read_error(e)),
-                Some(Ok(m)) => m,
             };
-            let text = match msg {
-                Message::Text(t) => t,
-                Message::Close(frame) => {
-                    return Err(StreamError::Closed {
-                        url: self.url.clone(),
-                        reason: match frame {
-                            Some(f) if !f.reason.is_empty() => {
-                                format!("code {}: {}", u16::from(f.code), f.reason)
-                            }
-                            Some(f) => format!("code {}", u16::from(f.code)),
-                            None => "no reason given".into(),
-                        },
-                    });
-                }
-                Message::Binary(_) => {
-                    return Err(StreamError::BadMessage {
-                        url: self.url.clone(),
-                        field: "(message)".into(),
-                        reason: "a binary message; the DEX sends JSON text".into(),
-                    });
-                }
-                Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
-            };
-            let value: Value =
-                serde_json::from_str(text.as_str()).map_err(|e| StreamError::BadMessage {
+            if let Some(event) = self.event_of(msg) {
+                return event;
+            }
+        }
+    }
+
+    /// The event a message holds; `None` for a control frame.
+    fn event_of(&self, msg: Message) -> Option<Result<StreamEvent, StreamError>> {
+        let text = match msg {
+            Message::Text(t) => t,
+            Message::Close(frame) => {
+                return Some(Err(StreamError::Closed {
+                    url: self.url.clone(),
+                    reason: match frame {
+                        Some(f) if !f.reason.is_empty() => {
+                            format!("code {}: {}", u16::from(f.code), f.reason)
+                        }
+                        Some(f) => format!("code {}", u16::from(f.code)),
+                        None => "no reason given".into(),
+                    },
+                }));
+            }
+            Message::Binary(_) => {
+                return Some(Err(StreamError::BadMessage {
+                    url: self.url.clone(),
+                    field: "(message)".into(),
+                    reason: "a binary message; the DEX sends JSON text".into(),
+                }));
+            }
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => return None,
+        };
+        let value: Value = match serde_json::from_str(text.as_str()) {
+            Ok(v) => v,
+            Err(e) => {
+                return Some(Err(StreamError::BadMessage {
                     url: self.url.clone(),
                     field: "(message)".into(),
                     reason: format!("not JSON: {e}"),
-                })?;
-            return event_from(&value).map_err(|e| StreamError::BadMessage {
-                url: self.url.clone(),
-                field: e.field,
-                reason: e.reason,
-            });
-        }
+                }));
+            }
+        };
+        Some(event_from(&value).map_err(|e| StreamError::BadMessage {
+            url: self.url.clone(),
+            field: e.field,
+            reason: e.reason,
+        }))
     }
 
     fn read_error(&self, e: WsError) -> StreamError {
