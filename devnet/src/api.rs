@@ -77,6 +77,8 @@ pub(crate) fn router(dev: Arc<Devnet>) -> Router {
         .route("/api/v1/fees", get(crate::market::fees))
         .route("/api/v1/time", get(crate::market::time))
         .route("/api/ws", get(crate::ws::handle))
+        .route("/api/ws/{stream}", get(crate::ws::handle_raw))
+        .route("/api/stream", get(crate::ws::handle_combined))
         .route("/api/v1/broadcast", post(crate::broadcast::handle))
         .route("/api/v1/link/challenge", post(link_challenge))
         .route("/api/v1/link", post(link_submit))

@@ -1,5 +1,9 @@
 //! `GET /api/ws`: the DEX's WebSocket streams, subscribed by message as the real DEX documented
-//! them (docs/dex-api.md §6).
+//! them (docs/dex-api.md §6); and, as the real DEX also offered, streams named by the URL: one
+//! raw stream at `/api/ws/<name>` or several at `/api/stream?streams=<name>/<name>…`, a name
+//! being an address (its `orders` and `accounts`), `<symbol>@trades`, `@marketDepth`,
+//! `@kline_<interval>`, `@ticker` (symbols in any case), or `$all@allTickers`. A connection
+//! opened by URL takes subscribe messages too.
 //!
 //! A client sends `{"method":"subscribe","topic":"orders"|"accounts","userAddress":A}` or
 //! `{"method":"subscribe","topic":"trades"|"marketDepth"|"kline_<interval>"|"ticker",
@@ -17,8 +21,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -50,6 +54,96 @@ static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 type Sub = (String, String);
 
 pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, ws: WebSocketUpgrade) -> Response {
+    upgrade(dev, ws, BTreeSet::new())
+}
+
+/// `GET /api/ws/<name>`: one stream named by the URL.
+pub(crate) async fn handle_raw(
+    State(dev): State<Arc<Devnet>>,
+    Path(name): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    match stream_subs(&dev, &name) {
+        Ok(subs) => upgrade(dev, ws, subs.into_iter().collect()),
+        Err(e) => error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+/// `GET /api/stream?streams=<name>/<name>…`: several streams named by the URL.
+pub(crate) async fn handle_combined(
+    State(dev): State<Arc<Devnet>>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Some(names) = q.get("streams").filter(|s| !s.is_empty()) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "missing query parameter streams (stream names joined by /)",
+        );
+    };
+    let mut subs = BTreeSet::new();
+    for name in names.split('/') {
+        match stream_subs(&dev, name) {
+            Ok(s) => subs.extend(s),
+            Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        }
+        if subs.len() > MAX_SUBSCRIPTIONS {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("at most {MAX_SUBSCRIPTIONS} subscriptions per connection"),
+            );
+        }
+    }
+    upgrade(dev, ws, subs)
+}
+
+/// The subscriptions a stream name stands for (see the module documentation).
+fn stream_subs(dev: &Devnet, name: &str) -> Result<Vec<Sub>, String> {
+    let Some((symbol, topic)) = name.split_once('@') else {
+        let a = dev
+            .parse_address(name)
+            .map_err(|e| format!("stream {name:?}: not an address ({})", e.message()))?;
+        return Ok(vec![
+            ("orders".into(), a.to_string()),
+            ("accounts".into(), a.to_string()),
+        ]);
+    };
+    if symbol == "$all" {
+        return match topic {
+            "allTickers" => Ok(vec![("allTickers".into(), ALL.into())]),
+            _ => Err(format!(
+                "stream {name:?}: the devnet streams $all@allTickers for all markets"
+            )),
+        };
+    }
+    let listed = dev
+        .ledger()
+        .markets
+        .keys()
+        .find(|m| m.eq_ignore_ascii_case(symbol))
+        .cloned()
+        .ok_or_else(|| format!("stream {name:?}: {symbol} is not a listed market"))?;
+    if matches!(topic, "trades" | "marketDepth" | "ticker") || kline_topic(topic) {
+        Ok(vec![(topic.to_string(), listed)])
+    } else {
+        Err(format!(
+            "stream {name:?}: unknown stream {topic:?}: trades, marketDepth, kline_<interval> \
+             or ticker"
+        ))
+    }
+}
+
+/// Whether `topic` is `kline_<interval>` for an interval the devnet serves.
+fn kline_topic(topic: &str) -> bool {
+    topic
+        .strip_prefix("kline_")
+        .is_some_and(|i| INTERVALS.iter().any(|(n, _)| *n == i))
+}
+
+/// The key of the all-markets topics.
+const ALL: &str = "$all";
+
+fn upgrade(dev: Arc<Devnet>, ws: WebSocketUpgrade, subs: BTreeSet<Sub>) -> Response {
     if SESSIONS.fetch_add(1, Ordering::SeqCst) >= MAX_SESSIONS {
         SESSIONS.fetch_sub(1, Ordering::SeqCst);
         return error(
@@ -64,7 +158,7 @@ pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, ws: WebSocketUpgrade)
             SESSIONS.fetch_sub(1, Ordering::SeqCst);
         })
         .on_upgrade(move |socket| async move {
-            session(dev, socket, events).await;
+            session(dev, socket, events, subs).await;
             SESSIONS.fetch_sub(1, Ordering::SeqCst);
         })
         .into_response()
@@ -82,8 +176,8 @@ async fn session(
     dev: Arc<Devnet>,
     mut socket: WebSocket,
     mut events: tokio::sync::broadcast::Receiver<Arc<BlockEvents>>,
+    mut subs: BTreeSet<Sub>,
 ) {
-    let mut subs: BTreeSet<Sub> = BTreeSet::new();
     loop {
         tokio::select! {
             msg = socket.recv() => {
@@ -147,16 +241,12 @@ fn command(dev: &Devnet, text: &str, subs: &mut BTreeSet<Sub>) -> Result<bool, S
             vec![dev.parse_address(a).map_err(|e| e.message())?.to_string()]
         }
         "trades" | "marketDepth" | "ticker" => symbols(dev, &v)?,
-        t if t
-            .strip_prefix("kline_")
-            .is_some_and(|i| INTERVALS.iter().any(|(n, _)| *n == i)) =>
-        {
-            symbols(dev, &v)?
-        }
+        t if kline_topic(t) => symbols(dev, &v)?,
+        "allTickers" => vec![ALL.to_string()],
         t => {
             return Err(format!(
-                "unknown topic {t:?}: orders, accounts, trades, marketDepth, kline_<interval> or \
-                 ticker"
+                "unknown topic {t:?}: orders, accounts, trades, marketDepth, kline_<interval>, \
+                 ticker or allTickers"
             ));
         }
     };
@@ -276,6 +366,19 @@ fn messages(dev: &Devnet, ev: &BlockEvents, subs: &BTreeSet<Sub>) -> Vec<Value> 
                         })
                     };
                     json!({"lastUpdateId": ev.height, "symbol": key, "bids": side(Side::Buy), "asks": side(Side::Sell)})
+                }),
+                "allTickers" => (!ev.trades.is_empty()).then(|| {
+                    Value::Array(
+                        l.markets
+                            .keys()
+                            .map(|s| {
+                                let mut t = ticker_json(l, books, s, ev.time_ms);
+                                t["e"] = json!("24hrTicker");
+                                t["E"] = json!(ev.height);
+                                t
+                            })
+                            .collect(),
+                    )
                 }),
                 "ticker" => ev.trades.iter().any(|t| &t.symbol == key).then(|| {
                     let mut t = ticker_json(l, books, key, ev.time_ms);

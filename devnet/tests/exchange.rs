@@ -480,10 +480,15 @@ mod wsc {
     use tokio::net::TcpStream;
 
     pub async fn connect(base: &str) -> TcpStream {
+        connect_to(base, "/api/ws").await
+    }
+
+    /// Opens the stream at `path` (a raw or combined stream URL).
+    pub async fn connect_to(base: &str, path: &str) -> TcpStream {
         let host = base.trim_start_matches("http://");
         let mut s = TcpStream::connect(host).await.unwrap();
         let req = format!(
-            "GET /api/ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
              Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         );
         s.write_all(req.as_bytes()).await.unwrap();
@@ -1077,6 +1082,96 @@ async fn a_ping_after_a_subscription_acknowledges_it_so_the_next_block_is_seen()
         );
         assert_ne!(reports[0].order_id, buy);
         s.close().await.unwrap();
+    }
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn streams_named_by_the_url_deliver_as_the_subscribed_ones() {
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BNB", "10").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "1000").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    let me = addr(&buyer).to_string();
+    // The buyer's own stream (orders and accounts), one market's trades by a lowercase
+    // symbol, two streams combined, and all tickers.
+    let mut own = wsc::connect_to(run.base_url(), &format!("/api/ws/{me}")).await;
+    let mut trades = wsc::connect_to(run.base_url(), "/api/ws/bnb_busd-bd1@trades").await;
+    let mut combined = wsc::connect_to(
+        run.base_url(),
+        &format!("/api/stream?streams={MARKET}@marketDepth/{MARKET}@kline_1h"),
+    )
+    .await;
+    let mut all = wsc::connect_to(run.base_url(), "/api/ws/$all@allTickers").await;
+    for s in [&mut own, &mut trades, &mut combined, &mut all] {
+        wsc::sync(s).await;
+    }
+
+    place(&run, &seller, Side::Sell, "300", "2", TimeInForce::Gte).await;
+    block(&run).await;
+    let buy = place(&run, &buyer, Side::Buy, "301", "1.5", TimeInForce::Gte).await;
+    block(&run).await;
+
+    // Block 1 touched only the book; block 2 filled 1.5 at 300.
+    let m = wsc::recv(&mut own).await.unwrap();
+    assert_eq!(m["stream"], "accounts", "{m}");
+    assert_eq!(m["data"]["E"], 2);
+    let m = wsc::recv(&mut own).await.unwrap();
+    assert_eq!(m["stream"], "orders", "{m}");
+    assert_eq!(m["data"][0]["i"], buy.to_string());
+    assert_eq!(m["data"][0]["X"], "FullyFill");
+
+    let m = wsc::recv(&mut trades).await.unwrap();
+    assert_eq!(m["stream"], "trades", "{m}");
+    assert_eq!(m["data"][0]["s"], MARKET);
+    assert_eq!(m["data"][0]["p"], "300.00000000");
+    assert_eq!(m["data"][0]["q"], "1.50000000");
+
+    // Combined: block 1's depth (the resting sell), then block 2's kline and depth, topics in
+    // name order.
+    let m = wsc::recv(&mut combined).await.unwrap();
+    assert_eq!(m["stream"], "marketDepth", "{m}");
+    assert_eq!(m["data"]["asks"], json!([["300.00000000", "2.00000000"]]));
+    let m = wsc::recv(&mut combined).await.unwrap();
+    assert_eq!(m["stream"], "kline_1h", "{m}");
+    assert_eq!(m["data"]["k"]["c"], "300.00000000");
+    let m = wsc::recv(&mut combined).await.unwrap();
+    assert_eq!(m["stream"], "marketDepth", "{m}");
+    assert_eq!(m["data"]["asks"], json!([["300.00000000", "0.50000000"]]));
+
+    let m = wsc::recv(&mut all).await.unwrap();
+    assert_eq!(m["stream"], "allTickers", "{m}");
+    let tickers = m["data"].as_array().unwrap();
+    assert_eq!(tickers.len(), 3, "{m}");
+    let t = tickers.iter().find(|t| t["symbol"] == MARKET).unwrap();
+    assert_eq!(t["e"], "24hrTicker");
+    assert_eq!(t["lastPrice"], "300.00000000");
+    assert_eq!(t["volume"], "1.50000000");
+
+    // A name the DEX does not stream is refused before the upgrade, naming it.
+    for (path, needle) in [
+        ("/api/ws/NOPE_BNB@trades", "NOPE_BNB is not a listed market"),
+        ("/api/ws/BNB_BUSD-BD1@depth", "unknown stream \"depth\""),
+        ("/api/ws/tbnb1nothing", "not an address"),
+        ("/api/ws/$all@trades", "$all@allTickers"),
+        ("/api/stream?streams=", "missing query parameter streams"),
+    ] {
+        let r = http()
+            .get(format!("{}{path}", run.base_url()))
+            .header("Upgrade", "websocket")
+            .header("Connection", "Upgrade")
+            .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+            .header("Sec-WebSocket-Version", "13")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{path}");
+        let body: Value = r.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains(needle),
+            "{path}: {body}"
+        );
     }
     run.stop().await;
 }
