@@ -336,3 +336,66 @@ async fn nothing_listening_is_a_connect_error() {
         Err(StreamError::InvalidUrl(..))
     ));
 }
+
+/// Accepts one WebSocket connection and hands it to `serve`.
+async fn raw_server<F, Fut>(serve: F) -> String
+where
+    F: FnOnce(tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+    tokio::spawn(async move {
+        let (tcp, _) = l.accept().await.unwrap();
+        serve(tokio_tungstenite::accept_async(tcp).await.unwrap()).await;
+    });
+    url
+}
+
+#[tokio::test]
+async fn sync_returns_on_the_pong_of_its_own_ping_and_keeps_the_events_before_it() {
+    // The server pushes a pong the client never asked for, waits, pushes an event, then reads
+    // (a read answers the client's ping): only the pong carrying the client's own payload is
+    // the acknowledgement, so when `sync` returns the event has arrived and is kept for
+    // `next_event` (taking the stray pong would return before the event existed).
+    let url = raw_server(|mut ws| async move {
+        ws.send(Message::Pong(b"someone else's".to_vec().into()))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        ws.send(Message::Text(orders_message().to_string().into()))
+            .await
+            .unwrap();
+        while let Some(Ok(_)) = ws.next().await {}
+    })
+    .await;
+    let mut s = DexStream::connect(&url, &fast()).await.unwrap();
+    s.subscribe(&Subscription::Orders(OWNER.parse().unwrap()))
+        .await
+        .unwrap();
+    s.sync().await.unwrap();
+    let kept = tokio::time::timeout(Duration::from_millis(100), s.next_event()).await;
+    match kept
+        .expect("the event was read before the acknowledgement")
+        .unwrap()
+    {
+        StreamEvent::Orders(r) => assert_eq!(r[0].order_id.to_string(), BUY_ORDER),
+        other => panic!("expected the orders event, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn sync_times_out_when_no_pong_comes() {
+    // A server that never reads never answers the ping.
+    let url = raw_server(|ws| async move {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        drop(ws);
+    })
+    .await;
+    let config = StreamConfig {
+        timeout: Duration::from_millis(300),
+        ..StreamConfig::default()
+    };
+    let mut s = DexStream::connect(&url, &config).await.unwrap();
+    assert!(matches!(s.sync().await, Err(StreamError::Timeout(_))));
+}
