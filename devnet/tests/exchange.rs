@@ -1175,3 +1175,56 @@ async fn streams_named_by_the_url_deliver_as_the_subscribed_ones() {
     }
     run.stop().await;
 }
+
+#[test]
+fn a_breathe_block_is_the_first_block_of_a_utc_day_or_every_nth_block() {
+    // The node's isBreatheBlock: with breatheBlockInterval set, height % interval == 0; else
+    // a block whose UTC day differs from the previous block's (not the first block).
+    use dexlink_devnet::block::{self, Books};
+    use dexlink_devnet::journal::Journal;
+    use dexlink_devnet::state::Ledger;
+
+    const DAY: i64 = 86_400_000;
+    let day = 20_000; // 2024-10-04 UTC
+    let blank = || Ledger {
+        chain_id: "Binance-Chain-Ganges".into(),
+        hrp: "tbnb".into(),
+        ..Ledger::default()
+    };
+    let make = |l: &mut Ledger, cfg: &dexlink_devnet::BreatheConfig, now_ms: i64| {
+        let mut books = Books::rebuild(l);
+        let mut j = Journal::new(l);
+        let ev = block::produce_with(
+            &mut j,
+            &mut books,
+            &FeeConfig::default(),
+            cfg,
+            false,
+            now_ms,
+        );
+        j.commit();
+        ev.breathe
+    };
+    let daily = dexlink_devnet::BreatheConfig::default();
+    let mut l = blank();
+    // The first block, then one later the same day, then one just after midnight UTC.
+    assert!(!make(&mut l, &daily, day * DAY + 5_000));
+    assert!(!make(&mut l, &daily, (day + 1) * DAY - 1));
+    assert!(make(&mut l, &daily, (day + 1) * DAY));
+    assert_eq!(l.breathe_blocks, [((day + 1).to_string(), 3)].into());
+    assert!(!make(&mut l, &daily, (day + 1) * DAY + 1_000));
+
+    let every3 = dexlink_devnet::BreatheConfig {
+        every_blocks: Some(3),
+        ..dexlink_devnet::BreatheConfig::default()
+    };
+    let mut l = blank();
+    let breathes: Vec<bool> = (1..=7)
+        .map(|i| make(&mut l, &every3, day * DAY + i))
+        .collect();
+    assert_eq!(breathes, [false, false, true, false, false, true, false]);
+    assert_eq!(
+        l.breathe_blocks,
+        [("1".to_string(), 3), ("2".to_string(), 6)].into()
+    );
+}
