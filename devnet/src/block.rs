@@ -33,6 +33,12 @@
 //!   non-native amount converted to the released asset at its BNB market's last price, capped
 //!   at its free balance).
 //!
+//! A breathe block ([`BreatheConfig`]: the first block of each UTC day, as on the chain) then
+//! expires old GTE orders, releasing their locks and charging the expiry fee to those that
+//! filled nothing; the fixed fees of a block (IOC no-fill, expiry) are charged per account after
+//! all its releases, as the node's allocation did. A send pays the transfer fee
+//! ([`FeeConfig::send_fee`]) when it is accepted.
+//!
 //! A block is one journaled request: its whole change is one line of the state log, so a crash
 //! in the middle of a block loses the block (its transactions are still in the persisted
 //! mempool and the next block includes them) and never applies half of it or a fill twice.
@@ -78,7 +84,7 @@ pub struct FeeConfig {
     pub fee_rate_native: i64,
     /// Fee for a GTE order expiring unfilled at a breathe block, non-native (genesis 5e4).
     pub expire_fee: i64,
-    /// Fee for an order expiring unfilled, in BNB (genesis 1e4).
+    /// Fee for a GTE order expiring unfilled at a breathe block, in BNB (genesis 1e4).
     pub expire_fee_native: i64,
     /// Fee for an IOC order that filled nothing, non-native (genesis 25e3).
     pub ioc_expire_fee: i64,
@@ -231,7 +237,7 @@ impl BreatheConfig {
     fn period(&self, height: i64, time_ms: i64) -> i64 {
         match self.every_blocks {
             None => time_ms.div_euclid(86_400_000),
-            Some(n) => height / n as i64,
+            Some(n) => height / i64::try_from(n).unwrap_or(i64::MAX),
         }
     }
 }
@@ -544,7 +550,7 @@ fn breathe_period(
     match cfg.every_blocks {
         // The node: a block on another UTC day than the previous block (not the first block).
         None => (prev_time_ms > 0 && prev_time_ms.div_euclid(86_400_000) != here).then_some(here),
-        Some(n) => (height % n as i64 == 0).then_some(here),
+        Some(n) => (height % i64::try_from(n).unwrap_or(i64::MAX) == 0).then_some(here),
     }
 }
 
