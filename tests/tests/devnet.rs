@@ -886,3 +886,63 @@ fn crossing_orders_fill_and_every_view_agrees() {
         .unwrap_or_else(|| panic!("no BNB in {fees}"));
     assert_eq!(units(bnb["free"].as_str().unwrap()), 2 * 40000);
 }
+
+/// `dexlink devnet --breathe-every/--order-keep/--order-force-keep` and `POST /devnet/breathe`:
+/// an order older than the keep period expires at a breathe block, and every CLI view says so.
+#[test]
+fn an_old_order_expires_at_a_breathe_block_and_the_cli_shows_it() {
+    let d = Devnet::start_exchange(&[
+        "--breathe-every",
+        "1000000",
+        "--order-keep",
+        "1",
+        "--order-force-keep",
+        "1",
+    ]);
+    let h = wallets();
+    d.fund(V7_TBNB, "BNB", "10");
+    d.block();
+    let sell = online(
+        &h,
+        &d,
+        &[
+            "order",
+            "place",
+            "alice",
+            "--symbol",
+            MARKET,
+            "--side",
+            "sell",
+            "--price",
+            "400",
+            "--quantity",
+            "1",
+        ],
+    )
+    .ok()
+    .json();
+    let id = sell["order_id"].as_str().unwrap().to_string();
+    d.block();
+    // Two breathe blocks: the second expires what was placed before the first.
+    for expired in [0, 1] {
+        let (s, b) = d.post_json("/devnet/breathe", &serde_json::json!({}));
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["expired"], expired, "{b}");
+    }
+    let mut c = h.cmd();
+    c.args(["--json", "order", "show", &id, "--dex", &d.url]);
+    let shown = run(c).ok().json();
+    assert_eq!(shown["status"], "Expired", "{shown}");
+    assert_eq!(shown["filled_quantity"], "0");
+    let mut c = h.cmd();
+    c.args(["--json", "orders", "alice", "--closed", "--dex", &d.url]);
+    let closed = run(c).ok().json();
+    assert_eq!(closed["orders"][0]["order_id"], id.as_str(), "{closed}");
+    assert_eq!(closed["orders"][0]["status"], "Expired");
+    // The lock released, less ExpireFeeNative (10000 units of BNB: the released asset is BNB;
+    // bnb-chain/node fee.go CalcFixedFee, genesis 1e4).
+    assert_eq!(
+        cli_balance(&h, &d, "alice", "BNB"),
+        (10_0000_0000 - 10000, 0)
+    );
+}
