@@ -8,6 +8,8 @@
 //! in the totals), trades are never undone, and every holding's locked amount is what its open
 //! orders still lock (the ledger's validation, checked after every answer).
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use dexlink::address::{Address, ChainId, Hrp};
@@ -482,7 +484,7 @@ proptest! {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let run = spawn(DevnetConfig::default()).await.unwrap();
-            let http = reqwest::Client::new();
+            let http = common::plain_http_client();
             let r = run_ops(&run, &http, &ops).await;
             run.stop().await;
             r
@@ -495,7 +497,7 @@ async fn a_faucet_credit_that_would_overflow_a_holding_with_locked_funds_is_refu
     // Regression: the faucet checked only `free`, so free + locked could pass i64::MAX, and
     // cancelling the order then overflowed `free` (a panic in a debug build).
     let run = spawn(DevnetConfig::default()).await.unwrap();
-    let http = reqwest::Client::new();
+    let http = common::plain_http_client();
     let ops = [
         // Locks 15 BNB (1_500_000_000 units) of user 0's 1,000.
         Op::Order {
