@@ -1,6 +1,8 @@
 //! The client against the devnet's injected faults: a broadcast whose connection drops after
 //! the node committed it is not placed twice, and rate limits are waited out.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use dexlink::client::{ClientConfig, ClientError, DexClient, RetryPolicy, submit};
@@ -29,7 +31,7 @@ fn config() -> ClientConfig {
 }
 
 async fn set_faults(url: &str, f: &Faults) {
-    let resp = reqwest::Client::new()
+    let resp = common::http()
         .post(format!("{url}/devnet/faults"))
         .body(serde_json::to_string(f).unwrap())
         .send()
@@ -89,7 +91,9 @@ async fn dropped_connection_after_commit_places_the_order_once() {
     assert_eq!(open.total, 1, "exactly one order rests on the book");
     assert!(client.tx(&placed.hash).await.unwrap().is_some());
     // The fault did fire: the node no longer has a drop pending.
-    let pending: Faults = reqwest::get(format!("{url}/devnet/faults"))
+    let pending: Faults = common::http()
+        .get(format!("{url}/devnet/faults"))
+        .send()
         .await
         .unwrap()
         .json()

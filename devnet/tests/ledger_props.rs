@@ -10,6 +10,8 @@
 //! expire old orders: their locks come back and their expiry fees join the fee account, with
 //! every coin still accounted for.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use dexlink::address::{Address, ChainId, Hrp};
@@ -524,7 +526,7 @@ proptest! {
             })
             .await
             .unwrap();
-            let http = reqwest::Client::new();
+            let http = common::plain_http_client();
             let r = run_ops(&run, &http, &ops).await;
             run.stop().await;
             r
@@ -537,7 +539,7 @@ async fn a_faucet_credit_that_would_overflow_a_holding_with_locked_funds_is_refu
     // Regression: the faucet checked only `free`, so free + locked could pass i64::MAX, and
     // cancelling the order then overflowed `free` (a panic in a debug build).
     let run = spawn(DevnetConfig::default()).await.unwrap();
-    let http = reqwest::Client::new();
+    let http = common::plain_http_client();
     let ops = [
         // Locks 15 BNB (1_500_000_000 units) of user 0's 1,000.
         Op::Order {

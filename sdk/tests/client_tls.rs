@@ -1,10 +1,111 @@
 //! A TLS failure is its own error, distinct from an unreachable DEX: here an `https://` DEX
-//! whose server does not speak TLS (it answers the handshake with plain HTTP).
+//! whose server does not speak TLS (it answers the handshake with plain HTTP), and a real rustls
+//! server whose self-signed certificate the clients (HTTP and stream) refuse.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
+use dexlink::client::stream::{DexStream, StreamConfig, StreamError};
 use dexlink::client::{ClientConfig, ClientError, DexClient};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+/// A throwaway self-signed P-256 certificate for 127.0.0.1 and localhost (valid to 2126), made
+/// with `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500
+/// -subj "/CN=dexlink test server" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -addext
+/// "basicConstraints=critical,CA:FALSE"` (a leaf: rustls refuses a CA certificate as a server's
+/// own for another reason), and its key (PKCS#8). No platform root store holds it.
+const CERT: &[u8] = include_bytes!("data/self_signed_cert.der");
+const KEY: &[u8] = include_bytes!("data/self_signed_key.der");
+
+/// A TLS server on loopback (rustls, ring) presenting [`CERT`]; reports how each connection's
+/// handshake ended, from the server's side.
+fn self_signed_server() -> (u16, mpsc::Receiver<String>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(CERT)],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(KEY)),
+        )
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for mut tcp in listener.incoming().flatten() {
+            let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+            let mut conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            let outcome = loop {
+                match conn.complete_io(&mut tcp) {
+                    Err(e) => break e.to_string(),
+                    Ok(_) if !conn.is_handshaking() => break "handshake completed".to_string(),
+                    Ok((0, 0)) => break "closed during the handshake".to_string(),
+                    Ok(_) => {}
+                }
+            };
+            if tx.send(outcome).is_err() {
+                return;
+            }
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn a_certificate_no_root_vouches_for_is_refused_by_the_http_client() {
+    let (port, handshakes) = self_signed_server();
+    let url = format!("https://127.0.0.1:{port}");
+    let client = DexClient::new(&url, &ClientConfig::default()).unwrap();
+    let err = client.chain_id().await.unwrap_err();
+    assert!(matches!(err, ClientError::Tls { .. }), "{err:?}");
+    // rustls's words for a chain that ends at no trusted root.
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "TLS failure talking to {url}/api/v1/node-info: invalid peer certificate: \
+             UnknownIssuer; check that the URL is the DEX's https:// address and that its \
+             certificate is valid"
+        )
+    );
+    // The handshake reached the certificate (so the key exchange and the decryption of the
+    // server's encrypted handshake ran on the client's provider), and the client said why.
+    assert_eq!(
+        handshakes.recv_timeout(Duration::from_secs(10)).unwrap(),
+        "received fatal alert: UnknownCA"
+    );
+    // Building the client needed no process-wide provider, and installed none.
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+}
+
+#[tokio::test]
+async fn a_certificate_no_root_vouches_for_is_refused_by_the_stream_client() {
+    let (port, handshakes) = self_signed_server();
+    let err = DexStream::connect(
+        &format!("https://127.0.0.1:{port}"),
+        &StreamConfig::default(),
+    )
+    .await
+    .unwrap_err();
+    let StreamError::Connect { url, reason } = err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        url.starts_with(&format!("wss://127.0.0.1:{port}/")),
+        "{url}"
+    );
+    // tokio-rustls hands rustls's error to tungstenite inside an io::Error.
+    assert_eq!(reason, "IO error: invalid peer certificate: UnknownIssuer");
+    assert_eq!(
+        handshakes.recv_timeout(Duration::from_secs(10)).unwrap(),
+        "received fatal alert: UnknownCA"
+    );
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+}
 
 #[tokio::test]
 async fn a_server_that_does_not_speak_tls_is_a_tls_error() {

@@ -61,7 +61,23 @@ pub fn client(run: &Running) -> DexClient {
 /// A plain HTTP client for requests the SDK client would refuse to build.
 pub fn http() -> &'static reqwest::Client {
     static C: OnceLock<reqwest::Client> = OnceLock::new();
-    C.get_or_init(reqwest::Client::new)
+    C.get_or_init(plain_http_client)
+}
+
+/// A new reqwest client for the devnet's `http://` loopback URLs. reqwest is built without a
+/// default rustls provider (the SDK names *ring* itself), so `reqwest::Client::new()` would
+/// panic: this one gets a TLS config of its own that trusts no certificate, as it never does TLS.
+pub fn plain_http_client() -> reqwest::Client {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports TLS 1.2 and 1.3")
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .expect("a plain HTTP client builds")
 }
 
 pub fn snapshot(run: &Running) -> Ledger {

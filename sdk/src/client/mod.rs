@@ -1,4 +1,5 @@
-//! The DEX HTTP client (dex API v1 and the link endpoints), over reqwest with rustls.
+//! The DEX HTTP client (dex API v1 and the link endpoints), over reqwest with rustls (the *ring*
+//! crypto provider, named explicitly: no process-wide rustls default is needed or installed).
 //!
 //! Timeouts are always set. Idempotent GETs retry with exponential backoff, jitter and
 //! `Retry-After`. A broadcast is only ever repeated as the identical bytes, and after an unclear
@@ -9,6 +10,7 @@ mod parse;
 mod retry;
 pub mod stream;
 mod submit;
+mod tls;
 mod types;
 
 use std::time::Duration;
@@ -258,11 +260,16 @@ impl DexClient {
                 "use https:// (plain http:// is allowed only to 127.0.0.1/localhost)".into(),
             ));
         }
+        // TLS 1.2 and 1.3 only: the config's protocol versions (see tls.rs).
+        let tls = tls::client_config(&[tls::HTTP1]).map_err(|e| ClientError::Tls {
+            url: base.clone(),
+            reason: format!("cannot set up TLS: {e}"),
+        })?;
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .https_only(!local)
-            .tls_version_min(reqwest::tls::Version::TLS_1_2)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("dexlink/", env!("CARGO_PKG_VERSION")))
             .build()

@@ -492,22 +492,6 @@ fn stream_url(base_url: &str, config: &StreamConfig) -> Result<(String, bool), S
     ))
 }
 
-/// TLS as the HTTP client does it: the process's rustls provider (else aws-lc-rs, reqwest's
-/// default) and the platform's certificate verifier.
-fn tls_config() -> Result<rustls::ClientConfig, String> {
-    let provider = rustls::crypto::CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
-    let verifier =
-        rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| e.to_string())?;
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth())
-}
-
 /// An open stream connection.
 #[derive(Debug)]
 pub struct DexStream {
@@ -526,9 +510,10 @@ impl DexStream {
     pub async fn connect(base_url: &str, config: &StreamConfig) -> Result<Self, StreamError> {
         let (url, tls) = stream_url(base_url, config)?;
         let connector = if tls {
-            let cfg = tls_config().map_err(|reason| StreamError::Connect {
+            // The HTTP client's TLS (ring, the platform verifier), without its ALPN.
+            let cfg = super::tls::client_config(&[]).map_err(|e| StreamError::Connect {
                 url: url.clone(),
-                reason,
+                reason: format!("cannot set up TLS: {e}"),
             })?;
             Connector::Rustls(Arc::new(cfg))
         } else {
