@@ -13,7 +13,7 @@
 //! returned with `?`, a failed save, and a panic in the middle of a request all leave the ledger
 //! as it was.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use crate::state::{
@@ -22,14 +22,12 @@ use crate::state::{
 use crate::statelog::{Delta, put_entries};
 
 /// The original values of the touched entries of one map: `None` if the key was absent.
-/// Hashed, not ordered: a block touches thousands of entries, several times each, and every
-/// touch looks its key up here (the delta is sorted when it is built).
 #[derive(Debug)]
-struct Saved<V>(HashMap<String, Option<V>>);
+struct Saved<V>(BTreeMap<String, Option<V>>);
 
 impl<V> Default for Saved<V> {
     fn default() -> Self {
-        Self(HashMap::new())
+        Self(BTreeMap::new())
     }
 }
 

@@ -38,7 +38,7 @@ mod book;
 mod reference;
 pub mod steps;
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
 
 use thiserror::Error;
 
@@ -225,17 +225,30 @@ pub fn match_round(
     if !(params.price_limit_pct >= 0.0 && params.price_limit_pct < 1.0) {
         return Err(MatchError::InvalidPriceLimit(params.price_limit_pct));
     }
-    let mut seen = HashSet::with_capacity(new_orders.len());
-    for o in new_orders {
-        book::check_order(&o.id, o.price, o.qty, 0)?;
-        if book.index.contains_key(&o.id) || !seen.insert(o.id.as_str()) {
-            return Err(BookError::DuplicateId(o.id.clone()).into());
+    // Each id is hashed once: checked and indexed in one step, the ones indexed so far taken
+    // out again if a later order is refused.
+    book.index.reserve(new_orders.len());
+    for (i, o) in new_orders.iter().enumerate() {
+        let refused = match book::check_order(&o.id, o.price, o.qty, 0) {
+            Err(e) => Some(e),
+            Ok(()) => match book.index.entry(o.id.clone()) {
+                Entry::Occupied(_) => Some(BookError::DuplicateId(o.id.clone())),
+                Entry::Vacant(v) => {
+                    v.insert((o.side, o.price));
+                    None
+                }
+            },
+        };
+        if let Some(e) = refused {
+            for o in &new_orders[..i] {
+                book.index.remove(&o.id);
+            }
+            return Err(e.into());
         }
     }
     // Where each new order goes: the end of its level, which is where the round finds it again.
     let mut placed: Vec<usize> = Vec::with_capacity(new_orders.len());
     for o in new_orders {
-        book.index.insert(o.id.clone(), (o.side, o.price));
         let level = book.side_mut(o.side).entry(o.price).or_default();
         placed.push(level.len());
         level.push(RestingOrder {
@@ -616,7 +629,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
+        #![proptest_config(ProptestConfig::with_cases(1024))]
 
         /// The rewritten bookkeeping gives the same outcome and leaves the same book as the
         /// original implementation, kept in `reference`.
@@ -640,15 +653,25 @@ mod tests {
                 };
                 book.insert(side, ticks * TICK, order).unwrap();
             }
+            let last = new.len().saturating_sub(1);
             let new: Vec<NewOrder> = new
                 .iter()
                 .enumerate()
-                .map(|(i, &(buy, ticks, lots, ioc))| NewOrder {
-                    id: format!("n{i}"),
-                    side: if buy { Side::Buy } else { Side::Sell },
-                    price: ticks * TICK,
-                    qty: lots * lot,
-                    time_in_force: if ioc { TimeInForce::Ioc } else { TimeInForce::Gte },
+                .map(|(i, &(buy, ticks, lots, ioc))| {
+                    // The last order is now and then refused (an id already in the batch or on
+                    // the book, a zero quantity), to compare the refusals too.
+                    let weird = if i == last && i > 0 { ticks % 5 } else { 5 };
+                    NewOrder {
+                        id: match weird {
+                            0 => "n0".into(),
+                            1 if !resting.is_empty() => "r0".into(),
+                            _ => format!("n{i}"),
+                        },
+                        side: if buy { Side::Buy } else { Side::Sell },
+                        price: ticks * TICK,
+                        qty: if weird == 2 { 0 } else { lots * lot },
+                        time_in_force: if ioc { TimeInForce::Ioc } else { TimeInForce::Gte },
+                    }
                 })
                 .collect();
             let params = RoundParams {
