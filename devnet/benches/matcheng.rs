@@ -13,9 +13,10 @@
 //!   10 levels deep (a third IOC): the common case, where the overlapped range is small.
 //! * `engine all-crossed` — N new orders in one block on an empty book, spread over 1,000 levels
 //!   a side: the worst case, every order in the auction.
-//! * `block` — a whole devnet block (`block::produce` through a journal, then the journal's
-//!   delta, which is what the state log appends): inclusion, the round, and settlement of every
-//!   fill with fees, balances and order records, for the same books, one market or 100.
+//! * `block` — a whole devnet block (`block::produce` through a journal): inclusion, the round,
+//!   and settlement of every fill with fees, balances and order records, for the same books,
+//!   one market or 100 (each with its own accounts' holdings). `+ delta` adds the journal's delta,
+//!   what a devnet with a state file (`--state`) appends to its log after each block.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -341,22 +342,27 @@ fn main() {
     }
 
     let fees = FeeConfig::default();
-    let cases: [(usize, usize, usize); 8] = [
-        (1, 1_000, 100),
-        (1, 1_000, 1_000),
-        (1, 10_000, 100),
-        (1, 10_000, 1_000),
-        (1, 100_000, 100),
-        (1, 100_000, 1_000),
-        (100, 1_000, 10),
-        (100, 1_000, 100),
+    // (markets, resting per market, new per market, also the state log's delta)
+    let cases: [(usize, usize, usize, bool); 9] = [
+        (1, 1_000, 100, false),
+        (1, 1_000, 1_000, false),
+        (1, 10_000, 100, false),
+        (1, 10_000, 1_000, false),
+        (1, 10_000, 1_000, true),
+        (1, 100_000, 100, false),
+        (1, 100_000, 1_000, false),
+        (100, 1_000, 10, false),
+        (100, 1_000, 100, false),
     ];
-    for (markets, resting, new) in cases {
-        let name = if markets == 1 {
+    for (markets, resting, new, delta) in cases {
+        let mut name = if markets == 1 {
             format!("block N={resting} K={new}")
         } else {
             format!("block {markets} markets x N={resting} K={new}")
         };
+        if delta {
+            name.push_str(" + delta");
+        }
         if !wanted(&name) {
             continue;
         }
@@ -368,7 +374,8 @@ fn main() {
             |(l, bk)| {
                 let mut j = Journal::new(l);
                 let ev = block::produce(&mut j, bk, &fees, 1_700_000_000_000);
-                let delta = j.delta();
+                // What a devnet with a state file computes before appending it to the log.
+                let delta = delta.then(|| j.delta());
                 j.commit();
                 (ev, delta)
             },
