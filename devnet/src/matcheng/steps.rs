@@ -633,6 +633,35 @@ pub fn fill_orders(
     surplus: i64,
     lot_size: i64,
 ) -> Vec<Trade> {
+    fill_orders_with_parties(
+        levels,
+        taker_side,
+        takers,
+        trade_idx,
+        concluded_price,
+        surplus,
+        lot_size,
+        &mut Vec::new(),
+    )
+}
+
+/// Who traded in one trade of [`fill_orders_with_parties`]: the maker's level index and its
+/// position among that level's maker-side orders, then the taker's index in `takers`. The round
+/// finds the orders that traded with it instead of looking their ids up.
+pub(crate) type Parties = (usize, usize, usize);
+
+/// [`fill_orders`], also pushing onto `parties` who traded in each trade, in trade order.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fill_orders_with_parties(
+    levels: &mut [OverlappedLevel],
+    taker_side: Side,
+    takers: &mut [OrderPart],
+    trade_idx: usize,
+    concluded_price: i64,
+    surplus: i64,
+    lot_size: i64,
+    parties: &mut Vec<Parties>,
+) -> Vec<Trade> {
     let n = takers.len();
     let proportion: Vec<i64> = takers.iter().map(|t| t.nxt_trade).collect();
     let total_taker_qty = proportion.iter().fold(0i64, |a, &b| a.saturating_add(b));
@@ -676,14 +705,14 @@ pub fn fill_orders(
         };
         let end = start.min(makers.len());
         gen_trades(
-            &mut makers[..end],
+            (li, &mut makers[..end]),
             price,
             &mut to_fill,
             takers,
             &mut 0,
             taker_side,
             surplus,
-            &mut trades,
+            (&mut trades, parties),
         );
     }
     // Second round: what is left trades at the concluded price.
@@ -701,14 +730,14 @@ pub fn fill_orders(
             Side::Buy => &mut l.sell_orders,
         };
         gen_trades(
-            makers,
+            (li, makers),
             concluded_price,
             &mut to_fill,
             takers,
             &mut first_taker,
             taker_side,
             surplus,
-            &mut trades,
+            (&mut trades, parties),
         );
     }
     trades
@@ -716,17 +745,18 @@ pub fn fill_orders(
 
 /// Go's `genTrades` closure: walks makers and takers in order, each trade the smaller of the
 /// maker's `nxt_trade` and the taker's share. Starts at taker `*first_taker` (every taker before
-/// it has nothing left to fill) and leaves there the position it stopped at.
+/// it has nothing left to fill) and leaves there the position it stopped at. `makers` comes with
+/// its level's index, for `parties`.
 #[allow(clippy::too_many_arguments)]
 fn gen_trades(
-    makers: &mut [OrderPart],
+    (level, makers): (usize, &mut [OrderPart]),
     price: i64,
     to_fill: &mut [i64],
     takers: &mut [OrderPart],
     first_taker: &mut usize,
     taker_side: Side,
     surplus: i64,
-    trades: &mut Vec<Trade>,
+    (trades, parties): (&mut Vec<Trade>, &mut Vec<Parties>),
 ) {
     let (mut m, mut t) = (0, *first_taker);
     while m < makers.len() && t < takers.len() {
@@ -770,6 +800,7 @@ fn gen_trades(
             sell_cum_qty: sell.cum_qty,
             tick_type,
         });
+        parties.push((level, m, t));
     }
     *first_taker = t;
 }
