@@ -40,8 +40,8 @@
 //! # Features
 //!
 //! - `libsecp256k1` (default): ECDSA signing and verification through libsecp256k1 (a C build),
-//!   about 1.5× (signing) and 2× (verification) faster. Without it, k256 signs and verifies in
-//!   pure Rust, with the same bytes: the same RFC 6979 signatures, the same signatures accepted.
+//!   about twice as fast. Without it, k256 signs and verifies in pure Rust, with the same
+//!   bytes: the same RFC 6979 signatures, the same signatures accepted.
 //! - `client` (default): the async HTTP client of a DEX node ([`client`]), over reqwest,
 //!   rustls and tokio.
 //! - `keydir` (default, Unix only): the on-disk key directory ([`keydir`]).
