@@ -370,7 +370,7 @@ fn public_from_secret(secret: &SecretBytes<32>) -> PublicKey {
     let sec1 = crate::ecdsa::public_key(secret.expose());
     scrub_stack();
     let sec1 = sec1.expect("an extended private key is always in range");
-    PublicKey::from_sec1(&sec1).expect("libsecp256k1 returns valid points")
+    PublicKey::from_sec1(&sec1).expect("the ECDSA engine returns valid points")
 }
 
 /// `child = IL + k_par mod n` (BIP-32 CKDpriv), written into a fresh locked page; `None` when

@@ -247,7 +247,7 @@ impl PublicKey {
 
     /// Verifies `sig` over a 32-byte digest. High-S signatures are rejected.
     pub fn verify_digest(&self, digest: &[u8; 32], sig: &Signature) -> bool {
-        crate::ecdsa::verify(&self.to_uncompressed(), digest, sig.as_bytes())
+        crate::ecdsa::verify(&self.inner, digest, sig.as_bytes())
     }
 
     pub(crate) fn as_verifying_key(&self) -> &VerifyingKey {
