@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use super::protocol::{ErrorCode, MAX_LINE, PROTOCOL_VERSION, WireError};
 use crate::address::Address;
 use crate::keys::PublicKey;
+use crate::link::{LinkMessage, LinkProof};
 use crate::recover::{RecoverRequest, SignedRecoverRequest};
 use crate::signature::Signature;
 use crate::signer::{Signer, SignerError};
@@ -319,6 +320,34 @@ impl AgentClient {
         SignedRecoverRequest::verify(&message, text("public_key")?, text("signature")?)
             .map_err(|e| ClientError::Protocol(format!("sign_recover answer: {e}")))
     }
+
+    /// Signs a link proof (docs/link-proofs.md) with the key of the address `message` names.
+    /// The answer is checked before it is returned: its public key is that address's and its
+    /// signature verifies over the message's sign document.
+    pub fn sign_link(&mut self, message: &LinkMessage) -> Result<LinkProof, ClientError> {
+        let r = self.call("sign_link", json!({"message": message.to_text()}))?;
+        let bad = |w: &str| ClientError::Protocol(format!("sign_link answer: {w}"));
+        let public_key = r
+            .get("public_key")
+            .and_then(Value::as_str)
+            .and_then(|s| PublicKey::from_hex(s).ok())
+            .ok_or_else(|| bad("no valid public_key"))?;
+        let signature = r
+            .get("signature")
+            .and_then(Value::as_str)
+            .and_then(|s| Signature::from_hex(s).ok())
+            .ok_or_else(|| bad("no valid signature"))?;
+        if public_key.address(message.address.hrp()) != message.address {
+            return Err(bad("signed with the key of another address"));
+        }
+        if !public_key.verify(&message.sign_bytes(), &signature) {
+            return Err(bad("the signature does not verify"));
+        }
+        Ok(LinkProof {
+            public_key,
+            signature,
+        })
+    }
 }
 
 /// A [`Signer`] backed by a running agent: the key stays in the agent, whose policy sees
@@ -408,6 +437,16 @@ impl AgentSigner {
             ));
         }
         Ok(signed)
+    }
+
+    /// Signs a link proof; the message must name this key's address (any network prefix).
+    pub fn sign_link(&self, message: &LinkMessage) -> Result<LinkProof, SignerError> {
+        if message.address.as_bytes() != self.account.address.as_bytes() {
+            return Err(SignerError::Failed(
+                "the link message names another address than this key's".into(),
+            ));
+        }
+        self.call(|c| c.sign_link(message))
     }
 }
 

@@ -25,6 +25,7 @@ use crate::hd::AccountKey;
 use crate::keydir::{EntryName, EntrySecret, KeyDir, fsops};
 use crate::keys::PrivateKey;
 use crate::keystore::Password;
+use crate::link::LinkMessage;
 use crate::mnemonic::{Mnemonic, Passphrase};
 use crate::recover::RecoverRequest;
 use crate::tx::json::JsonValue;
@@ -558,11 +559,13 @@ fn handle(inner: &Inner, pid: i32, mut req: Request) -> (String, bool) {
             }
             Err(e) => Err(e),
         },
-        "bnb_sign" | "sign_message" | "sign_recover" => sign(inner, pid, &method, &mut req.params),
+        "bnb_sign" | "sign_message" | "sign_recover" | "sign_link" => {
+            sign(inner, pid, &method, &mut req.params)
+        }
         other => Err(WireError::new(
             ErrorCode::Method,
             format!(
-                "unknown method {other:?}; the methods are accounts, bnb_sign, sign_message, sign_recover, unlock, lock, status, stop, reload"
+                "unknown method {other:?}; the methods are accounts, bnb_sign, sign_message, sign_recover, sign_link, unlock, lock, status, stop, reload"
             ),
         )),
     };
@@ -572,7 +575,7 @@ fn handle(inner: &Inner, pid: i32, mut req: Request) -> (String, bool) {
             // Signing requests audit themselves (with key and summary); the rest here.
             if !matches!(
                 method.as_str(),
-                "bnb_sign" | "sign_message" | "sign_recover"
+                "bnb_sign" | "sign_message" | "sign_recover" | "sign_link"
             ) {
                 audit(
                     inner,
@@ -799,6 +802,19 @@ fn parse_sign(
                 return Err(e);
             }
             Ok((Action::Message { len: bytes.len() }, bytes, address))
+        }
+        "sign_link" => {
+            // The message names the address it links: that key signs, no other.
+            let p = Params::new(params, &["message"])?;
+            let msg = LinkMessage::parse(p.str("message")?)
+                .and_then(|m| m.validate().map(|()| m))
+                .map_err(|e| WireError::params(format!("not a link message: {e}")))?;
+            let action = Action::Link {
+                address: msg.address.to_string(),
+                uri: msg.uri.clone(),
+            };
+            let address = *msg.address.as_bytes();
+            Ok((action, msg.sign_bytes(), address))
         }
         _ => {
             let p = Params::new(params, &["address", "message"])?;
