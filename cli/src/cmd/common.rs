@@ -190,13 +190,14 @@ fn generate_only(
         if let Some(a) = &watch {
             return Ok(a.clone());
         }
-        // A recorded address needs no password; only an unrecorded HD index is unlocked.
-        let signer = keyring::Signers::find(global, key_args)?;
+        // A key the agent holds gives its public key, a recorded address needs no password;
+        // only an unrecorded HD index is unlocked from the store.
+        let signer = keyring::PendingSigner::find(global, key_args)?;
         let hrp = match &tx_args.hrp {
             Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
-            None => hrp_for_network(chain_id, &signer.network),
+            None => hrp_for_network(chain_id, signer.network()),
         };
-        Ok(signer.addresses[0].with_hrp(hrp))
+        Ok(signer.address(&hrp))
     };
     let tx = if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
