@@ -1000,3 +1000,76 @@ fn a_password_typed_at_the_prompt_is_not_left_in_memory() {
         );
     }
 }
+
+/// The agent after `agent unlock` (issue 16): the password crossed the socket and ran the KDF
+/// in the agent, which keeps the one key and nothing else (no password, no mnemonic, seed or
+/// path keys for an HD entry).
+#[test]
+fn the_agent_keeps_the_unlocked_key_and_not_the_password() {
+    if !is_root() {
+        eprintln!("memscan: skipped, not root");
+        return;
+    }
+    let h = home();
+    let mut c = std::process::Command::new(bin());
+    for v in [
+        "DEXLINK_HOME",
+        "DEXLINK_PASSWORD",
+        "DEXLINK_DEX",
+        "DEXLINK_AGENT",
+    ] {
+        c.env_remove(v);
+    }
+    let mut agent = c
+        .arg("--home")
+        .arg(&h.home)
+        .args(["agent", "start", "--foreground"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the agent");
+    let pid = agent.id() as i32;
+    let done = watchdog(pid);
+    let mut line = String::new();
+    BufReader::new(agent.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("the agent prints its socket");
+    let mut bad = Vec::new();
+    for (entry, unlock) in [
+        ("pk", &["agent", "unlock", "pk"][..]),
+        ("hd", &["agent", "unlock", "hd"][..]),
+    ] {
+        let status = command(&h, unlock)
+            .env_remove("DEXLINK_AGENT")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{entry}: agent unlock failed");
+        let patterns = patterns_for(entry);
+        let found = scan(pid, &patterns);
+        bad.extend(judge(
+            &format!("agent after unlock ({entry})"),
+            &patterns,
+            &found,
+            1,
+        ));
+        let status = command(&h, &["agent", "lock"])
+            .env_remove("DEXLINK_AGENT")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // SAFETY: a signal to the agent we started.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let _ = agent.wait();
+    done.store(true, Ordering::SeqCst);
+    assert!(
+        bad.is_empty(),
+        "secrets left in memory:\n{}",
+        bad.join("\n")
+    );
+}

@@ -18,6 +18,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::policy::{Action, ConfirmMode, Ledger, Policy, Refusal};
 use super::protocol::{
     ErrorCode, MAX_LINE, Params, Request, WireError, err_line, ok_line, parse_request,
+    take_password,
 };
 use super::{AUDIT_FILE, AgentError, LOCK_FILE, PID_FILE, POLICY_FILE, now_ms};
 use crate::address::{Address, Network};
@@ -416,14 +417,25 @@ impl Lines {
                     return Ok(LineRead::TooLong);
                 }
                 out.extend_from_slice(&self.buf[..pos]);
-                self.buf.drain(..=pos);
+                // The rest moves to the front; what it leaves behind is wiped, not left stale.
+                let rest = self.buf.len() - (pos + 1);
+                self.buf.copy_within(pos + 1.., 0);
+                self.buf[rest..].zeroize();
+                self.buf.truncate(rest);
                 return Ok(LineRead::Line);
             }
             if self.buf.len() > MAX_LINE {
                 return Ok(LineRead::TooLong);
             }
             let len = self.buf.len();
-            let want = (MAX_LINE + 1 - len).min(64 * 1024);
+            if self.buf.capacity() - len < 1024 {
+                // Grown by hand: Vec's own growth would free the old buffer (a password, maybe)
+                // unwiped; this one is wiped when the old `Zeroizing` drops.
+                let mut bigger = Zeroizing::new(Vec::with_capacity((len * 2).max(64 * 1024)));
+                bigger.extend_from_slice(&self.buf);
+                self.buf = bigger;
+            }
+            let want = (MAX_LINE + 1 - len).min(self.buf.capacity() - len);
             self.buf.resize(len + want, 0);
             let n = match self.stream.read(&mut self.buf[len..]) {
                 Ok(n) => n,
@@ -488,21 +500,29 @@ fn serve_client(inner: &Inner, stream: UnixStream) {
                 break;
             }
         }
-        let (answer, stop) = match std::str::from_utf8(&line) {
-            Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => match parse_request(text) {
-                Ok(req) => handle(inner, pid, req),
-                Err((id, e)) => {
+        let (answer, stop) = if std::str::from_utf8(&line).is_err() {
+            line.zeroize();
+            let e = WireError::new(ErrorCode::Parse, "the request is not UTF-8");
+            (err_line(&Value::Null, &e), false)
+        } else {
+            // The password goes from the line straight into a locked page (and is blanked
+            // in the line, which stays UTF-8); the line is wiped before the request runs.
+            let password = take_password(&mut line);
+            let parsed = match std::str::from_utf8(&line) {
+                Ok(text) if text.trim().is_empty() => None,
+                Ok(text) => Some(parse_request(text)),
+                Err(_) => None,
+            };
+            line.zeroize();
+            match parsed {
+                None => continue,
+                Some(Ok(req)) => handle(inner, pid, req, password),
+                Some(Err((id, e))) => {
                     audit(inner, pid, "", None, None, "error", None, Some(&e.message));
                     (err_line(&id, &e), false)
                 }
-            },
-            Err(_) => {
-                let e = WireError::new(ErrorCode::Parse, "the request is not UTF-8");
-                (err_line(&Value::Null, &e), false)
             }
         };
-        line.zeroize();
         if out.write_all(format!("{answer}\n").as_bytes()).is_err() {
             break;
         }
@@ -543,13 +563,18 @@ fn audit(
 }
 
 /// Answers one request: (answer line, whether the agent stops after sending it).
-fn handle(inner: &Inner, pid: i32, mut req: Request) -> (String, bool) {
+fn handle(
+    inner: &Inner,
+    pid: i32,
+    mut req: Request,
+    password: Result<Option<Password>, WireError>,
+) -> (String, bool) {
     let id = req.id.clone();
     let method = req.method.clone();
     let result = match method.as_str() {
         "accounts" => accounts(inner, &mut req.params),
         "status" => status(inner, &mut req.params),
-        "unlock" => unlock(inner, pid, &mut req.params),
+        "unlock" => unlock(inner, pid, &mut req.params, password),
         "lock" => lock_keys(inner, pid, &mut req.params),
         "reload" => reload(inner, pid, &mut req.params),
         "stop" => match Params::new(&mut req.params, &[]) {
@@ -646,7 +671,12 @@ fn lock_keys(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, W
     Ok(json!({"locked": locked}))
 }
 
-fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, WireError> {
+fn unlock(
+    inner: &Inner,
+    pid: i32,
+    params: &mut JsonValue,
+    password: Result<Option<Password>, WireError>,
+) -> Result<Value, WireError> {
     let mut p = Params::new(
         params,
         &["name", "account", "index", "ttl_secs", "password"],
@@ -655,7 +685,17 @@ fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, Wire
     let account = p.opt_u64("account")?.unwrap_or(0);
     let index = p.opt_u64("index")?.unwrap_or(0);
     let ttl = p.opt_u64("ttl_secs")?.unwrap_or(DEFAULT_TTL_SECS);
-    let password = Zeroizing::new(p.take_str("password")?);
+    let password = match password? {
+        Some(pw) => pw,
+        None => {
+            // Missing, not a string, or a string the line scanner did not see (its member
+            // name written with escapes): that copy is wiped and the request refused.
+            drop(Zeroizing::new(p.take_str("password")?));
+            return Err(WireError::params(
+                "write the password as the member \"password\" of params (its name without escapes)",
+            ));
+        }
+    };
     let (Ok(account), Ok(index)) = (u32::try_from(account), u32::try_from(index)) else {
         return Err(WireError::params("account and index must be below 2^31"));
     };
@@ -680,8 +720,9 @@ fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, Wire
     };
     let unlocked = inner
         .keydir
-        .unlock(&entry, &Password::from_zeroizing(password))
+        .unlock(&entry, &password)
         .map_err(|e| fail(e.to_string()))?;
+    drop(password);
     let network = unlocked.info.network.clone();
     let (key, path) = match unlocked.secret {
         EntrySecret::PrivateKey(key) => {
