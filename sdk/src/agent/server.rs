@@ -24,7 +24,7 @@ use super::{AUDIT_FILE, AgentError, LOCK_FILE, PID_FILE, POLICY_FILE, now_ms};
 use crate::address::{Address, Network};
 use crate::hd::AccountKey;
 use crate::keydir::{EntryName, EntrySecret, KeyDir, fsops};
-use crate::keys::PrivateKey;
+use crate::keys::{PrivateKey, PublicKey};
 use crate::keystore::Password;
 use crate::link::LinkMessage;
 use crate::mnemonic::{Mnemonic, Passphrase};
@@ -66,6 +66,9 @@ struct Held {
     path: Option<String>,
     network: Network,
     key: PrivateKey,
+    /// The key's public half, computed once (looking keys up by address must not redo the
+    /// scalar multiplication for every request and every held key).
+    public: PublicKey,
     expires_ms: u64,
 }
 
@@ -76,8 +79,8 @@ impl Held {
             "account": self.account,
             "index": self.index,
             "path": self.path,
-            "address": self.key.address(self.network.hrp()).to_string(),
-            "public_key": self.key.public_key().to_string(),
+            "address": self.public.address(self.network.hrp()).to_string(),
+            "public_key": self.public.to_string(),
             "expires_ms": self.expires_ms,
         })
     }
@@ -751,6 +754,7 @@ fn unlock(
             (key, Some(path))
         }
     };
+    let public = key.public_key();
     crate::secmem::scrub_stack();
     let held = Held {
         name: name.clone(),
@@ -758,6 +762,7 @@ fn unlock(
         index,
         path,
         network,
+        public,
         key,
         expires_ms: now_ms() + ttl * 1000,
     };
@@ -917,7 +922,7 @@ fn sign(inner: &Inner, pid: i32, method: &str, params: &mut JsonValue) -> Result
     let Some(name) = st
         .keys
         .iter()
-        .find(|h| h.key.public_key().hash160() == address)
+        .find(|h| h.public.hash160() == address)
         .map(|h| h.name.clone())
     else {
         drop(st);
@@ -964,11 +969,7 @@ fn sign(inner: &Inner, pid: i32, method: &str, params: &mut JsonValue) -> Result
             "confirmed"
         }
     };
-    let Some(held) = st
-        .keys
-        .iter()
-        .find(|h| h.key.public_key().hash160() == address)
-    else {
+    let Some(held) = st.keys.iter().find(|h| h.public.hash160() == address) else {
         drop(st);
         return Err(not_unlocked(&address));
     };
@@ -980,15 +981,15 @@ fn sign(inner: &Inner, pid: i32, method: &str, params: &mut JsonValue) -> Result
         Action::Message { .. } => {
             let sig = held.key.sign(&bytes);
             json!({
-                "address": held.key.address(held.network.hrp()).to_string(),
-                "public_key": held.key.public_key().to_string(),
+                "address": held.public.address(held.network.hrp()).to_string(),
+                "public_key": held.public.to_string(),
                 "signature": sig.to_string(),
             })
         }
         _ => {
             let sig = held.key.sign(&bytes);
             json!({
-                "public_key": held.key.public_key().to_string(),
+                "public_key": held.public.to_string(),
                 "signature": sig.to_string(),
             })
         }

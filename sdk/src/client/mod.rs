@@ -27,7 +27,7 @@ pub use market::{
     PriceLevel, Ticker24hr, Trade, TradeFilter, TradePage,
 };
 pub use retry::RetryPolicy;
-pub use submit::{Intent, SubmitError, Submitted, submit, submit_signed};
+pub use submit::{Intent, SubmitError, Submitted, submit, submit_from, submit_signed};
 pub use types::*;
 
 /// Errors a user can act on, each distinct.
