@@ -357,6 +357,57 @@ fn agent_signing(global: &Global, args: &KeyArgs) -> Result<Option<Signing>, Cli
     Ok(None)
 }
 
+/// A running agent holding every key a multi-key command (`link --count`) needs: one
+/// connection for all of them (the agent serves a bounded number of clients).
+pub struct AgentKeys {
+    /// The connection.
+    pub client: dexlink::agent::AgentClient,
+    /// The entry's network.
+    pub network: Network,
+    /// The keys' addresses on the entry's network, from `index` on.
+    pub addresses: Vec<dexlink::Address>,
+}
+
+/// The agent's keys of `args` for `count` consecutive indexes, when a running agent holds all
+/// of them unlocked (unless `--no-agent`); `None` sends the command to the key store.
+pub fn agent_keys(
+    global: &Global,
+    args: &KeyArgs,
+    count: u32,
+) -> Result<Option<AgentKeys>, CliError> {
+    if global.no_agent {
+        return Ok(None);
+    }
+    let socket = agent_socket(global)?;
+    if !socket.exists() {
+        return Ok(None);
+    }
+    // No agent answering, or one without every key: the store is the fallback.
+    let Ok(mut client) = dexlink::agent::AgentClient::connect(&socket) else {
+        return Ok(None);
+    };
+    let Ok(held) = client.accounts() else {
+        return Ok(None);
+    };
+    let mut addresses = Vec::with_capacity(count as usize);
+    for i in 0..count {
+        let found = args.index.checked_add(i).and_then(|index| {
+            held.iter()
+                .find(|a| a.name == args.name && a.account == args.account && a.index == index)
+        });
+        match found {
+            Some(a) => addresses.push(a.address.clone()),
+            None => return Ok(None),
+        }
+    }
+    let info = open_dir(global)?.get(&entry_name(&args.name)?)?;
+    Ok(Some(AgentKeys {
+        client,
+        network: info.network,
+        addresses,
+    }))
+}
+
 /// A signer found before any password is read: a key a running agent holds, or a key-store
 /// entry whose password is asked only after the user confirmed (see [`Signers`]).
 pub enum PendingSigner {

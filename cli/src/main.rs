@@ -19,9 +19,9 @@ fn main() -> ExitCode {
     secrets::harden_process();
     let parsed = cmd::command()
         .try_get_matches()
-        .and_then(|m| cmd::Cli::from_arg_matches(&m));
-    let cli = match parsed {
-        Ok(cli) => cli,
+        .and_then(|m| cmd::Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => parse_error(e),
     };
     output::quiet_closed_output();
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     // A closed stdout (`dexlink … | head -c1`) makes the print macros panic with EPIPE, SIGPIPE
     // being ignored; that panic unwinds here (erasing secrets on the way) and ends the process
     // as an ordinary failure, without a panic message.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cmd::run(cli)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cmd::run(cli, &matches)));
     // Commands that created keys without unlocking any (keys new, import) warn here.
     secrets::warn_if_memory_unlocked();
     match result {

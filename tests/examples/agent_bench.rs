@@ -1,7 +1,9 @@
 //! Benchmark of the signer agent (issue 16), not a test: run it alone on a quiet machine.
 //!
 //! `cargo run -p dexlink-tests --example agent_bench -- [ORDERS] [BOT_ORDERS]`
-//! (defaults 200 and 2000).
+//! (defaults 200 and 2000). It drives a dev build of `dexlink`; for the shipped binary, build it
+//! and name it: `cargo build --release -p dexlink-cli && CARGO_BIN_EXE_dexlink=target/release/dexlink
+//! cargo run --release -p dexlink-tests --example agent_bench`.
 //!
 //! 1. End to end: `dexlink order place … --yes` against a devnet, ORDERS times with the key
 //!    store (the default scrypt cost, 2^18: the tests' cheap cost is not used here) and ORDERS

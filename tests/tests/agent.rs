@@ -895,3 +895,152 @@ fn outside_the_policy_a_foreground_agent_asks_on_its_terminal() {
     );
     drop(agent);
 }
+
+/// V1's key at m/44'/714'/0'/0/1 and /5 on testnet (`@binance-chain/javascript-sdk` 4.2.2,
+/// `crypto.getPrivateKeyFromMnemonic(V1_MNEMONIC, true, i)` then `getAddressFromPrivateKey(k,
+/// "tbnb")`; the same call gives V1_TBNB0 for index 0). Index 5 is past the addresses an
+/// import records, so only the key (or the agent holding it) knows it.
+const V1_TBNB1: &str = "tbnb1rcp2kf6xwaxt3k8fyddvrvl0l0mg585xvyh8ed";
+const V1_TBNB5: &str = "tbnb14sk0v30aw388jl4ndcfztp3kq5syaaj3yw7xr5";
+
+const NO_PASSWORD: &str = "a password is needed but there is no terminal to ask on";
+
+fn linked(d: &Devnet, address: &str) -> bool {
+    let (s, l) = d.get(&format!("/api/v1/link/{address}"));
+    s == 200 && l["linked"] == true
+}
+
+#[test]
+fn link_signs_through_the_agent_without_a_password_and_no_agent_asks_for_one() {
+    let d = Devnet::start(&[]);
+    let h = Home::new();
+    alice(&h);
+    h.import_mnemonic("hd", V1_MNEMONIC, "testnet").ok();
+    let _agent = AgentProc::start(&h);
+
+    // --no-agent: the store, which needs the password (none here), so nothing is linked.
+    unlock(&h, "alice", "1h");
+    let mut c = h.bare();
+    c.args(["--no-agent", "link", "alice", "--dex", &d.url, "--yes"]);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains(NO_PASSWORD), "{}", out.stderr);
+    assert!(!linked(&d, V7_TBNB));
+
+    // No password source at all: only the agent can sign the proof.
+    let mut c = h.bare();
+    c.args(["--json", "link", "alice", "--dex", &d.url, "--yes"]);
+    let v = run(c).ok().json();
+    assert_eq!(v["links"][0]["address"], V7_TBNB);
+    assert!(linked(&d, V7_TBNB));
+    let links: Vec<Value> = audit(&h)
+        .into_iter()
+        .filter(|a| a["method"] == "sign_link")
+        .collect();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0]["decision"], "allowed");
+    assert_eq!(links[0]["key"], "alice");
+    let summary = links[0]["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with(&format!("LINK {V7_TBNB} to http://127.0.0.1:")),
+        "{summary}"
+    );
+
+    // --count 2 with both keys in the agent: one connection signs both.
+    for i in ["0", "1"] {
+        let mut c = h.cmd();
+        c.args(["agent", "unlock", "hd", "--index", i, "--ttl", "1h"]);
+        run(c).ok();
+    }
+    let mut c = h.bare();
+    c.args([
+        "--json", "link", "hd", "--count", "2", "--dex", &d.url, "--yes",
+    ]);
+    let v = run(c).ok().json();
+    assert_eq!(v["links"][0]["address"], V1_TBNB0);
+    assert_eq!(v["links"][1]["address"], V1_TBNB1);
+    assert!(linked(&d, V1_TBNB0) && linked(&d, V1_TBNB1));
+    // With one of the two locked the agent cannot sign both: the store is asked (no password).
+    let mut c = h.bare();
+    c.args(["agent", "lock", "hd"]);
+    run(c).ok();
+    let mut c = h.cmd();
+    c.args(["agent", "unlock", "hd", "--index", "1", "--ttl", "1h"]);
+    run(c).ok();
+    let mut c = h.bare();
+    c.args(["link", "hd", "--count", "2", "--dex", &d.url, "--yes"]);
+    let out = run(c).expect_code(2);
+    assert!(out.stderr.contains(NO_PASSWORD), "{}", out.stderr);
+
+    // The policy governs link proofs as any signature: not in `allow`, refused by name.
+    write_private(
+        &h.home.join("policy.toml"),
+        "[keys.alice]\nallow = [\"new_order\"]\n",
+    );
+    let mut c = h.bare();
+    c.args(["agent", "reload"]);
+    run(c).ok();
+    let mut c = h.bare();
+    c.args(["link", "alice", "--dex", &d.url, "--yes"]);
+    refusal(run(c), "allow");
+    let last = audit(&h).pop().unwrap();
+    assert_eq!(
+        (&last["method"], &last["decision"], &last["rule"]),
+        (&json!("sign_link"), &json!("refused"), &json!("allow"))
+    );
+}
+
+#[test]
+fn generate_only_takes_the_address_from_the_agent_without_a_password() {
+    let h = Home::new();
+    h.import_mnemonic("hd", V1_MNEMONIC, "testnet").ok();
+    let _agent = AgentProc::start(&h);
+    let mut c = h.cmd();
+    c.args(["agent", "unlock", "hd", "--index", "5", "--ttl", "1h"]);
+    run(c).ok();
+    let generate = |no_agent: bool| {
+        let mut c = h.bare();
+        if no_agent {
+            c.arg("--no-agent");
+        }
+        c.args([
+            "order",
+            "place",
+            "hd",
+            "--index",
+            "5",
+            "--symbol",
+            MARKET,
+            "--side",
+            "buy",
+            "--price",
+            "1",
+            "--quantity",
+            "2",
+            "--offline",
+            "--chain-id",
+            "Binance-Chain-Ganges",
+            "--account-number",
+            "3",
+            "--sequence",
+            "4",
+            "--generate-only",
+        ]);
+        run(c)
+    };
+    // Index 5 is not recorded: the store would have to unlock the entry (no password here).
+    let out = generate(true).expect_code(2);
+    assert!(out.stderr.contains(NO_PASSWORD), "{}", out.stderr);
+    let out = generate(false).ok();
+    let unsigned: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(unsigned["format"], "dexlink/unsigned-tx");
+    let doc = &unsigned["sign_doc"];
+    assert_eq!(doc["msgs"][0]["sender"], V1_TBNB5);
+    assert_eq!(doc["sequence"], "4");
+    assert_eq!(doc["account_number"], "3");
+    // Nothing was signed: the agent only listed its keys.
+    assert!(
+        audit(&h).iter().all(|a| a["method"] == "unlock"),
+        "{:?}",
+        audit(&h)
+    );
+}

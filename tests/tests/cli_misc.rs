@@ -523,6 +523,15 @@ fn offline_orders_use_the_markets_cached_by_the_last_online_use() {
     let mut c = h.cmd();
     c.args(["markets", "--dex", &dn.url]);
     run(c).ok();
+    // Unchanged markets are not written again (each write syncs the file and the directory):
+    // the cache is still the file the first listing wrote (a write replaces it by rename).
+    let cache = h.home.join("state/markets-Binance-Chain-Ganges.json");
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let first = inode(&cache);
+    let mut c = h.cmd();
+    c.args(["markets", "--dex", &dn.url]);
+    run(c).ok();
+    assert_eq!(inode(&cache), first);
     // BNB_BUSD-BD1's lot on the devnet is 0.01 (DevnetConfig::default, docs/devnet.md).
     let mut c = h.cmd();
     c.args([

@@ -1000,3 +1000,120 @@ fn a_password_typed_at_the_prompt_is_not_left_in_memory() {
         );
     }
 }
+
+/// `agent unlock` (issue 16): the client read the password and sent it over the socket, and
+/// holds nothing at its exit; the agent ran the KDF and keeps the one key and nothing else (no
+/// password, no mnemonic, seed or path keys for an HD entry).
+#[test]
+fn the_agent_keeps_the_unlocked_key_and_not_the_password() {
+    if !is_root() {
+        eprintln!("memscan: skipped, not root");
+        return;
+    }
+    let h = home();
+    let mut c = std::process::Command::new(bin());
+    for v in [
+        "DEXLINK_HOME",
+        "DEXLINK_PASSWORD",
+        "DEXLINK_DEX",
+        "DEXLINK_AGENT",
+    ] {
+        c.env_remove(v);
+    }
+    let mut agent = c
+        .arg("--home")
+        .arg(&h.home)
+        .args(["agent", "start", "--foreground"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the agent");
+    let pid = agent.id() as i32;
+    let done = watchdog(pid);
+    let mut line = String::new();
+    BufReader::new(agent.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("the agent prints its socket");
+    // V7 again as `pk2`, under a long password that JSON must escape (quotes, backslashes):
+    // decoding it is where a parser builds a string piece by piece.
+    let pw2 = format!("{}\\end", "long \"quoted\" pass\\phrase ".repeat(8));
+    let pw2_file = h.path("pw2");
+    common::write_private(&pw2_file, &format!("{pw2}\n"));
+    let mut c = std::process::Command::new(bin());
+    c.env_remove("DEXLINK_HOME")
+        .env(common::TEST_KDF_VAR, common::TEST_KDF_LOG_N)
+        .arg("--home")
+        .arg(&h.home)
+        .arg("--password-file")
+        .arg(&pw2_file)
+        .args([
+            "keys",
+            "import",
+            "pk2",
+            "--private-key",
+            "--network",
+            "testnet",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{V7_KEY}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let mut bad = Vec::new();
+    for entry in ["pk", "hd", "pk2"] {
+        let mut patterns = patterns_for(if entry == "pk2" { "pk" } else { entry });
+        patterns.push(Pattern {
+            name: "long password".into(),
+            class: Class::Other,
+            bytes: pw2.clone().into_bytes(),
+        });
+        // The client sent the password and holds nothing afterwards.
+        let mut c = std::process::Command::new(bin());
+        c.env_remove("DEXLINK_HOME")
+            .env_remove("DEXLINK_PASSWORD")
+            .env_remove("DEXLINK_AGENT")
+            .arg("--home")
+            .arg(&h.home)
+            .arg("--password-file")
+            .arg(if entry == "pk2" { &pw2_file } else { &h.pwfile })
+            .args(["agent", "unlock", entry]);
+        let (found, code, _) = scan_at_exit(c, "", &patterns);
+        assert_eq!(code, 0, "{entry}: agent unlock failed");
+        bad.extend(judge(
+            &format!("after agent unlock, the client ({entry})"),
+            &patterns,
+            &found,
+            0,
+        ));
+        let found = scan(pid, &patterns);
+        bad.extend(judge(
+            &format!("agent after unlock ({entry})"),
+            &patterns,
+            &found,
+            1,
+        ));
+        let status = command(&h, &["agent", "lock"])
+            .env_remove("DEXLINK_AGENT")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // SAFETY: a signal to the agent we started.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let _ = agent.wait();
+    done.store(true, Ordering::SeqCst);
+    assert!(
+        bad.is_empty(),
+        "secrets left in memory:\n{}",
+        bad.join("\n")
+    );
+}

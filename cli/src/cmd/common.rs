@@ -2,10 +2,11 @@
 //! account number and sequence (offline) or the DEX (online), confirming, and printing.
 
 use std::process::ExitCode;
+use std::sync::{Mutex, OnceLock};
 
 use clap::Args;
 use dexlink::address::{ChainId, Hrp};
-use dexlink::client::{ClientConfig, DexClient, submit};
+use dexlink::client::{ClientConfig, DexClient, submit, submit_from};
 use dexlink::tx::{SignedTx, UnsignedTx};
 use serde_json::{Value, json};
 
@@ -65,20 +66,55 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
              `dexlink devnet` for a local DEX",
         )
     })?;
+    // One client per DEX in a process: a command that checks the market, reads the account
+    // and broadcasts reuses one connection pool (and builds the TLS configuration once).
+    static CLIENTS: Mutex<Vec<(String, DexClient)>> = Mutex::new(Vec::new());
+    let mut clients = CLIENTS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, c)) = clients.iter().find(|(u, _)| u == url) {
+        return Ok(c.clone());
+    }
     let quiet = global.quiet;
-    Ok(
-        DexClient::new(url, &ClientConfig::default())?.on_retry_wait(move |w| {
-            crate::progress::say_unless_quiet(quiet, &crate::progress::wait_text(w))
-        }),
-    )
+    let c = DexClient::new(url, &ClientConfig::default())?.on_retry_wait(move |w| {
+        crate::progress::say_unless_quiet(quiet, &crate::progress::wait_text(w))
+    });
+    clients.push((url.to_string(), c.clone()));
+    Ok(c)
 }
 
-/// One tokio runtime per command; the CLI makes a handful of requests.
-pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_current_thread()
+/// The DEX's chain id, asked once per process and DEX (the market check and the signing of one
+/// command both need it).
+pub async fn chain_id(client: &DexClient) -> Result<ChainId, CliError> {
+    static CHAINS: Mutex<Vec<(String, ChainId)>> = Mutex::new(Vec::new());
+    let known = |url: &str| {
+        let chains = CHAINS.lock().unwrap_or_else(|p| p.into_inner());
+        chains
+            .iter()
+            .find(|(u, _)| u == url)
+            .map(|(_, c)| c.clone())
+    };
+    if let Some(c) = known(client.base_url()) {
+        return Ok(c);
+    }
+    let c = client.chain_id().await?;
+    CHAINS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((client.base_url().to_string(), c.clone()));
+    Ok(c)
+}
+
+/// The process's tokio runtime (one thread, built on first use). One for the whole process:
+/// the cached DEX clients' connections belong to the runtime that opened them.
+pub fn runtime() -> Result<&'static tokio::runtime::Runtime, CliError> {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    if let Some(rt) = RUNTIME.get() {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(CliError::io("cannot start the async runtime"))
+        .map_err(CliError::io("cannot start the async runtime"))?;
+    Ok(RUNTIME.get_or_init(|| rt))
 }
 
 /// The HRP addresses of an entry of `network` take on `chain_id`.
@@ -134,7 +170,7 @@ pub fn run_tx(
     let client = client(global, tx_args.dex.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async {
-        let chain_id = client.chain_id().await?;
+        let chain_id = chain_id(&client).await?;
         let address = signer.address(&hrp_for_network(&chain_id, signer.network()));
         let account = client.account(&address).await?;
         let preview = with_source(
@@ -157,14 +193,19 @@ pub fn run_tx(
         let mut last: Option<(UnsignedTx, SignedTx)> = None;
         crate::progress::say(global, &format!("Broadcasting to {} …", client.base_url()));
         // A build or signing error stops the submit before anything is broadcast.
-        let submitted = submit(&client, &address, |acct: u64, seq: u64| {
+        let intent = |acct: u64, seq: u64| {
             let t = with_source(build(&chain_id, &address, acct, seq)?, tx_args.source)?;
             let s = signer.sign_tx(&t)?;
             let bytes = s.to_bytes();
             last = Some((t, s));
             Ok::<_, CliError>(bytes)
-        })
-        .await?;
+        };
+        // Without a prompt nothing happened since the account was read: no second read.
+        let submitted = if tx_args.yes {
+            submit_from(&client, &address, account, intent).await?
+        } else {
+            submit(&client, &address, intent).await?
+        };
         let Some((tx, signed)) = last else {
             return Err(CliError::failed(
                 "the transaction was submitted but not kept; report this",
@@ -190,13 +231,14 @@ fn generate_only(
         if let Some(a) = &watch {
             return Ok(a.clone());
         }
-        // A recorded address needs no password; only an unrecorded HD index is unlocked.
-        let signer = keyring::Signers::find(global, key_args)?;
+        // A key the agent holds gives its public key, a recorded address needs no password;
+        // only an unrecorded HD index is unlocked from the store.
+        let signer = keyring::PendingSigner::find(global, key_args)?;
         let hrp = match &tx_args.hrp {
             Some(h) => Hrp::new(h).map_err(CliError::arg("--hrp"))?,
-            None => hrp_for_network(chain_id, &signer.network),
+            None => hrp_for_network(chain_id, signer.network()),
         };
-        Ok(signer.addresses[0].with_hrp(hrp))
+        Ok(signer.address(&hrp))
     };
     let tx = if tx_args.offline {
         let chain_id = ChainId::new(tx_args.chain_id.as_deref().unwrap_or_default())
@@ -211,7 +253,7 @@ fn generate_only(
     } else {
         let client = client(global, tx_args.dex.as_deref())?;
         runtime()?.block_on(async {
-            let chain_id = client.chain_id().await?;
+            let chain_id = chain_id(&client).await?;
             let address = entry_address(&chain_id)?;
             let account = client.account(&address).await?;
             build(

@@ -6,6 +6,7 @@ use clap::Args;
 use dexlink::PrivateKey;
 use dexlink::address::Network;
 use dexlink::client::DexClient;
+use dexlink::link::{LinkMessage, LinkProof};
 use serde_json::json;
 
 use super::common::{client, runtime};
@@ -109,20 +110,25 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
     let client = client(global, a.dex.as_deref())?;
     let rt = runtime()?;
     let chain_id = rt.block_on(client.chain_id())?;
-    // Each challenge is fetched, checked, shown and confirmed before the password is read;
-    // then every proof is signed and the keys dropped (wiped) before anything is submitted:
-    // no key stays in memory while waiting on the DEX.
-    let signers = keyring::Signers::find_many(global, &a.key, a.count)?;
-    let hrp = super::common::hrp_for_network(&chain_id, &signers.network);
+    // Each challenge is fetched, checked, shown and confirmed before anything is signed. Keys
+    // a running agent holds sign there (no password). Otherwise the password is read after
+    // the confirmations, every proof is signed and the keys dropped (wiped) before anything
+    // is submitted: no key stays in memory while waiting on the DEX.
+    let signer = match keyring::agent_keys(global, &a.key, a.count)? {
+        Some(k) => LinkSigner::Agent(k),
+        None => LinkSigner::Store(keyring::Signers::find_many(global, &a.key, a.count)?),
+    };
+    let entry_network = signer.network().clone();
+    let hrp = super::common::hrp_for_network(&chain_id, &entry_network);
     let network = Network::custom(chain_id.clone(), hrp.clone());
-    if signers.network.chain_id() != &chain_id && signers.network.hrp() != network.hrp() {
+    if entry_network.chain_id() != &chain_id && entry_network.hrp() != network.hrp() {
         return Err(CliError::usage(format!(
             "this key is for {} but the DEX is on {chain_id}; use a key of that network",
-            signers.network.chain_id()
+            entry_network.chain_id()
         )));
     }
-    let mut challenges = Vec::with_capacity(signers.addresses.len());
-    for recorded in &signers.addresses {
+    let mut challenges = Vec::with_capacity(signer.addresses().len());
+    for recorded in signer.addresses() {
         let address = recorded.with_hrp(hrp.clone());
         let ch = rt.block_on(client.link_challenge(&address))?;
         let msg =
@@ -134,19 +140,20 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
         confirm("Sign this link request?", a.yes)?;
         challenges.push((address, ch.message, msg));
     }
-    let keys = signers.unlock(global, &a.key)?;
-    let mut signed = Vec::with_capacity(keys.len());
-    for ((address, message, msg), k) in challenges.into_iter().zip(&keys) {
-        let proof = msg.sign(&k.key)?;
-        signed.push((
-            address,
-            SignedLink {
-                message,
-                proof: proof.to_json(),
-            },
-        ));
-    }
-    drop(keys);
+    let proofs = signer.sign(global, &a.key, challenges.iter().map(|(_, _, m)| m))?;
+    let signed: Vec<_> = challenges
+        .into_iter()
+        .zip(proofs)
+        .map(|((address, message, _), proof)| {
+            (
+                address,
+                SignedLink {
+                    message,
+                    proof: proof.to_json(),
+                },
+            )
+        })
+        .collect();
     let mut results = Vec::with_capacity(signed.len());
     for (_, s) in &signed {
         let r = rt.block_on(submit_link(&client, s))?;
@@ -182,4 +189,57 @@ pub fn run(global: &Global, a: LinkArgs) -> CliResult {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who signs `link`'s proofs: a running agent holding every key, or the key store.
+enum LinkSigner {
+    Agent(keyring::AgentKeys),
+    Store(keyring::Signers),
+}
+
+impl LinkSigner {
+    fn network(&self) -> &Network {
+        match self {
+            Self::Agent(k) => &k.network,
+            Self::Store(s) => &s.network,
+        }
+    }
+
+    fn addresses(&self) -> &[dexlink::Address] {
+        match self {
+            Self::Agent(k) => &k.addresses,
+            Self::Store(s) => &s.addresses,
+        }
+    }
+
+    /// Signs one proof per message, in order (the store's keys are unlocked here, after every
+    /// confirmation, and wiped before this returns).
+    fn sign<'m>(
+        self,
+        global: &Global,
+        args: &KeyArgs,
+        messages: impl Iterator<Item = &'m LinkMessage>,
+    ) -> Result<Vec<LinkProof>, CliError> {
+        match self {
+            Self::Agent(mut k) => messages
+                .map(|m| {
+                    k.client.sign_link(m).map_err(|e| {
+                        CliError::failed(match e.wire() {
+                            Some(w) => w.message.clone(),
+                            None => e.to_string(),
+                        })
+                    })
+                })
+                .collect(),
+            Self::Store(s) => {
+                let keys = s.unlock(global, args)?;
+                let proofs = messages
+                    .zip(&keys)
+                    .map(|(m, k)| m.sign(&k.key).map_err(CliError::from))
+                    .collect();
+                drop(keys);
+                proofs
+            }
+        }
+    }
 }

@@ -261,13 +261,10 @@ fn polish(mut cmd: clap::Command, path: &str) -> clap::Command {
     cmd
 }
 
-pub fn run(cli: Cli) -> CliResult {
+/// Runs a parsed command line; `matches` are the ones `cli` was read from (not parsed again).
+pub fn run(cli: Cli, matches: &clap::ArgMatches) -> CliResult {
     // `-` is stdin for one input per command, checked before anything is read.
-    if let Ok(m) =
-        <Cli as clap::CommandFactory>::command().try_get_matches_from(std::env::args_os())
-    {
-        crate::secrets::check_stdin_use(&m)?;
-    }
+    crate::secrets::check_stdin_use(matches)?;
     match cli.command {
         Command::Quickstart(a) => quickstart::run(&cli.global, a),
         Command::Keys(c) => keys::run(&cli.global, c),

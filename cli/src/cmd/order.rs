@@ -136,16 +136,22 @@ pub(crate) fn cache_markets(global: &Global, client: &DexClient, markets: &[Mark
     if !exists {
         return;
     }
-    let Ok(chain_id) =
-        runtime().and_then(|rt| rt.block_on(client.chain_id()).map_err(CliError::from))
-    else {
+    let Ok(chain_id) = runtime().and_then(|rt| rt.block_on(super::common::chain_id(client))) else {
         return;
     };
     let Ok(dir) = crate::keyring::open_dir(global) else {
         return;
     };
     let text = serde_json::json!({"chain_id": chain_id.as_str(), "markets": markets}).to_string();
-    let _ = dir.write_state(&cache_file(chain_id.as_str()), text.as_bytes());
+    let file = cache_file(chain_id.as_str());
+    // Markets rarely change: an unchanged cache is not rewritten (a write syncs to disk).
+    if dir
+        .read_state(&file, MARKETS_FILE.max_bytes)
+        .is_ok_and(|old| old.as_deref() == Some(text.as_str()))
+    {
+        return;
+    }
+    let _ = dir.write_state(&file, text.as_bytes());
 }
 
 /// The markets cached for `chain_id`, if any.

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use thiserror::Error;
-use zeroize::Zeroizing;
 
 use super::protocol::{ErrorCode, MAX_LINE, PROTOCOL_VERSION, WireError};
 use crate::address::Address;
 use crate::keys::PublicKey;
+use crate::link::{LinkMessage, LinkProof};
 use crate::recover::{RecoverRequest, SignedRecoverRequest};
+use crate::secmem::{PAGE, SecretBytes};
 use crate::signature::Signature;
 use crate::signer::{Signer, SignerError};
 use crate::tx::json::push_string;
@@ -148,6 +149,11 @@ impl AgentClient {
     fn round_trip(&mut self, id: u64, line: &[u8]) -> Result<Value, ClientError> {
         self.stream.write_all(line)?;
         self.stream.write_all(b"\n")?;
+        self.answer(id)
+    }
+
+    /// Reads the answer to request `id` and returns its `result`.
+    fn answer(&mut self, id: u64) -> Result<Value, ClientError> {
         let answer = self.read_line()?;
         let v: Value = serde_json::from_slice(&answer)
             .map_err(|e| ClientError::Protocol(format!("not JSON: {e}")))?;
@@ -210,8 +216,9 @@ impl AgentClient {
         self.call("status", json!({}))
     }
 
-    /// Unlocks an entry (HD: the key at `account`/`index`) for `ttl_secs`. The password is
-    /// written into the request in wiped memory; the agent runs the KDF.
+    /// Unlocks an entry (HD: the key at `account`/`index`) for `ttl_secs`; the agent runs
+    /// the KDF. The password is never put in a request string: it is escaped a page at a time
+    /// in a locked page and written to the socket from there (see [`write_escaped_secret`]).
     pub fn unlock(
         &mut self,
         name: &str,
@@ -221,17 +228,17 @@ impl AgentClient {
         password: &str,
     ) -> Result<AccountInfo, ClientError> {
         let id = self.take_id();
-        let mut line = Zeroizing::new(String::with_capacity(256 + 6 * password.len()));
-        line.push_str(&format!(
+        let mut head = format!(
             "{{\"v\":{PROTOCOL_VERSION},\"id\":{id},\"method\":\"unlock\",\"params\":{{\"name\":"
+        );
+        push_string(&mut head, name);
+        head.push_str(&format!(
+            ",\"account\":{account},\"index\":{index},\"ttl_secs\":{ttl_secs},\"password\":\""
         ));
-        push_string(&mut line, name);
-        line.push_str(&format!(
-            ",\"account\":{account},\"index\":{index},\"ttl_secs\":{ttl_secs},\"password\":"
-        ));
-        push_string(&mut line, password);
-        line.push_str("}}");
-        let r = self.round_trip(id, line.as_bytes())?;
+        self.stream.write_all(head.as_bytes())?;
+        write_escaped_secret(&mut self.stream, password.as_bytes())?;
+        self.stream.write_all(b"\"}}\n")?;
+        let r = self.answer(id)?;
         AccountInfo::from_json(&r)
     }
 
@@ -319,6 +326,68 @@ impl AgentClient {
         SignedRecoverRequest::verify(&message, text("public_key")?, text("signature")?)
             .map_err(|e| ClientError::Protocol(format!("sign_recover answer: {e}")))
     }
+
+    /// Signs a link proof (docs/link-proofs.md) with the key of the address `message` names.
+    /// The answer is checked before it is returned: its public key is that address's and its
+    /// signature verifies over the message's sign document.
+    pub fn sign_link(&mut self, message: &LinkMessage) -> Result<LinkProof, ClientError> {
+        let r = self.call("sign_link", json!({"message": message.to_text()}))?;
+        let bad = |w: &str| ClientError::Protocol(format!("sign_link answer: {w}"));
+        let public_key = r
+            .get("public_key")
+            .and_then(Value::as_str)
+            .and_then(|s| PublicKey::from_hex(s).ok())
+            .ok_or_else(|| bad("no valid public_key"))?;
+        let signature = r
+            .get("signature")
+            .and_then(Value::as_str)
+            .and_then(|s| Signature::from_hex(s).ok())
+            .ok_or_else(|| bad("no valid signature"))?;
+        if public_key.address(message.address.hrp()) != message.address {
+            return Err(bad("signed with the key of another address"));
+        }
+        if !public_key.verify(&message.sign_bytes(), &signature) {
+            return Err(bad("the signature does not verify"));
+        }
+        Ok(LinkProof {
+            public_key,
+            signature,
+        })
+    }
+}
+
+/// Writes `secret` as the inside of a JSON string (`"` and `\\` escaped, controls as
+/// `\\u00XX`), escaped in a locked page that is flushed when full: no growable buffer, which
+/// could leave a copy behind when it reallocates, ever holds it.
+fn write_escaped_secret(w: &mut impl Write, secret: &[u8]) -> io::Result<()> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut page = SecretBytes::<PAGE>::zeroed();
+    let buf = page.expose_mut();
+    let mut n = 0;
+    for &b in secret {
+        if n + 6 > PAGE {
+            w.write_all(&buf[..n])?;
+            n = 0;
+        }
+        match b {
+            b'"' | b'\\' => {
+                buf[n] = b'\\';
+                buf[n + 1] = b;
+                n += 2;
+            }
+            0..0x20 => {
+                buf[n..n + 4].copy_from_slice(b"\\u00");
+                buf[n + 4] = HEX[usize::from(b >> 4)];
+                buf[n + 5] = HEX[usize::from(b & 15)];
+                n += 6;
+            }
+            _ => {
+                buf[n] = b;
+                n += 1;
+            }
+        }
+    }
+    w.write_all(&buf[..n])
 }
 
 /// A [`Signer`] backed by a running agent: the key stays in the agent, whose policy sees
@@ -409,6 +478,16 @@ impl AgentSigner {
         }
         Ok(signed)
     }
+
+    /// Signs a link proof; the message must name this key's address (any network prefix).
+    pub fn sign_link(&self, message: &LinkMessage) -> Result<LinkProof, SignerError> {
+        if message.address.as_bytes() != self.account.address.as_bytes() {
+            return Err(SignerError::Failed(
+                "the link message names another address than this key's".into(),
+            ));
+        }
+        self.call(|c| c.sign_link(message))
+    }
 }
 
 fn signer_error(e: ClientError) -> SignerError {
@@ -438,5 +517,25 @@ impl Signer for AgentSigner {
             ));
         }
         Ok(answer.signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_escaped_secret_is_the_json_string_of_the_password_across_page_flushes() {
+        // 700 × 7 bytes with controls (6 bytes each escaped): several page flushes.
+        let password = "a\"\\\u{1}é\n/".repeat(700);
+        let mut out = Vec::new();
+        write_escaped_secret(&mut out, password.as_bytes()).unwrap();
+        let mut quoted = vec![b'"'];
+        quoted.extend_from_slice(&out);
+        quoted.push(b'"');
+        // serde_json reads it back as exactly the password.
+        let back: String = serde_json::from_slice(&quoted).unwrap();
+        assert_eq!(back, password);
+        assert!(out.len() > 2 * PAGE);
     }
 }

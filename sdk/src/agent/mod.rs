@@ -33,7 +33,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use client::{AgentClient, AgentSigner, ClientError};
+pub use client::{AccountInfo, AgentClient, AgentSigner, ClientError};
 pub use policy::{Action, ConfirmMode, Ledger, Policy, Refusal};
 pub use protocol::{ErrorCode, MAX_LINE, PROTOCOL_VERSION, WireError};
 pub use server::{
@@ -193,6 +193,71 @@ mod tests {
             .unwrap();
         let signed = tx.sign_with(&signer).unwrap();
         assert_eq!(signed.signature().to_string(), V10_SIG);
+        stop.stop();
+        serving.join().unwrap().unwrap();
+    }
+
+    #[test]
+    fn sign_link_signs_a_cosmjs_link_vector_and_refuses_what_is_not_a_link_message() {
+        // test-vectors/link-proof-cosmjs.json "fixed-95949f-tbnb-no-statement": signed by CosmJS.
+        const KEY: &str = "95949f757db1f57ca94a5dff23314accbe7abee89597bf6a3c7382c84d7eb832";
+        const ADDRESS: &str = "tbnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lx8xu7hm";
+        const MESSAGE: &str = "127.0.0.1:41234 wants you to link your Binance Chain account:\ntbnb1grpf0955h0ykzq3ar5nmum7y6gdfl6lx8xu7hm\n\nURI: http://127.0.0.1:41234\nVersion: 1\nChain ID: Binance-Chain-Ganges\nNonce: abcDEF123\nIssued At: 2026-11-26T21:00:00Z\nExpiration Time: 2026-11-26T21:10:00Z";
+        const SIG: &str = "5772c5e2174ab93413369b601dc001d38e96308e4ea8abe82ad6e4b30914dbe559d94d05484fa60eabcdb9077d7693630cb6f210abd0b3b147054747d18790a1";
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = KeyDir::open(Some(&tmp.path().join("home"))).unwrap();
+        dir.import_private_key(
+            &crate::keydir::EntryName::new("k2").unwrap(),
+            &PrivateKey::from_hex(KEY).unwrap(),
+            &Network::testnet(),
+            &Password::from_str_copy("pw"),
+            ScryptParams::new(4, 8, 1).unwrap(),
+        )
+        .unwrap();
+        let socket = default_socket(&dir).unwrap();
+        let agent = Agent::bind(AgentConfig {
+            keydir: dir.clone(),
+            socket: socket.clone(),
+            confirm: None,
+        })
+        .unwrap();
+        let stop = agent.stop_handle();
+        let serving = std::thread::spawn(move || agent.serve());
+        let mut client = AgentClient::connect(&socket).unwrap();
+        let msg = crate::link::LinkMessage::parse(MESSAGE).unwrap();
+        // Not unlocked yet.
+        let e = client.sign_link(&msg).unwrap_err();
+        assert_eq!(e.wire().map(|w| w.code), Some(ErrorCode::NotUnlocked));
+        client.unlock("k2", 0, 0, 60, "pw").unwrap();
+        let proof = client.sign_link(&msg).unwrap();
+        assert_eq!(proof.signature.to_string(), SIG);
+        assert_eq!(
+            proof
+                .public_key
+                .address(&crate::Hrp::new("tbnb").unwrap())
+                .to_string(),
+            ADDRESS
+        );
+        // Through the Signer of that key too.
+        let signer = AgentSigner::for_entry(&socket, "k2", 0, 0)
+            .unwrap()
+            .unwrap();
+        assert_eq!(signer.sign_link(&msg).unwrap().signature.to_string(), SIG);
+        // A text that is not a link message is refused, as is a message with a bad field.
+        let e = client
+            .call("sign_link", serde_json::json!({"message": "hello"}))
+            .unwrap_err();
+        assert_eq!(e.wire().map(|w| w.code), Some(ErrorCode::Params));
+        let e = client
+            .call(
+                "sign_link",
+                serde_json::json!({"message": MESSAGE, "address": ADDRESS}),
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.wire().map(|w| w.message.as_str()),
+            Some("unexpected parameter \"address\"; this method takes message")
+        );
         stop.stop();
         serving.join().unwrap().unwrap();
     }

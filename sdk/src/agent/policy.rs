@@ -41,6 +41,7 @@ pub const MESSAGE_TYPES: &[&str] = &[
     "unfreeze",
     "sign_message",
     "sign_recover",
+    "sign_link",
 ];
 
 /// What to do with a request outside the policy.
@@ -190,6 +191,13 @@ pub enum Action {
         /// The BSC recipient.
         recipient: String,
     },
+    /// A link proof (docs/link-proofs.md): the address proven to a DEX.
+    Link {
+        /// The address being linked.
+        address: String,
+        /// The DEX's URI, as the message names it.
+        uri: String,
+    },
 }
 
 impl Action {
@@ -205,6 +213,7 @@ impl Action {
             },
             Self::Message { .. } => "sign_message",
             Self::Recover { .. } => "sign_recover",
+            Self::Link { .. } => "sign_link",
         }
     }
 
@@ -218,6 +227,7 @@ impl Action {
                 amount,
                 recipient,
             } => format!("RECOVER {amount} {symbol} to {recipient}"),
+            Self::Link { address, uri } => format!("LINK {address} to {uri}"),
         }
     }
 }
@@ -639,7 +649,7 @@ max_per_day = { BNB = "2" }
         );
         assert_eq!(
             Policy::parse("[keys.a]\nallow = [\"mint\"]").unwrap_err(),
-            "keys.a.allow names \"mint\"; the types are new_order, cancel_order, send, freeze, unfreeze, sign_message, sign_recover"
+            "keys.a.allow names \"mint\"; the types are new_order, cancel_order, send, freeze, unfreeze, sign_message, sign_recover, sign_link"
         );
         assert_eq!(
             Policy::parse("confirm = \"maybe\"").unwrap_err(),

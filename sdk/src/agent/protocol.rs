@@ -6,6 +6,8 @@
 
 use serde_json::{Value, json};
 
+use crate::keystore::{MAX_LOCKED_PASSWORD, Password};
+use crate::secmem::SecretBytes;
 use crate::tx::json::{self, JsonValue};
 
 /// The protocol version this SDK speaks (the `v` member of every request and answer).
@@ -162,6 +164,187 @@ pub(crate) fn parse_request(line: &str) -> Result<Request, (Value, WireError)> {
     Ok(Request { id, method, params })
 }
 
+/// Takes the password out of a request line before the line is parsed: the string value of
+/// the member `password` of the top-level `params` object is decoded straight into a locked
+/// page, and its text in `line` is overwritten with `null` and spaces, so no parser, `String`
+/// or `JsonValue` ever holds it. `Ok(None)` when there is no such string member (a line that
+/// is not well-formed is left for [`parse_request`] to refuse). A key written with escapes
+/// (`"pass\u0077ord"`) is not matched here; `unlock` refuses a password that reaches it as a
+/// string for that reason.
+pub(crate) fn take_password(line: &mut [u8]) -> Result<Option<Password>, WireError> {
+    let Some((start, end)) = password_span(line) else {
+        return Ok(None);
+    };
+    let mut page = SecretBytes::<MAX_LOCKED_PASSWORD>::zeroed();
+    let decoded = decode_string(&line[start + 1..end - 1], page.expose_mut());
+    line[start..end].fill(b' ');
+    line[start..start + 4].copy_from_slice(b"null");
+    crate::secmem::scrub_stack();
+    let len = decoded?;
+    Password::from_locked(page, len)
+        .map(Some)
+        .ok_or_else(|| WireError::params("the password is not valid UTF-8"))
+}
+
+/// Where the string value of `params.password` is in `line` (its quotes included).
+fn password_span(line: &[u8]) -> Option<(usize, usize)> {
+    let top = skip_ws(line, 0);
+    let params = member(line, top, b"params")?;
+    let (start, end) = member(line, params.0, b"password")?;
+    (line[start] == b'"').then_some((start, end))
+}
+
+fn skip_ws(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).is_some_and(|b| b" \t\r\n".contains(b)) {
+        i += 1;
+    }
+    i
+}
+
+/// The end (after the closing quote) of the string starting at `i` (a quote).
+fn string_end(line: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match *line.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+}
+
+/// The end of the JSON value starting at `i`.
+fn value_end(line: &[u8], i: usize) -> Option<usize> {
+    match *line.get(i)? {
+        b'"' => string_end(line, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match *line.get(j)? {
+                    b'"' => {
+                        j = string_end(line, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while line.get(j).is_some_and(|b| !b",}] \t\r\n".contains(b)) {
+                j += 1;
+            }
+            (j > i).then_some(j)
+        }
+    }
+}
+
+/// The span of the value of the first member named exactly `key` (no escapes) of the object
+/// at `obj` (its `{`).
+fn member(line: &[u8], obj: usize, key: &[u8]) -> Option<(usize, usize)> {
+    if line.get(obj) != Some(&b'{') {
+        return None;
+    }
+    let mut i = skip_ws(line, obj + 1);
+    loop {
+        if line.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = string_end(line, i)?;
+        let name = &line[i + 1..key_end - 1];
+        i = skip_ws(line, key_end);
+        if line.get(i) != Some(&b':') {
+            return None;
+        }
+        let start = skip_ws(line, i + 1);
+        let end = value_end(line, start)?;
+        if name == key {
+            return Some((start, end));
+        }
+        i = skip_ws(line, end);
+        match line.get(i) {
+            Some(b',') => i = skip_ws(line, i + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// Decodes the inside of a JSON string into `out`; the number of bytes written.
+fn decode_string(raw: &[u8], out: &mut [u8]) -> Result<usize, WireError> {
+    let too_long = || {
+        WireError::params(format!(
+            "the password is longer than {MAX_LOCKED_PASSWORD} bytes"
+        ))
+    };
+    let bad = |why: &str| WireError::params(format!("the password string is malformed: {why}"));
+    let hex4 = |i: usize| -> Result<u32, WireError> {
+        raw.get(i..i + 4)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .ok_or_else(|| bad("a \\u escape without four hex digits"))
+    };
+    let (mut i, mut n) = (0, 0);
+    while i < raw.len() {
+        let b = raw[i];
+        if b < 0x20 {
+            return Err(bad("a control character (escape it)"));
+        }
+        if b != b'\\' {
+            *out.get_mut(n).ok_or_else(too_long)? = b;
+            n += 1;
+            i += 1;
+            continue;
+        }
+        let e = *raw.get(i + 1).ok_or_else(|| bad("a lone backslash"))?;
+        i += 2;
+        let simple = match e {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => 0,
+            _ => return Err(bad("an unknown escape")),
+        };
+        if e != b'u' {
+            *out.get_mut(n).ok_or_else(too_long)? = simple;
+            n += 1;
+            continue;
+        }
+        let mut cp = hex4(i)?;
+        i += 4;
+        if (0xd800..0xdc00).contains(&cp) {
+            if raw.get(i..i + 2) != Some(b"\\u") {
+                return Err(bad("a lone surrogate"));
+            }
+            let lo = hex4(i + 2)?;
+            if !(0xdc00..0xe000).contains(&lo) {
+                return Err(bad("a lone surrogate"));
+            }
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            i += 6;
+        }
+        let c = char::from_u32(cp).ok_or_else(|| bad("a lone surrogate"))?;
+        let w = c.len_utf8();
+        let dst = out.get_mut(n..n + w).ok_or_else(too_long)?;
+        c.encode_utf8(dst);
+        n += w;
+    }
+    Ok(n)
+}
+
 /// A parsed JSON value as a serde_json value (numbers re-read from their text).
 pub(crate) fn to_serde(v: &JsonValue) -> Value {
     match v {
@@ -283,6 +466,65 @@ mod tests {
         assert_eq!(
             e.message,
             "unexpected request member \"extra\"; a request has v, id, method and params"
+        );
+    }
+
+    #[test]
+    fn the_password_is_taken_out_of_the_line_before_parsing() {
+        let take = |line: &str| {
+            let mut b = line.as_bytes().to_vec();
+            let p = take_password(&mut b).map(|p| p.map(|p| p.as_bytes().to_vec()));
+            (p, String::from_utf8(b).unwrap())
+        };
+        let line = r#"{"v":1,"id":1,"method":"unlock","params":{"name":"a","password":"pw \"q\" \\ \u00e9\ud83d\ude00\n\/","ttl_secs":5}}"#;
+        let (p, rest) = take(line);
+        assert_eq!(p.unwrap().unwrap(), "pw \"q\" \\ é😀\n/".as_bytes());
+        let blank = line.find("\"pw").unwrap();
+        let mut expected = line.to_string();
+        let raw_len = r#""pw \"q\" \\ \u00e9\ud83d\ude00\n\/""#.len();
+        expected.replace_range(
+            blank..blank + raw_len,
+            &format!("null{}", " ".repeat(raw_len - 4)),
+        );
+        assert_eq!(rest, expected);
+        let r = parse_request(&rest).unwrap();
+        assert_eq!(r.method, "unlock");
+        // Whitespace, members before params with nested values, raw UTF-8.
+        let (p, _) = take(
+            r#" { "id" : [1,{"x":"}"}] , "params" : { "a" : {"password":"no"} , "password" : "ä" } }"#,
+        );
+        assert_eq!(p.unwrap().unwrap(), "ä".as_bytes());
+        // Only params.password, and only a string: anything else is left as it is.
+        for line in [
+            r#"{"v":1,"method":"status","password":"x"}"#,
+            r#"{"v":1,"params":{"password":1}}"#,
+            r#"{"v":1,"params":{"pass\u0077ord":"x"}}"#,
+            r#"{"v":1,"params":["password","x"]}"#,
+            r#"{"v":1,"params":{"password":"x"#,
+            "",
+        ] {
+            let (p, rest) = take(line);
+            assert!(matches!(p, Ok(None)), "{line}");
+            assert_eq!(rest, line);
+        }
+        for (line, why) in [
+            (
+                r#"{"params":{"password":"\ud800"}}"#,
+                "the password string is malformed: a lone surrogate",
+            ),
+            (
+                r#"{"params":{"password":"\x"}}"#,
+                "the password string is malformed: an unknown escape",
+            ),
+        ] {
+            let (p, rest) = take(line);
+            assert_eq!(p.unwrap_err().message, why);
+            assert!(rest.contains("\"password\":null"), "{rest}");
+        }
+        let long = format!(r#"{{"params":{{"password":"{}"}}}}"#, "a".repeat(4097));
+        assert_eq!(
+            take(&long).0.unwrap_err().message,
+            "the password is longer than 4096 bytes"
         );
     }
 

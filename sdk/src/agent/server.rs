@@ -18,13 +18,15 @@ use zeroize::{Zeroize, Zeroizing};
 use super::policy::{Action, ConfirmMode, Ledger, Policy, Refusal};
 use super::protocol::{
     ErrorCode, MAX_LINE, Params, Request, WireError, err_line, ok_line, parse_request,
+    take_password,
 };
 use super::{AUDIT_FILE, AgentError, LOCK_FILE, PID_FILE, POLICY_FILE, now_ms};
 use crate::address::{Address, Network};
 use crate::hd::AccountKey;
 use crate::keydir::{EntryName, EntrySecret, KeyDir, fsops};
-use crate::keys::PrivateKey;
+use crate::keys::{PrivateKey, PublicKey};
 use crate::keystore::Password;
+use crate::link::LinkMessage;
 use crate::mnemonic::{Mnemonic, Passphrase};
 use crate::recover::RecoverRequest;
 use crate::tx::json::JsonValue;
@@ -64,6 +66,9 @@ struct Held {
     path: Option<String>,
     network: Network,
     key: PrivateKey,
+    /// The key's public half, computed once (looking keys up by address must not redo the
+    /// scalar multiplication for every request and every held key).
+    public: PublicKey,
     expires_ms: u64,
 }
 
@@ -74,8 +79,8 @@ impl Held {
             "account": self.account,
             "index": self.index,
             "path": self.path,
-            "address": self.key.address(self.network.hrp()).to_string(),
-            "public_key": self.key.public_key().to_string(),
+            "address": self.public.address(self.network.hrp()).to_string(),
+            "public_key": self.public.to_string(),
             "expires_ms": self.expires_ms,
         })
     }
@@ -415,14 +420,25 @@ impl Lines {
                     return Ok(LineRead::TooLong);
                 }
                 out.extend_from_slice(&self.buf[..pos]);
-                self.buf.drain(..=pos);
+                // The rest moves to the front; what it leaves behind is wiped, not left stale.
+                let rest = self.buf.len() - (pos + 1);
+                self.buf.copy_within(pos + 1.., 0);
+                self.buf[rest..].zeroize();
+                self.buf.truncate(rest);
                 return Ok(LineRead::Line);
             }
             if self.buf.len() > MAX_LINE {
                 return Ok(LineRead::TooLong);
             }
             let len = self.buf.len();
-            let want = (MAX_LINE + 1 - len).min(64 * 1024);
+            if self.buf.capacity() - len < 1024 {
+                // Grown by hand: Vec's own growth would free the old buffer (a password, maybe)
+                // unwiped; this one is wiped when the old `Zeroizing` drops.
+                let mut bigger = Zeroizing::new(Vec::with_capacity((len * 2).max(64 * 1024)));
+                bigger.extend_from_slice(&self.buf);
+                self.buf = bigger;
+            }
+            let want = (MAX_LINE + 1 - len).min(self.buf.capacity() - len);
             self.buf.resize(len + want, 0);
             let n = match self.stream.read(&mut self.buf[len..]) {
                 Ok(n) => n,
@@ -487,21 +503,29 @@ fn serve_client(inner: &Inner, stream: UnixStream) {
                 break;
             }
         }
-        let (answer, stop) = match std::str::from_utf8(&line) {
-            Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => match parse_request(text) {
-                Ok(req) => handle(inner, pid, req),
-                Err((id, e)) => {
+        let (answer, stop) = if std::str::from_utf8(&line).is_err() {
+            line.zeroize();
+            let e = WireError::new(ErrorCode::Parse, "the request is not UTF-8");
+            (err_line(&Value::Null, &e), false)
+        } else {
+            // The password goes from the line straight into a locked page (and is blanked
+            // in the line, which stays UTF-8); the line is wiped before the request runs.
+            let password = take_password(&mut line);
+            let parsed = match std::str::from_utf8(&line) {
+                Ok(text) if text.trim().is_empty() => None,
+                Ok(text) => Some(parse_request(text)),
+                Err(_) => None,
+            };
+            line.zeroize();
+            match parsed {
+                None => continue,
+                Some(Ok(req)) => handle(inner, pid, req, password),
+                Some(Err((id, e))) => {
                     audit(inner, pid, "", None, None, "error", None, Some(&e.message));
                     (err_line(&id, &e), false)
                 }
-            },
-            Err(_) => {
-                let e = WireError::new(ErrorCode::Parse, "the request is not UTF-8");
-                (err_line(&Value::Null, &e), false)
             }
         };
-        line.zeroize();
         if out.write_all(format!("{answer}\n").as_bytes()).is_err() {
             break;
         }
@@ -542,13 +566,18 @@ fn audit(
 }
 
 /// Answers one request: (answer line, whether the agent stops after sending it).
-fn handle(inner: &Inner, pid: i32, mut req: Request) -> (String, bool) {
+fn handle(
+    inner: &Inner,
+    pid: i32,
+    mut req: Request,
+    password: Result<Option<Password>, WireError>,
+) -> (String, bool) {
     let id = req.id.clone();
     let method = req.method.clone();
     let result = match method.as_str() {
         "accounts" => accounts(inner, &mut req.params),
         "status" => status(inner, &mut req.params),
-        "unlock" => unlock(inner, pid, &mut req.params),
+        "unlock" => unlock(inner, pid, &mut req.params, password),
         "lock" => lock_keys(inner, pid, &mut req.params),
         "reload" => reload(inner, pid, &mut req.params),
         "stop" => match Params::new(&mut req.params, &[]) {
@@ -558,11 +587,13 @@ fn handle(inner: &Inner, pid: i32, mut req: Request) -> (String, bool) {
             }
             Err(e) => Err(e),
         },
-        "bnb_sign" | "sign_message" | "sign_recover" => sign(inner, pid, &method, &mut req.params),
+        "bnb_sign" | "sign_message" | "sign_recover" | "sign_link" => {
+            sign(inner, pid, &method, &mut req.params)
+        }
         other => Err(WireError::new(
             ErrorCode::Method,
             format!(
-                "unknown method {other:?}; the methods are accounts, bnb_sign, sign_message, sign_recover, unlock, lock, status, stop, reload"
+                "unknown method {other:?}; the methods are accounts, bnb_sign, sign_message, sign_recover, sign_link, unlock, lock, status, stop, reload"
             ),
         )),
     };
@@ -572,7 +603,7 @@ fn handle(inner: &Inner, pid: i32, mut req: Request) -> (String, bool) {
             // Signing requests audit themselves (with key and summary); the rest here.
             if !matches!(
                 method.as_str(),
-                "bnb_sign" | "sign_message" | "sign_recover"
+                "bnb_sign" | "sign_message" | "sign_recover" | "sign_link"
             ) {
                 audit(
                     inner,
@@ -643,7 +674,12 @@ fn lock_keys(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, W
     Ok(json!({"locked": locked}))
 }
 
-fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, WireError> {
+fn unlock(
+    inner: &Inner,
+    pid: i32,
+    params: &mut JsonValue,
+    password: Result<Option<Password>, WireError>,
+) -> Result<Value, WireError> {
     let mut p = Params::new(
         params,
         &["name", "account", "index", "ttl_secs", "password"],
@@ -652,7 +688,17 @@ fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, Wire
     let account = p.opt_u64("account")?.unwrap_or(0);
     let index = p.opt_u64("index")?.unwrap_or(0);
     let ttl = p.opt_u64("ttl_secs")?.unwrap_or(DEFAULT_TTL_SECS);
-    let password = Zeroizing::new(p.take_str("password")?);
+    let password = match password? {
+        Some(pw) => pw,
+        None => {
+            // Missing, not a string, or a string the line scanner did not see (its member
+            // name written with escapes): that copy is wiped and the request refused.
+            drop(Zeroizing::new(p.take_str("password")?));
+            return Err(WireError::params(
+                "write the password as the member \"password\" of params (its name without escapes)",
+            ));
+        }
+    };
     let (Ok(account), Ok(index)) = (u32::try_from(account), u32::try_from(index)) else {
         return Err(WireError::params("account and index must be below 2^31"));
     };
@@ -677,8 +723,9 @@ fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, Wire
     };
     let unlocked = inner
         .keydir
-        .unlock(&entry, &Password::from_zeroizing(password))
+        .unlock(&entry, &password)
         .map_err(|e| fail(e.to_string()))?;
+    drop(password);
     let network = unlocked.info.network.clone();
     let (key, path) = match unlocked.secret {
         EntrySecret::PrivateKey(key) => {
@@ -707,6 +754,7 @@ fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, Wire
             (key, Some(path))
         }
     };
+    let public = key.public_key();
     crate::secmem::scrub_stack();
     let held = Held {
         name: name.clone(),
@@ -714,6 +762,7 @@ fn unlock(inner: &Inner, pid: i32, params: &mut JsonValue) -> Result<Value, Wire
         index,
         path,
         network,
+        public,
         key,
         expires_ms: now_ms() + ttl * 1000,
     };
@@ -800,6 +849,19 @@ fn parse_sign(
             }
             Ok((Action::Message { len: bytes.len() }, bytes, address))
         }
+        "sign_link" => {
+            // The message names the address it links: that key signs, no other.
+            let p = Params::new(params, &["message"])?;
+            let msg = LinkMessage::parse(p.str("message")?)
+                .and_then(|m| m.validate().map(|()| m))
+                .map_err(|e| WireError::params(format!("not a link message: {e}")))?;
+            let action = Action::Link {
+                address: msg.address.to_string(),
+                uri: msg.uri.clone(),
+            };
+            let address = *msg.address.as_bytes();
+            Ok((action, msg.sign_bytes(), address))
+        }
         _ => {
             let p = Params::new(params, &["address", "message"])?;
             let address = parse_address(p.str("address")?)?;
@@ -860,7 +922,7 @@ fn sign(inner: &Inner, pid: i32, method: &str, params: &mut JsonValue) -> Result
     let Some(name) = st
         .keys
         .iter()
-        .find(|h| h.key.public_key().hash160() == address)
+        .find(|h| h.public.hash160() == address)
         .map(|h| h.name.clone())
     else {
         drop(st);
@@ -907,11 +969,7 @@ fn sign(inner: &Inner, pid: i32, method: &str, params: &mut JsonValue) -> Result
             "confirmed"
         }
     };
-    let Some(held) = st
-        .keys
-        .iter()
-        .find(|h| h.key.public_key().hash160() == address)
-    else {
+    let Some(held) = st.keys.iter().find(|h| h.public.hash160() == address) else {
         drop(st);
         return Err(not_unlocked(&address));
     };
@@ -923,15 +981,15 @@ fn sign(inner: &Inner, pid: i32, method: &str, params: &mut JsonValue) -> Result
         Action::Message { .. } => {
             let sig = held.key.sign(&bytes);
             json!({
-                "address": held.key.address(held.network.hrp()).to_string(),
-                "public_key": held.key.public_key().to_string(),
+                "address": held.public.address(held.network.hrp()).to_string(),
+                "public_key": held.public.to_string(),
                 "signature": sig.to_string(),
             })
         }
         _ => {
             let sig = held.key.sign(&bytes);
             json!({
-                "public_key": held.key.public_key().to_string(),
+                "public_key": held.public.to_string(),
                 "signature": sig.to_string(),
             })
         }

@@ -5,7 +5,7 @@
 //! after checking that the rejected transaction is not known to the node: never two
 //! transactions for one intent.
 
-use super::{BroadcastResult, ClientError, DexClient};
+use super::{Account, BroadcastResult, ClientError, DexClient};
 use crate::address::{Address, Hrp};
 use crate::tx::{Msg, OrderId, SignedTx, TxHash};
 
@@ -75,9 +75,21 @@ impl Submitted {
 pub async fn submit<I: Intent>(
     client: &DexClient,
     address: &Address,
-    mut intent: I,
+    intent: I,
 ) -> Result<Submitted, SubmitError<I::Error>> {
     let account = client.account(address).await?;
+    submit_from(client, address, account, intent).await
+}
+
+/// [`submit`] from an account state the caller has just read (one request fewer, when nothing
+/// happened in between, such as a confirmation prompt). A stale sequence is handled as in
+/// [`submit`]: the node's refusal makes it re-read the account and re-sign.
+pub async fn submit_from<I: Intent>(
+    client: &DexClient,
+    address: &Address,
+    account: Account,
+    mut intent: I,
+) -> Result<Submitted, SubmitError<I::Error>> {
     let mut sequence = account.sequence;
     let mut resigns = 0;
     loop {

@@ -27,3 +27,16 @@ pub(crate) fn client_config(alpn: &[&[u8]]) -> Result<rustls::ClientConfig, rust
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok(config)
 }
+
+/// A config that trusts no certificate, for a client that only speaks plain http (to this
+/// machine): building it reads no root certificates, and a TLS handshake with it always fails.
+pub(crate) fn no_roots_config(alpn: &[&[u8]]) -> rustls::ClientConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports TLS 1.2 and 1.3")
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    config
+}

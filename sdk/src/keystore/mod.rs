@@ -37,7 +37,7 @@ mod password;
 mod web3;
 
 pub use kdf::{DKLEN, Kdf, KdfLimits, MIN_PBKDF2_C, ScryptParams};
-pub use password::Password;
+pub use password::{MAX_LOCKED_PASSWORD, Password};
 pub use web3::ethereum_address;
 
 use crate::address::{Address, Hrp};
