@@ -98,6 +98,9 @@ pub struct FeeConfig {
     pub transfer_fee: i64,
     /// Fee per coin of a multi-send, in BNB (genesis `MultiTransferFee` 50000).
     pub multi_transfer_fee: i64,
+    /// Fee for a freeze or an unfreeze, in BNB (genesis `FreezeFee` 1e6: both messages have the
+    /// type `tokensFreeze`).
+    pub freeze_fee: i64,
     /// From how many coins (inputs' or outputs', the larger count) a send pays the multi-send
     /// rate (genesis `LowerLimitAsMulti` 2).
     pub lower_limit_as_multi: i64,
@@ -119,6 +122,7 @@ impl Default for FeeConfig {
             cancel_fee_native: 10_000,
             transfer_fee: 62_500,
             multi_transfer_fee: 50_000,
+            freeze_fee: 1_000_000,
             lower_limit_as_multi: 2,
             fee_account: *b"dexlink-devnet-fees!",
         }
@@ -139,6 +143,7 @@ impl FeeConfig {
             cancel_fee_native: 0,
             transfer_fee: 0,
             multi_transfer_fee: 0,
+            freeze_fee: 0,
             ..Self::default()
         }
     }
@@ -156,6 +161,7 @@ impl FeeConfig {
             self.cancel_fee_native,
             self.transfer_fee,
             self.multi_transfer_fee,
+            self.freeze_fee,
             self.lower_limit_as_multi,
         ];
         if all.iter().any(|v| *v < 0) {

@@ -223,20 +223,7 @@ pub(crate) fn apply(
                 entries.iter().map(|e| e.coins.len()).sum()
             };
             let fee = fees.send_fee(count(send.inputs()), count(send.outputs()));
-            if fee > 0 {
-                debit(l, &signer, crate::block::NATIVE, fee).map_err(|_| {
-                    Reject::new(
-                        1,
-                        INSUFFICIENT_COINS,
-                        format!(
-                            "{signer} has insufficient BNB to pay the transfer fee of {} BNB",
-                            crate::state::fixed8(fee)
-                        ),
-                    )
-                })?;
-                l.credit(&fees.account(&l.hrp), crate::block::NATIVE, fee)
-                    .map_err(|e| Reject::new(1, INVALID_COINS, e))?;
-            }
+            pay_fixed_fee(l, fees, &signer, fee, "transfer")?;
             for input in send.inputs() {
                 for c in &input.coins {
                     debit(l, &input.address, &c.denom, c.amount.units())?;
@@ -344,10 +331,14 @@ pub(crate) fn apply(
             String::new()
         }
         Msg::Freeze(f) => {
+            // Like a send's, the fee is taken before the message runs, so freezing BNB needs
+            // the fee and the amount free.
+            pay_fixed_fee(l, fees, &signer, fees.freeze_fee, "freeze")?;
             move_balance(l, &signer, &f.symbol, f.amount.units(), true)?;
             String::new()
         }
         Msg::Unfreeze(f) => {
+            pay_fixed_fee(l, fees, &signer, fees.freeze_fee, "unfreeze")?;
             move_balance(l, &signer, &f.symbol, f.amount.units(), false)?;
             String::new()
         }
@@ -441,6 +432,32 @@ fn lock(l: &mut Journal<'_>, who: &Address, asset: &str, amount: i64) -> Result<
 
 fn unlock(l: &mut Journal<'_>, who: &Address, asset: &str, amount: i64) {
     unlock_str(l, &who.to_string(), asset, amount);
+}
+
+/// Takes a message's fixed fee from the signer's free BNB into the fee account, as the chain's
+/// ante handler did before the message ran (bnb-chain/node `FixedFeeParams`, `FeeForProposer`).
+fn pay_fixed_fee(
+    l: &mut Journal<'_>,
+    fees: &crate::FeeConfig,
+    signer: &Address,
+    fee: i64,
+    what: &str,
+) -> Result<(), Reject> {
+    if fee == 0 {
+        return Ok(());
+    }
+    debit(l, signer, crate::block::NATIVE, fee).map_err(|_| {
+        Reject::new(
+            1,
+            INSUFFICIENT_COINS,
+            format!(
+                "{signer} has insufficient BNB to pay the {what} fee of {} BNB",
+                crate::state::fixed8(fee)
+            ),
+        )
+    })?;
+    l.credit(&fees.account(&l.hrp), crate::block::NATIVE, fee)
+        .map_err(|e| Reject::new(1, INVALID_COINS, e))
 }
 
 fn move_balance(

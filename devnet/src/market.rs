@@ -492,6 +492,7 @@ pub(crate) async fn fees(State(dev): State<Arc<Devnet>>) -> Response {
     ok(json!([
         {"msg_type": "orderNew", "fee": 0, "fee_for": 3},
         {"msg_type": "orderCancel", "fee": 0, "fee_for": 3},
+        {"msg_type": "tokensFreeze", "fee": f.freeze_fee, "fee_for": 1},
         {
             "fixed_fee_params": {"msg_type": "send", "fee": f.transfer_fee, "fee_for": 1},
             "multi_transfer_fee": f.multi_transfer_fee,

@@ -329,7 +329,7 @@ async fn market_data_endpoints_answer_in_the_apis_shapes_and_refuse_bad_paramete
     let (status, fees) = get(&run, "/api/v1/fees").await;
     assert_eq!(status, 200);
     assert_eq!(
-        fees[3]["dex_fee_fields"][4],
+        fees[4]["dex_fee_fields"][4],
         json!({"fee_name": "FeeRate", "fee_value": 0})
     );
     let (status, time) = get(&run, "/api/v1/time").await;
@@ -1036,12 +1036,94 @@ async fn a_send_pays_the_chains_transfer_fee_in_bnb_per_coin_for_a_multi_send() 
     // The fees endpoint shows the parameters in the real API's shape.
     let (_, fees) = get(&run, "/api/v1/fees").await;
     assert_eq!(
-        fees[2],
+        fees[3],
         json!({
             "fixed_fee_params": {"msg_type": "send", "fee": 62500, "fee_for": 1},
             "multi_transfer_fee": 50000,
             "lower_limit_as_multi": 2,
         })
+    );
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn a_freeze_and_an_unfreeze_each_pay_the_chains_freeze_fee_in_bnb() {
+    // bnb-chain/node plugins/param/genesis.go: FreezeFee 1e6 for the message type
+    // `tokensFreeze`, which plugins/tokens/freeze/msg.go gives both FreezeMsg and UnfreezeMsg;
+    // a fixed fee, taken from free BNB by the ante handler before the message runs.
+    use dexlink::tx::{Msg, TokenFreeze};
+    let run = on_demand().await;
+    let (a, d) = (key(1), key(4));
+    fund(&run, &addr(&a), "BNB", "10").await;
+    fund(&run, &addr(&a), "BUSD-BD1", "100").await;
+    fund(&run, &addr(&d), "BUSD-BD1", "100").await;
+    let freeze =
+        |asset: &str, amount: &str| TokenFreeze::new(addr(&a), asset, units(amount)).unwrap();
+    let frozen =
+        |asset: &str| run.devnet.ledger().accounts[&addr(&a).to_string()].balances[asset].frozen;
+
+    // Freezing 2 BNB: 10 − 0.01 free before the message, then 2 of it frozen.
+    let (an, seq) = acct(&run, &addr(&a)).await;
+    accept(
+        &run,
+        &sign(&a, &chain(), an, seq, Msg::Freeze(freeze("BNB", "2"))),
+    )
+    .await;
+    assert_eq!(
+        holding(&run, &addr(&a), "BNB"),
+        (1_000_000_000 - 1_000_000 - 200_000_000, 0)
+    );
+    assert_eq!(frozen("BNB"), 200_000_000);
+    // Unfreezing BUSD pays in BNB too.
+    accept(
+        &run,
+        &sign(
+            &a,
+            &chain(),
+            an,
+            seq + 1,
+            Msg::Freeze(freeze("BUSD-BD1", "5")),
+        ),
+    )
+    .await;
+    accept(
+        &run,
+        &sign(
+            &a,
+            &chain(),
+            an,
+            seq + 2,
+            Msg::Unfreeze(freeze("BUSD-BD1", "5")),
+        ),
+    )
+    .await;
+    assert_eq!(
+        holding(&run, &addr(&a), "BNB"),
+        (1_000_000_000 - 3 * 1_000_000 - 200_000_000, 0)
+    );
+    assert_eq!(frozen("BNB"), 200_000_000);
+    assert_eq!(holding(&run, &addr(&a), "BUSD-BD1"), (10_000_000_000, 0));
+    assert_eq!(frozen("BUSD-BD1"), 0);
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (3_000_000, 0));
+
+    // No BNB for the fee: refused (insufficient coins, 1/10), nothing changes.
+    let (dn, dseq) = acct(&run, &addr(&d)).await;
+    let f = TokenFreeze::new(addr(&d), "BUSD-BD1", units("1")).unwrap();
+    reject(
+        &run,
+        &sign(&d, &chain(), dn, dseq, Msg::Freeze(f)),
+        65546,
+        "insufficient BNB to pay the freeze fee of 0.01000000 BNB",
+    )
+    .await;
+    assert_eq!(acct(&run, &addr(&d)).await, (dn, dseq));
+    assert_eq!(holding(&run, &addr(&d), "BUSD-BD1"), (10_000_000_000, 0));
+
+    // The fees endpoint lists it where the chain's genesis has it, before `send`.
+    let (_, fees) = get(&run, "/api/v1/fees").await;
+    assert_eq!(
+        fees[2],
+        json!({"msg_type": "tokensFreeze", "fee": 1000000, "fee_for": 1})
     );
     run.stop().await;
 }

@@ -49,7 +49,7 @@ pub struct DevnetArgs {
     /// right after each accepted transaction.
     #[arg(long = "block-time", value_name = "DURATION", default_value = "1s")]
     block_time: String,
-    /// Charge no fees (trade, cancel, expiry and transfer fees are the chain's by default).
+    /// Charge no fees (trade, cancel, expiry, transfer and freeze fees are the chain's by default).
     #[arg(long = "no-dex-fees")]
     no_dex_fees: bool,
     /// Make every BLOCKS-th block a breathe block (where old orders expire) instead of the
