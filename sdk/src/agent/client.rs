@@ -218,7 +218,7 @@ impl AgentClient {
 
     /// Unlocks an entry (HD: the key at `account`/`index`) for `ttl_secs`; the agent runs
     /// the KDF. The password is never put in a request string: it is escaped a page at a time
-    /// in a locked page and written to the socket from there (see [`write_escaped_secret`]).
+    /// in a locked page and written to the socket from there.
     pub fn unlock(
         &mut self,
         name: &str,
