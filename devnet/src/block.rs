@@ -25,7 +25,11 @@
 //!   amount when either asset is BNB, else converted at the last price of the asset's BNB
 //!   market) times `fee_rate_native / 10^6`, in BNB, when that is not zero and the account's
 //!   free BNB covers it; otherwise the received amount times `fee_rate / 10^6` in the received
-//!   asset. Both truncate. Fees go to the fee account ([`FeeConfig::fee_account`]);
+//!   asset. Both truncate. Fees go to the fee account ([`FeeConfig::fee_account`]). As the
+//!   node's allocation, the fees are charged after all of the block's transfers (every
+//!   market matched, so at this block's last prices), per account, received-BNB trades
+//!   first, then paid-BNB, then by received and paid asset, each against the balance the
+//!   previous fees left: BNB received in the block can pay the fee of another of its trades;
 //! * an order that is filled, or an IOC order after its block, is closed and what its lock
 //!   still holds is released; an IOC order that filled nothing pays the IOC expiry fee, a
 //!   cancelled order that filled nothing the cancel fee (fixed fees: `*_native` in BNB when the
@@ -485,6 +489,85 @@ fn close(l: &mut Journal<'_>, id: &str, status: &str, now_ms: i64) -> Option<Res
     Some(o)
 }
 
+/// One side of a trade, whose fee is charged after all of the block's transfers (the node's
+/// trade `Transfer`).
+struct TradeSide {
+    owner: String,
+    /// Index of the trade in the block's trades.
+    trade: usize,
+    buyer: bool,
+    /// What it received.
+    inn: (String, i64),
+    /// What it paid.
+    out: (String, i64),
+}
+
+/// Charges the trade fees of the block as the node's allocation did (`allocate`,
+/// `CalcTradesFee`): per account, after every transfer of the block (all markets matched, so
+/// the BNB values use this block's last prices), in the order of `TradeTransfers.Sort`
+/// (received BNB first, then paid BNB, then by received and paid asset; stable, so a market's
+/// trades keep their order), each against the balance the previous fees left. The trades and
+/// the orders (ledger and `ev`) show the fees.
+fn charge_trade_fees(
+    l: &mut Journal<'_>,
+    fees: &FeeConfig,
+    sides: Vec<TradeSide>,
+    trades: &mut [TradeRecord],
+    ev: &mut BlockEvents,
+) {
+    let fee_account = fees.account(&l.hrp);
+    let mut by_owner: BTreeMap<String, Vec<TradeSide>> = BTreeMap::new();
+    for s in sides {
+        by_owner.entry(s.owner.clone()).or_default().push(s);
+    }
+    let mut fee_sums: BTreeMap<String, FeeSum> = BTreeMap::new();
+    for (owner, mut list) in by_owner {
+        list.sort_by(|a, b| {
+            let key = |s: &TradeSide| {
+                (
+                    s.inn.0 != NATIVE,
+                    s.out.0 != NATIVE,
+                    s.inn.0.clone(),
+                    s.out.0.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        for s in list {
+            let (a, n) = charge_trade_fee(
+                l,
+                fees,
+                &fee_account,
+                &owner,
+                (&s.inn.0, s.inn.1),
+                (&s.out.0, s.out.1),
+            );
+            let text = fee_text(&FeeSum::from([(a.clone(), n)]));
+            let t = &mut trades[s.trade];
+            let id = if s.buyer {
+                t.buyer_fee = text;
+                t.buyer_order_id.clone()
+            } else {
+                t.seller_fee = text;
+                t.seller_order_id.clone()
+            };
+            *fee_sums.entry(id).or_default().entry(a).or_default() += n;
+        }
+    }
+    for (id, sum) in fee_sums {
+        let text = fee_text(&sum);
+        if let Some(o) = l.order_mut(&id) {
+            o.fee = text.clone();
+        } else if let Some(mut o) = l.closed.get(&id).cloned() {
+            o.fee = text.clone();
+            l.insert_closed(o);
+        }
+        if let Some(o) = ev.orders.iter_mut().rev().find(|o| o.order_id == id) {
+            o.fee = text;
+        }
+    }
+}
+
 /// A fixed fee owed by the owner of an order closed in this block, charged once all of the
 /// block's transfers are done.
 struct FixedCharge {
@@ -705,6 +788,8 @@ pub fn produce_with(
 
     let mut trade_n = 0usize;
     let mut ioc_charges = Vec::new();
+    let mut trades: Vec<TradeRecord> = Vec::new();
+    let mut sides: Vec<TradeSide> = Vec::new();
     for (symbol, new_orders) in new_by_market {
         ev.markets.insert(symbol.clone());
         let Some(m) = l.markets.get(&symbol).cloned() else {
@@ -732,7 +817,6 @@ pub fn produce_with(
                 continue;
             }
         };
-        let mut fee_sums: HashMap<String, FeeSum> = HashMap::new();
         for t in &outcome.trades {
             let trade_id = format!("{height}-{trade_n}");
             trade_n += 1;
@@ -756,23 +840,6 @@ pub fn produce_with(
                     o.updated_ms = time_ms;
                 }
             }
-            let buyer_fee = charge_trade_fee(
-                l,
-                fees,
-                &fee_account,
-                &buyer,
-                (&m.base, t.qty),
-                (&m.quote, value),
-            );
-            let seller_fee = charge_trade_fee(
-                l,
-                fees,
-                &fee_account,
-                &seller,
-                (&m.quote, value),
-                (&m.base, t.qty),
-            );
-            let one = |(a, n): &(String, i64)| fee_text(&FeeSum::from([(a.clone(), *n)]));
             let trade = TradeRecord {
                 trade_id: trade_id.clone(),
                 symbol: symbol.clone(),
@@ -784,31 +851,40 @@ pub fn produce_with(
                 seller_order_id: t.sell_id.clone(),
                 buyer: buyer.clone(),
                 seller: seller.clone(),
-                buyer_fee: one(&buyer_fee),
-                seller_fee: one(&seller_fee),
+                buyer_fee: String::new(),
+                seller_fee: String::new(),
                 tick_type: tick_name(t.tick_type).into(),
             };
-            for (id, (a, n)) in [(&t.buy_id, buyer_fee), (&t.sell_id, seller_fee)] {
-                *fee_sums
-                    .entry(id.clone())
-                    .or_default()
-                    .entry(a)
-                    .or_default() += n;
-            }
+            // The fees come after all of the block's transfers (see `charge_trade_fees`);
+            // the seller's side first, as the node's `TransferFromTrade` made them.
+            let at = trades.len();
+            sides.push(TradeSide {
+                owner: seller.clone(),
+                trade: at,
+                buyer: false,
+                inn: (m.quote.clone(), value),
+                out: (m.base.clone(), t.qty),
+            });
+            sides.push(TradeSide {
+                owner: buyer.clone(),
+                trade: at,
+                buyer: true,
+                inn: (m.base.clone(), t.qty),
+                out: (m.quote.clone(), value),
+            });
             ev.accounts.insert(buyer);
             ev.accounts.insert(seller);
             ev.accounts.insert(fee_account.clone());
-            l.insert_trade(trade.clone());
-            ev.trades.push(trade);
+            trades.push(trade);
         }
         if let Some(p) = outcome.concluded_price {
             l.set_last_price(&symbol, p);
         }
         for u in &outcome.updates {
-            let fee = fee_sums.get(&u.id).map(fee_text).unwrap_or_default();
             if let Some(o) = l.order_mut(&u.id) {
                 o.cum_qty = u.cum_qty;
-                o.fee = fee;
+                // This block's fee, set once the trade fees are charged.
+                o.fee = String::new();
             }
             let status = match u.status {
                 OrderStatus::Ack => None,
@@ -841,6 +917,11 @@ pub fn produce_with(
                 ev.orders.push(o);
             }
         }
+    }
+    charge_trade_fees(l, fees, sides, &mut trades, &mut ev);
+    for t in trades {
+        l.insert_trade(t.clone());
+        ev.trades.push(t);
     }
     charge_fixed_fees(l, fees, FixedFee::IocExpire, ioc_charges, &mut ev);
     // The node's breathe block: matching first, then expiry, then the block is recorded as
