@@ -18,8 +18,9 @@
 //! resting book and the block's new orders, and every trade settles:
 //!
 //! * the buyer pays `price × quantity / 10^8` quote units (truncated) out of what its order
-//!   locked and receives the quantity of base; the seller gives the base out of its lock and
-//!   receives the quote;
+//!   locked and receives the quantity of base; a fill below its limit price frees at once what
+//!   the limit locked beyond the price for that quantity (the node's per-fill unlock), not
+//!   when the order closes; the seller gives the base out of its lock and receives the quote;
 //! * each side pays a fee on what it received, as the node's fee manager charged it
 //!   (bnb-chain/node `plugins/dex/order/fee.go`): the trade's value in BNB (the received or paid
 //!   amount when either asset is BNB, else converted at the last price of the asset's BNB
@@ -824,14 +825,23 @@ pub fn produce_with(
             else {
                 continue;
             };
-            let (buyer, seller) = (buy.owner.clone(), sell.owner.clone());
+            let (buyer, seller, buy_price) = (buy.owner.clone(), sell.owner.clone(), buy.price);
             let value = notional(t.price, t.qty);
-            // The buyer pays out of its quote lock, the seller delivers out of its base lock.
-            take_locked(l, &buyer, &m.quote, value);
+            // The buyer's fill unlocks what its limit price locked for this quantity (the
+            // node's `TransferFromTrade`: the notional of its cumulative quantity at its own
+            // price, less that of the quantity before the fill); it pays the trade's value
+            // and the rest, a price improvement, is free at once. Floors make the unlock at
+            // least the value; `max` keeps coins accounted for should that ever fail.
+            let buy_unlock = (notional(buy_price, t.buy_cum_qty)
+                - notional(buy_price, t.buy_cum_qty - t.qty))
+            .max(value);
+            take_locked(l, &buyer, &m.quote, buy_unlock);
+            add_free(l, &buyer, &m.quote, buy_unlock - value);
             add_free(l, &buyer, &m.base, t.qty);
+            // The seller delivers out of its base lock.
             take_locked(l, &seller, &m.base, t.qty);
             add_free(l, &seller, &m.quote, value);
-            for (id, paid) in [(&t.buy_id, value), (&t.sell_id, t.qty)] {
+            for (id, paid) in [(&t.buy_id, buy_unlock), (&t.sell_id, t.qty)] {
                 if let Some(o) = l.order_mut(id) {
                     o.locked_amount -= paid.min(o.locked_amount);
                     o.last_price = t.price;

@@ -1416,3 +1416,43 @@ async fn an_accounts_trade_fees_go_in_the_nodes_order_received_bnb_first() {
     assert_eq!(snapshot(&run).validate(), Ok(()));
     run.stop().await;
 }
+
+#[tokio::test]
+async fn a_buy_filled_below_its_limit_frees_the_difference_at_each_fill() {
+    // order/transfer.go `TransferFromTrade`: a buy's fill unlocks notional(limit, cum) -
+    // notional(limit, cum - qty) and pays notional(price, qty); the rest is free at once, not
+    // when the order closes. A buy of 2 BTCB at 60 BNB meets a resting sell of 1 at 50.
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BTCB-1DE", "1").await;
+    fund(&run, &addr(&seller), "BNB", "1").await;
+    fund(&run, &addr(&buyer), "BNB", "120").await;
+    place_on(&run, &seller, "BTCB-1DE_BNB", Side::Sell, "50", "1").await;
+    block(&run).await;
+    let buy = place_on(&run, &buyer, "BTCB-1DE_BNB", Side::Buy, "60", "2").await;
+    assert_eq!(holding(&run, &addr(&buyer), "BNB"), (0, 12_000_000_000));
+    block(&run).await;
+    let (_, trades) = get(&run, "/api/v1/trades?symbol=BTCB-1DE_BNB").await;
+    assert_eq!(trades["trade"][0]["price"], "50.00000000");
+    let (_, o) = get(&run, &format!("/api/v1/orders/{buy}")).await;
+    assert_eq!(o["status"], "PartialFill");
+    // The fill unlocked 60 × 1 = 6e9 and paid 5e9: 1e9 free, 6e9 still locked for the rest.
+    // The fee (worth the 5e9 BNB paid, 5e9 × 400 / 10^6 = 2_000_000) is paid in BNB from
+    // that 1e9; with the difference still locked it would have been 1e5 BTCB.
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (1_000_000_000 - 2_000_000, 6_000_000_000)
+    );
+    assert_eq!(holding(&run, &addr(&buyer), "BTCB-1DE"), (100_000_000, 0));
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    // Cancelled, the rest is released: 6e9 (a partly filled order pays no cancel fee).
+    let (an, seq) = acct(&run, &addr(&buyer)).await;
+    accept(&run, &cancel_tx(&buyer, an, seq, "BTCB-1DE_BNB", &buy)).await;
+    block(&run).await;
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (7_000_000_000 - 2_000_000, 0)
+    );
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    run.stop().await;
+}
