@@ -398,16 +398,42 @@ fn last_price(l: &Ledger, base: &str, quote: &str) -> Option<i64> {
     Some(l.last_prices.get(&symbol).copied().unwrap_or(m.list_price))
 }
 
-/// A transfer's value in BNB (fee.go `calcTranValueMeasureBySymbol`, without the BUSD route).
+/// The BUSD the node's fee manager values through when an asset has no BNB market (its
+/// `BUSDSymbol`, the chain's BUSD-BD1).
+pub const BUSD: &str = "BUSD-BD1";
+
+/// A transfer's value in BNB (fee.go `calcTranValueMeasureBySymbol`).
 fn native_value(l: &Ledger, in_asset: &str, inn: i64, out_asset: &str, out: i64) -> i128 {
-    if in_asset == NATIVE {
+    value_in(l, NATIVE, (in_asset, inn), (out_asset, out))
+}
+
+/// A transfer's value measured in `symbol`: what it received or paid when that is `symbol`,
+/// else what it received at the last price of its market against `symbol`. Without such a
+/// market, in BNB (BEP-70), the node multiplied the value in BUSD by `10^8 / price` of
+/// BNB_BUSD (or `price / 10^8` of BUSD_BNB), an integer taken before the multiplication: it is
+/// 0, and so the BNB fee, whenever BNB is worth more than 1 BUSD. Where even BUSD has no
+/// market with the asset, the node recursed without end; the value here is 0.
+fn value_in(l: &Ledger, symbol: &str, (in_asset, inn): (&str, i64), out: (&str, i64)) -> i128 {
+    if in_asset == symbol {
         i128::from(inn)
-    } else if out_asset == NATIVE {
-        i128::from(out)
-    } else if let Some(p) = last_price(l, in_asset, NATIVE) {
+    } else if out.0 == symbol {
+        i128::from(out.1)
+    } else if let Some(p) = last_price(l, in_asset, symbol) {
         i128::from(p) * i128::from(inn) / 100_000_000
-    } else if let Some(p) = last_price(l, NATIVE, in_asset).filter(|p| *p > 0) {
+    } else if let Some(p) = last_price(l, symbol, in_asset).filter(|p| *p > 0) {
         i128::from(inn) * 100_000_000 / i128::from(p)
+    } else if symbol != BUSD {
+        let busd_qty = if let Some(p) = last_price(l, symbol, BUSD).filter(|p| *p > 0) {
+            100_000_000 / i128::from(p)
+        } else if let Some(p) = last_price(l, BUSD, symbol) {
+            i128::from(p) / 100_000_000
+        } else {
+            0
+        };
+        if busd_qty == 0 {
+            return 0;
+        }
+        busd_qty * value_in(l, BUSD, (in_asset, inn), out)
     } else {
         0
     }

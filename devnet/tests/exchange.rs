@@ -1456,3 +1456,55 @@ async fn a_buy_filled_below_its_limit_frees_the_difference_at_each_fill() {
     assert_eq!(snapshot(&run).validate(), Ok(()));
     run.stop().await;
 }
+
+#[tokio::test]
+async fn an_asset_with_only_a_busd_market_is_valued_in_bnb_through_bnb_busd() {
+    // fee.go `calcTranValueMeasureBySymbol` (BEP-70): an asset with no BNB market is valued
+    // in BUSD, times 10^8 / (last price of BNB_BUSD-BD1), an integer taken first. With BNB at
+    // 0.5 BUSD that is 2. XYZ-000 trades only against BUSD-BD1.
+    let mut markets = DevnetConfig::default().markets;
+    markets[0].list_price = 50_000_000; // BNB_BUSD-BD1 at 0.5
+    markets.push(dexlink_devnet::state::MarketState {
+        base: "XYZ-000".into(),
+        quote: "BUSD-BD1".into(),
+        tick_size: 1,
+        lot_size: 100_000_000,
+        list_price: 100_000_000,
+    });
+    let run = dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        markets,
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap();
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "XYZ-000", "10").await;
+    fund(&run, &addr(&seller), "BNB", "1").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "10").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    place_on(&run, &seller, "XYZ-000_BUSD-BD1", Side::Sell, "1", "10").await;
+    block(&run).await;
+    place_on(&run, &buyer, "XYZ-000_BUSD-BD1", Side::Buy, "1", "10").await;
+    block(&run).await;
+    // 10 XYZ at 1 BUSD: 1e9 units of BUSD. Buyer (received XYZ, no BNB market): 1e9 BUSD paid
+    // × 2 = 2e9 BNB; fee 2e9 × 400 / 10^6 = 800_000 BNB (without the route: 0, so
+    // 1e9 × 1000 / 10^6 = 1_000_000 XYZ).
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (100_000_000 - 800_000, 0)
+    );
+    assert_eq!(holding(&run, &addr(&buyer), "XYZ-000"), (1_000_000_000, 0));
+    // Seller (received BUSD, which has BNB_BUSD-BD1): 1e9 × 10^8 / 5e7 = 2e9; 800_000 BNB.
+    assert_eq!(
+        holding(&run, &addr(&seller), "BNB"),
+        (100_000_000 - 800_000, 0)
+    );
+    assert_eq!(
+        holding(&run, &addr(&seller), "BUSD-BD1"),
+        (1_000_000_000, 0)
+    );
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (1_600_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "XYZ-000"), (0, 0));
+    run.stop().await;
+}
