@@ -24,7 +24,7 @@
 //! * each side pays a fee on what it received, as the node's fee manager charged it
 //!   (bnb-chain/node `plugins/dex/order/fee.go`): the trade's value in BNB (the received or paid
 //!   amount when either asset is BNB, else converted at the last price of the asset's BNB
-//!   market) times `fee_rate_native / 10^6`, in BNB, when that is not zero and the account's
+//!   market, else through [`BUSD`] as the node did, see `value_in`) times `fee_rate_native / 10^6`, in BNB, when that is not zero and the account's
 //!   free BNB covers it; otherwise the received amount times `fee_rate / 10^6` in the received
 //!   asset. Both truncate. Fees go to the fee account ([`FeeConfig::fee_account`]). As the
 //!   node's allocation, the fees are charged after all of the block's transfers (every
