@@ -18,14 +18,19 @@
 //! resting book and the block's new orders, and every trade settles:
 //!
 //! * the buyer pays `price × quantity / 10^8` quote units (truncated) out of what its order
-//!   locked and receives the quantity of base; the seller gives the base out of its lock and
-//!   receives the quote;
+//!   locked and receives the quantity of base; a fill below its limit price frees at once what
+//!   the limit locked beyond the price for that quantity (the node's per-fill unlock), not
+//!   when the order closes; the seller gives the base out of its lock and receives the quote;
 //! * each side pays a fee on what it received, as the node's fee manager charged it
 //!   (bnb-chain/node `plugins/dex/order/fee.go`): the trade's value in BNB (the received or paid
 //!   amount when either asset is BNB, else converted at the last price of the asset's BNB
-//!   market) times `fee_rate_native / 10^6`, in BNB, when that is not zero and the account's
+//!   market, else through [`BUSD`] as the node did, see `value_in`) times `fee_rate_native / 10^6`, in BNB, when that is not zero and the account's
 //!   free BNB covers it; otherwise the received amount times `fee_rate / 10^6` in the received
-//!   asset. Both truncate. Fees go to the fee account ([`FeeConfig::fee_account`]);
+//!   asset. Both truncate. Fees go to the fee account ([`FeeConfig::fee_account`]). As the
+//!   node's allocation, the fees are charged after all of the block's transfers (every
+//!   market matched, so at this block's last prices), per account, received-BNB trades
+//!   first, then paid-BNB, then by received and paid asset, each against the balance the
+//!   previous fees left: BNB received in the block can pay the fee of another of its trades;
 //! * an order that is filled, or an IOC order after its block, is closed and what its lock
 //!   still holds is released; an IOC order that filled nothing pays the IOC expiry fee, a
 //!   cancelled order that filled nothing the cancel fee (fixed fees: `*_native` in BNB when the
@@ -393,16 +398,42 @@ fn last_price(l: &Ledger, base: &str, quote: &str) -> Option<i64> {
     Some(l.last_prices.get(&symbol).copied().unwrap_or(m.list_price))
 }
 
-/// A transfer's value in BNB (fee.go `calcTranValueMeasureBySymbol`, without the BUSD route).
+/// The BUSD the node's fee manager values through when an asset has no BNB market (its
+/// `BUSDSymbol`, the chain's BUSD-BD1).
+pub const BUSD: &str = "BUSD-BD1";
+
+/// A transfer's value in BNB (fee.go `calcTranValueMeasureBySymbol`).
 fn native_value(l: &Ledger, in_asset: &str, inn: i64, out_asset: &str, out: i64) -> i128 {
-    if in_asset == NATIVE {
+    value_in(l, NATIVE, (in_asset, inn), (out_asset, out))
+}
+
+/// A transfer's value measured in `symbol`: what it received or paid when that is `symbol`,
+/// else what it received at the last price of its market against `symbol`. Without such a
+/// market, in BNB (BEP-70), the node multiplied the value in BUSD by `10^8 / price` of
+/// BNB_BUSD (or `price / 10^8` of BUSD_BNB), an integer taken before the multiplication: it is
+/// 0, and so the BNB fee, whenever BNB is worth more than 1 BUSD. Where even BUSD has no
+/// market with the asset, the node recursed without end; the value here is 0.
+fn value_in(l: &Ledger, symbol: &str, (in_asset, inn): (&str, i64), out: (&str, i64)) -> i128 {
+    if in_asset == symbol {
         i128::from(inn)
-    } else if out_asset == NATIVE {
-        i128::from(out)
-    } else if let Some(p) = last_price(l, in_asset, NATIVE) {
+    } else if out.0 == symbol {
+        i128::from(out.1)
+    } else if let Some(p) = last_price(l, in_asset, symbol) {
         i128::from(p) * i128::from(inn) / 100_000_000
-    } else if let Some(p) = last_price(l, NATIVE, in_asset).filter(|p| *p > 0) {
+    } else if let Some(p) = last_price(l, symbol, in_asset).filter(|p| *p > 0) {
         i128::from(inn) * 100_000_000 / i128::from(p)
+    } else if symbol != BUSD {
+        let busd_qty = if let Some(p) = last_price(l, symbol, BUSD).filter(|p| *p > 0) {
+            100_000_000 / i128::from(p)
+        } else if let Some(p) = last_price(l, BUSD, symbol) {
+            i128::from(p) / 100_000_000
+        } else {
+            0
+        };
+        if busd_qty == 0 {
+            return 0;
+        }
+        busd_qty * value_in(l, BUSD, (in_asset, inn), out)
     } else {
         0
     }
@@ -483,6 +514,85 @@ fn close(l: &mut Journal<'_>, id: &str, status: &str, now_ms: i64) -> Option<Res
     o.updated_ms = now_ms;
     o.pending = false;
     Some(o)
+}
+
+/// One side of a trade, whose fee is charged after all of the block's transfers (the node's
+/// trade `Transfer`).
+struct TradeSide {
+    owner: String,
+    /// Index of the trade in the block's trades.
+    trade: usize,
+    buyer: bool,
+    /// What it received.
+    inn: (String, i64),
+    /// What it paid.
+    out: (String, i64),
+}
+
+/// Charges the trade fees of the block as the node's allocation did (`allocate`,
+/// `CalcTradesFee`): per account, after every transfer of the block (all markets matched, so
+/// the BNB values use this block's last prices), in the order of `TradeTransfers.Sort`
+/// (received BNB first, then paid BNB, then by received and paid asset; stable, so a market's
+/// trades keep their order), each against the balance the previous fees left. The trades and
+/// the orders (ledger and `ev`) show the fees.
+fn charge_trade_fees(
+    l: &mut Journal<'_>,
+    fees: &FeeConfig,
+    sides: Vec<TradeSide>,
+    trades: &mut [TradeRecord],
+    ev: &mut BlockEvents,
+) {
+    let fee_account = fees.account(&l.hrp);
+    let mut by_owner: BTreeMap<String, Vec<TradeSide>> = BTreeMap::new();
+    for s in sides {
+        by_owner.entry(s.owner.clone()).or_default().push(s);
+    }
+    let mut fee_sums: BTreeMap<String, FeeSum> = BTreeMap::new();
+    for (owner, mut list) in by_owner {
+        list.sort_by(|a, b| {
+            let key = |s: &TradeSide| {
+                (
+                    s.inn.0 != NATIVE,
+                    s.out.0 != NATIVE,
+                    s.inn.0.clone(),
+                    s.out.0.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        for s in list {
+            let (a, n) = charge_trade_fee(
+                l,
+                fees,
+                &fee_account,
+                &owner,
+                (&s.inn.0, s.inn.1),
+                (&s.out.0, s.out.1),
+            );
+            let text = fee_text(&FeeSum::from([(a.clone(), n)]));
+            let t = &mut trades[s.trade];
+            let id = if s.buyer {
+                t.buyer_fee = text;
+                t.buyer_order_id.clone()
+            } else {
+                t.seller_fee = text;
+                t.seller_order_id.clone()
+            };
+            *fee_sums.entry(id).or_default().entry(a).or_default() += n;
+        }
+    }
+    for (id, sum) in fee_sums {
+        let text = fee_text(&sum);
+        if let Some(o) = l.order_mut(&id) {
+            o.fee = text.clone();
+        } else if let Some(mut o) = l.closed.get(&id).cloned() {
+            o.fee = text.clone();
+            l.insert_closed(o);
+        }
+        if let Some(o) = ev.orders.iter_mut().rev().find(|o| o.order_id == id) {
+            o.fee = text;
+        }
+    }
 }
 
 /// A fixed fee owed by the owner of an order closed in this block, charged once all of the
@@ -705,6 +815,8 @@ pub fn produce_with(
 
     let mut trade_n = 0usize;
     let mut ioc_charges = Vec::new();
+    let mut trades: Vec<TradeRecord> = Vec::new();
+    let mut sides: Vec<TradeSide> = Vec::new();
     for (symbol, new_orders) in new_by_market {
         ev.markets.insert(symbol.clone());
         let Some(m) = l.markets.get(&symbol).cloned() else {
@@ -732,7 +844,6 @@ pub fn produce_with(
                 continue;
             }
         };
-        let mut fee_sums: HashMap<String, FeeSum> = HashMap::new();
         for t in &outcome.trades {
             let trade_id = format!("{height}-{trade_n}");
             trade_n += 1;
@@ -740,14 +851,23 @@ pub fn produce_with(
             else {
                 continue;
             };
-            let (buyer, seller) = (buy.owner.clone(), sell.owner.clone());
+            let (buyer, seller, buy_price) = (buy.owner.clone(), sell.owner.clone(), buy.price);
             let value = notional(t.price, t.qty);
-            // The buyer pays out of its quote lock, the seller delivers out of its base lock.
-            take_locked(l, &buyer, &m.quote, value);
+            // The buyer's fill unlocks what its limit price locked for this quantity (the
+            // node's `TransferFromTrade`: the notional of its cumulative quantity at its own
+            // price, less that of the quantity before the fill); it pays the trade's value
+            // and the rest, a price improvement, is free at once. Floors make the unlock at
+            // least the value; `max` keeps coins accounted for should that ever fail.
+            let buy_unlock = (notional(buy_price, t.buy_cum_qty)
+                - notional(buy_price, t.buy_cum_qty - t.qty))
+            .max(value);
+            take_locked(l, &buyer, &m.quote, buy_unlock);
+            add_free(l, &buyer, &m.quote, buy_unlock - value);
             add_free(l, &buyer, &m.base, t.qty);
+            // The seller delivers out of its base lock.
             take_locked(l, &seller, &m.base, t.qty);
             add_free(l, &seller, &m.quote, value);
-            for (id, paid) in [(&t.buy_id, value), (&t.sell_id, t.qty)] {
+            for (id, paid) in [(&t.buy_id, buy_unlock), (&t.sell_id, t.qty)] {
                 if let Some(o) = l.order_mut(id) {
                     o.locked_amount -= paid.min(o.locked_amount);
                     o.last_price = t.price;
@@ -756,23 +876,6 @@ pub fn produce_with(
                     o.updated_ms = time_ms;
                 }
             }
-            let buyer_fee = charge_trade_fee(
-                l,
-                fees,
-                &fee_account,
-                &buyer,
-                (&m.base, t.qty),
-                (&m.quote, value),
-            );
-            let seller_fee = charge_trade_fee(
-                l,
-                fees,
-                &fee_account,
-                &seller,
-                (&m.quote, value),
-                (&m.base, t.qty),
-            );
-            let one = |(a, n): &(String, i64)| fee_text(&FeeSum::from([(a.clone(), *n)]));
             let trade = TradeRecord {
                 trade_id: trade_id.clone(),
                 symbol: symbol.clone(),
@@ -784,31 +887,40 @@ pub fn produce_with(
                 seller_order_id: t.sell_id.clone(),
                 buyer: buyer.clone(),
                 seller: seller.clone(),
-                buyer_fee: one(&buyer_fee),
-                seller_fee: one(&seller_fee),
+                buyer_fee: String::new(),
+                seller_fee: String::new(),
                 tick_type: tick_name(t.tick_type).into(),
             };
-            for (id, (a, n)) in [(&t.buy_id, buyer_fee), (&t.sell_id, seller_fee)] {
-                *fee_sums
-                    .entry(id.clone())
-                    .or_default()
-                    .entry(a)
-                    .or_default() += n;
-            }
+            // The fees come after all of the block's transfers (see `charge_trade_fees`);
+            // the seller's side first, as the node's `TransferFromTrade` made them.
+            let at = trades.len();
+            sides.push(TradeSide {
+                owner: seller.clone(),
+                trade: at,
+                buyer: false,
+                inn: (m.quote.clone(), value),
+                out: (m.base.clone(), t.qty),
+            });
+            sides.push(TradeSide {
+                owner: buyer.clone(),
+                trade: at,
+                buyer: true,
+                inn: (m.base.clone(), t.qty),
+                out: (m.quote.clone(), value),
+            });
             ev.accounts.insert(buyer);
             ev.accounts.insert(seller);
             ev.accounts.insert(fee_account.clone());
-            l.insert_trade(trade.clone());
-            ev.trades.push(trade);
+            trades.push(trade);
         }
         if let Some(p) = outcome.concluded_price {
             l.set_last_price(&symbol, p);
         }
         for u in &outcome.updates {
-            let fee = fee_sums.get(&u.id).map(fee_text).unwrap_or_default();
             if let Some(o) = l.order_mut(&u.id) {
                 o.cum_qty = u.cum_qty;
-                o.fee = fee;
+                // This block's fee, set once the trade fees are charged.
+                o.fee = String::new();
             }
             let status = match u.status {
                 OrderStatus::Ack => None,
@@ -841,6 +953,11 @@ pub fn produce_with(
                 ev.orders.push(o);
             }
         }
+    }
+    charge_trade_fees(l, fees, sides, &mut trades, &mut ev);
+    for t in trades {
+        l.insert_trade(t.clone());
+        ev.trades.push(t);
     }
     charge_fixed_fees(l, fees, FixedFee::IocExpire, ioc_charges, &mut ev);
     // The node's breathe block: matching first, then expiry, then the block is recorded as

@@ -1310,3 +1310,201 @@ fn a_breathe_block_is_the_first_block_of_a_utc_day_or_every_nth_block() {
         [("1".to_string(), 3), ("2".to_string(), 6)].into()
     );
 }
+
+/// Places an order on `symbol` signed by `k` at its next sequence; returns its id.
+async fn place_on(
+    run: &Running,
+    k: &dexlink::PrivateKey,
+    symbol: &str,
+    side: Side,
+    price: &str,
+    qty: &str,
+) -> OrderId {
+    let (an, seq) = acct(run, &addr(k)).await;
+    accept(
+        run,
+        &order_tx(k, an, seq, symbol, side, price, qty, TimeInForce::Gte),
+    )
+    .await;
+    OrderId::new(&addr(k), seq).unwrap()
+}
+
+#[tokio::test]
+async fn trade_fees_are_charged_after_all_of_the_blocks_transfers() {
+    // The node (order/keeper.go `allocate`) applies every transfer of the block first and then
+    // charges each account's trade fees against the balance they left. A buy of 1 BTCB at a
+    // limit of 60 BNB fills at the resting sell's 50: the fill releases the 10 BNB the limit
+    // locked beyond the price, so the buyer, whose BNB was all locked, pays its fee in BNB.
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BTCB-1DE", "1").await;
+    fund(&run, &addr(&seller), "BNB", "1").await;
+    fund(&run, &addr(&buyer), "BNB", "60").await;
+    place_on(&run, &seller, "BTCB-1DE_BNB", Side::Sell, "50", "1").await;
+    block(&run).await;
+    place_on(&run, &buyer, "BTCB-1DE_BNB", Side::Buy, "60", "1").await;
+    assert_eq!(holding(&run, &addr(&buyer), "BNB"), (0, 6_000_000_000));
+    block(&run).await;
+    // Buyer: paid 50 BNB, 10 released; the trade is worth the 50 BNB it paid:
+    // 5e9 × 400 / 10^6 = 2_000_000 units of BNB, which the 1e9 free covers.
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (1_000_000_000 - 2_000_000, 0)
+    );
+    assert_eq!(holding(&run, &addr(&buyer), "BTCB-1DE"), (100_000_000, 0));
+    // Seller: 1e8 + 5e9 BNB, less the same 2_000_000.
+    assert_eq!(
+        holding(&run, &addr(&seller), "BNB"),
+        (5_100_000_000 - 2_000_000, 0)
+    );
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (4_000_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "BTCB-1DE"), (0, 0));
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn an_accounts_trade_fees_go_in_the_nodes_order_received_bnb_first() {
+    // order/transfer.go `TradeTransfers.Less`: an account's trades of a block are charged
+    // received-BNB first, then paid-BNB, then by received and paid asset, each against the
+    // balance the previous fees left. Market AAA-000_BNB sorts before BNB_BUSD-BD1, so
+    // charging market by market would take the AAA trade's fee first, with no free BNB yet.
+    let mut markets = DevnetConfig::default().markets;
+    markets.push(dexlink_devnet::state::MarketState {
+        base: "AAA-000".into(),
+        quote: "BNB".into(),
+        tick_size: 1,
+        lot_size: 100_000_000,
+        list_price: 100_000_000,
+    });
+    let run = dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        markets,
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap();
+    let (x, y, z) = (key(1), key(2), key(3));
+    fund(&run, &addr(&x), "BNB", "1").await;
+    fund(&run, &addr(&x), "BUSD-BD1", "300").await;
+    fund(&run, &addr(&y), "AAA-000", "1").await;
+    fund(&run, &addr(&y), "BNB", "1").await;
+    fund(&run, &addr(&z), "BNB", "2").await;
+    place_on(&run, &y, "AAA-000_BNB", Side::Sell, "1", "1").await;
+    place_on(&run, &z, MARKET, Side::Sell, "300", "1").await;
+    block(&run).await;
+    // In one block x buys 1 AAA for 1 BNB (all its BNB, locked) and 1 BNB for 300 BUSD.
+    place_on(&run, &x, "AAA-000_BNB", Side::Buy, "1", "1").await;
+    place_on(&run, &x, MARKET, Side::Buy, "300", "1").await;
+    assert_eq!(holding(&run, &addr(&x), "BNB"), (0, 100_000_000));
+    block(&run).await;
+    // x's BNB trade first: worth the 1e8 BNB received, 1e8 × 400 / 10^6 = 40_000 BNB, from
+    // the 1e8 received. Then the AAA trade: worth the 1e8 BNB paid, 40_000 BNB, from the
+    // 1e8 - 40_000 left. Charged market by market it would have been 1e8 × 1000 / 10^6 =
+    // 100_000 AAA.
+    assert_eq!(holding(&run, &addr(&x), "BNB"), (100_000_000 - 80_000, 0));
+    assert_eq!(holding(&run, &addr(&x), "AAA-000"), (100_000_000, 0));
+    assert_eq!(holding(&run, &addr(&x), "BUSD-BD1"), (0, 0));
+    assert_eq!(holding(&run, &fee_account(), "AAA-000"), (0, 0));
+    // y and z pay 40_000 BNB each (1 BNB received; 1 BNB paid).
+    assert_eq!(
+        holding(&run, &fee_account(), "BNB"),
+        (80_000 + 40_000 + 40_000, 0)
+    );
+    let (_, trades) = get(&run, "/api/v1/trades?symbol=AAA-000_BNB").await;
+    assert_eq!(trades["trade"][0]["buySingleFee"], "BNB:0.00040000;");
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn a_buy_filled_below_its_limit_frees_the_difference_at_each_fill() {
+    // order/transfer.go `TransferFromTrade`: a buy's fill unlocks notional(limit, cum) -
+    // notional(limit, cum - qty) and pays notional(price, qty); the rest is free at once, not
+    // when the order closes. A buy of 2 BTCB at 60 BNB meets a resting sell of 1 at 50.
+    let run = on_demand().await;
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "BTCB-1DE", "1").await;
+    fund(&run, &addr(&seller), "BNB", "1").await;
+    fund(&run, &addr(&buyer), "BNB", "120").await;
+    place_on(&run, &seller, "BTCB-1DE_BNB", Side::Sell, "50", "1").await;
+    block(&run).await;
+    let buy = place_on(&run, &buyer, "BTCB-1DE_BNB", Side::Buy, "60", "2").await;
+    assert_eq!(holding(&run, &addr(&buyer), "BNB"), (0, 12_000_000_000));
+    block(&run).await;
+    let (_, trades) = get(&run, "/api/v1/trades?symbol=BTCB-1DE_BNB").await;
+    assert_eq!(trades["trade"][0]["price"], "50.00000000");
+    let (_, o) = get(&run, &format!("/api/v1/orders/{buy}")).await;
+    assert_eq!(o["status"], "PartialFill");
+    // The fill unlocked 60 × 1 = 6e9 and paid 5e9: 1e9 free, 6e9 still locked for the rest.
+    // The fee (worth the 5e9 BNB paid, 5e9 × 400 / 10^6 = 2_000_000) is paid in BNB from
+    // that 1e9; with the difference still locked it would have been 1e5 BTCB.
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (1_000_000_000 - 2_000_000, 6_000_000_000)
+    );
+    assert_eq!(holding(&run, &addr(&buyer), "BTCB-1DE"), (100_000_000, 0));
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    // Cancelled, the rest is released: 6e9 (a partly filled order pays no cancel fee).
+    let (an, seq) = acct(&run, &addr(&buyer)).await;
+    accept(&run, &cancel_tx(&buyer, an, seq, "BTCB-1DE_BNB", &buy)).await;
+    block(&run).await;
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (7_000_000_000 - 2_000_000, 0)
+    );
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    run.stop().await;
+}
+
+#[tokio::test]
+async fn an_asset_with_only_a_busd_market_is_valued_in_bnb_through_bnb_busd() {
+    // fee.go `calcTranValueMeasureBySymbol` (BEP-70): an asset with no BNB market is valued
+    // in BUSD, times 10^8 / (last price of BNB_BUSD-BD1), an integer taken first. With BNB at
+    // 0.5 BUSD that is 2. XYZ-000 trades only against BUSD-BD1.
+    let mut markets = DevnetConfig::default().markets;
+    markets[0].list_price = 50_000_000; // BNB_BUSD-BD1 at 0.5
+    markets.push(dexlink_devnet::state::MarketState {
+        base: "XYZ-000".into(),
+        quote: "BUSD-BD1".into(),
+        tick_size: 1,
+        lot_size: 100_000_000,
+        list_price: 100_000_000,
+    });
+    let run = dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        markets,
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap();
+    let (seller, buyer) = (key(1), key(2));
+    fund(&run, &addr(&seller), "XYZ-000", "10").await;
+    fund(&run, &addr(&seller), "BNB", "1").await;
+    fund(&run, &addr(&buyer), "BUSD-BD1", "10").await;
+    fund(&run, &addr(&buyer), "BNB", "1").await;
+    place_on(&run, &seller, "XYZ-000_BUSD-BD1", Side::Sell, "1", "10").await;
+    block(&run).await;
+    place_on(&run, &buyer, "XYZ-000_BUSD-BD1", Side::Buy, "1", "10").await;
+    block(&run).await;
+    // 10 XYZ at 1 BUSD: 1e9 units of BUSD. Buyer (received XYZ, no BNB market): 1e9 BUSD paid
+    // × 2 = 2e9 BNB; fee 2e9 × 400 / 10^6 = 800_000 BNB (without the route: 0, so
+    // 1e9 × 1000 / 10^6 = 1_000_000 XYZ).
+    assert_eq!(
+        holding(&run, &addr(&buyer), "BNB"),
+        (100_000_000 - 800_000, 0)
+    );
+    assert_eq!(holding(&run, &addr(&buyer), "XYZ-000"), (1_000_000_000, 0));
+    // Seller (received BUSD, which has BNB_BUSD-BD1): 1e9 × 10^8 / 5e7 = 2e9; 800_000 BNB.
+    assert_eq!(
+        holding(&run, &addr(&seller), "BNB"),
+        (100_000_000 - 800_000, 0)
+    );
+    assert_eq!(
+        holding(&run, &addr(&seller), "BUSD-BD1"),
+        (1_000_000_000, 0)
+    );
+    assert_eq!(holding(&run, &fee_account(), "BNB"), (1_600_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "XYZ-000"), (0, 0));
+    run.stop().await;
+}
