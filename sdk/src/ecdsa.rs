@@ -282,6 +282,19 @@ mod differential {
         }
     }
 
+    /// Regression (CI, 2026-11-29): with a digest ≡ 0 (mod n) a signature by k also verifies
+    /// under −k, in both engines; the property test once asserted that no other key verifies.
+    #[test]
+    fn a_digest_of_zero_mod_n_verifies_under_the_negated_key_in_both_engines() {
+        for digest in [small(0), N] {
+            let key = small(1);
+            let sig = libsecp::sign(&key, &digest);
+            assert_eq!(sig, pure_rust::sign(&key, &digest));
+            assert!(verdict(&verifying_key(&sub(&N, &key)), &digest, &sig));
+            assert!(!verdict(&verifying_key(&small(2)), &digest, &sig));
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -317,8 +330,11 @@ mod differential {
             tampered[flip / 8] ^= 1 << (flip % 8);
             prop_assert!(!verdict(&pk, &digest, &tampered));
 
-            // Another key, another digest (unless it is the same one mod n).
-            if other != key {
+            // Another key, another digest (unless it is the same one mod n). A digest ≡ 0 (mod
+            // n) makes the signature valid for the negated key too (u1 = 0, so the check is
+            // x(±(r/s)·Q) = r): a fact of ECDSA, not of either engine.
+            let digest_zero = digest == small(0) || digest == N;
+            if other != key && !(digest_zero && other == sub(&N, &key)) {
                 prop_assert!(!verdict(&verifying_key(&other), &digest, &sig));
             }
             let same_mod_n = other_digest == digest
