@@ -861,8 +861,8 @@ pub fn produce_with(
             let buy_unlock = (notional(buy_price, t.buy_cum_qty)
                 - notional(buy_price, t.buy_cum_qty - t.qty))
             .max(value);
-            take_locked(l, &buyer, &m.quote, buy_unlock);
-            add_free(l, &buyer, &m.quote, buy_unlock - value);
+            take_locked(l, &buyer, &m.quote, value);
+            unlock(l, &buyer, &m.quote, buy_unlock - value);
             add_free(l, &buyer, &m.base, t.qty);
             // The seller delivers out of its base lock.
             take_locked(l, &seller, &m.base, t.qty);
