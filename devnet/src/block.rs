@@ -35,8 +35,8 @@
 //!   still holds is released; an IOC order that filled nothing pays the IOC expiry fee, a
 //!   cancelled order that filled nothing the cancel fee (fixed fees: `*_native` in BNB when the
 //!   free BNB covers it or the released asset is BNB, capped at the free BNB; otherwise the
-//!   non-native amount converted to the released asset at its BNB market's last price, capped
-//!   at its free balance).
+//!   non-native amount converted to the released asset at its BNB market's last price, or
+//!   through BUSD when it has none, capped at its free balance).
 //!
 //! A breathe block ([`BreatheConfig`]: the first block of each UTC day, as on the chain) then
 //! expires old GTE orders, releasing their locks and charging the expiry fee to those that
@@ -488,20 +488,36 @@ pub(crate) fn charge_fixed_fee(
     let (asset, amount) = if bnb >= native || released == NATIVE {
         (NATIVE.to_string(), native.min(bnb))
     } else {
-        let converted = if let Some(p) = last_price(l, released, NATIVE).filter(|p| *p > 0) {
-            i128::from(other) * 100_000_000 / i128::from(p)
-        } else if let Some(p) = last_price(l, NATIVE, released) {
-            i128::from(p) * i128::from(other) / 100_000_000
-        } else {
-            0
-        };
-        let n = i64::try_from(converted).unwrap_or(i64::MAX);
+        let n = i64::try_from(fixed_fee_in(l, released, other)).unwrap_or(i64::MAX);
         (released.to_string(), n.min(free_of(l, who, released)))
     };
     let fee_account = fees.account(&l.hrp);
     let taken = take_free(l, who, &asset, amount);
     add_free(l, &fee_account, &asset, taken);
     (asset, taken)
+}
+
+/// The non-native fixed fee `fee` (a BNB amount) in `asset`, as fee.go `CalcFixedFee` converted
+/// it: at the last price of the asset's BNB market; without one (BEP-70), first into BUSD at
+/// BNB's BUSD market, capped at `i64::MAX`, then into the asset at its BUSD market. Each step
+/// truncates; a step without its market gives 0.
+fn fixed_fee_in(l: &Ledger, asset: &str, fee: i64) -> i128 {
+    // `amount` of `from` in `to`, through the `from`_`to` or `to`_`from` market.
+    let convert = |from: &str, to: &str, amount: i128| -> Option<i128> {
+        if let Some(p) = last_price(l, from, to).filter(|p| *p > 0) {
+            Some(amount * 100_000_000 / i128::from(p))
+        } else {
+            last_price(l, to, from).map(|p| i128::from(p) * amount / 100_000_000)
+        }
+    };
+    let fee = i128::from(fee);
+    if let Some(n) = convert(asset, NATIVE, fee) {
+        return n;
+    }
+    let busd = convert(BUSD, NATIVE, fee)
+        .unwrap_or(0)
+        .min(i128::from(i64::MAX));
+    convert(asset, BUSD, busd).unwrap_or(0)
 }
 
 /// Takes an open order off the ledger with its final `status`, releasing what its lock still

@@ -1508,3 +1508,82 @@ async fn an_asset_with_only_a_busd_market_is_valued_in_bnb_through_bnb_busd() {
     assert_eq!(holding(&run, &fee_account(), "XYZ-000"), (0, 0));
     run.stop().await;
 }
+
+#[tokio::test]
+async fn a_fixed_fee_in_an_asset_without_a_bnb_market_is_converted_through_busd() {
+    // fee.go `CalcFixedFee` (BEP-70): an account whose free BNB does not cover the native fixed
+    // fee pays the non-native one in the released asset; without a BNB market for it, that
+    // amount of BNB goes into BUSD at BNB_BUSD-BD1's last price (300), then into the asset at
+    // its BUSD market's, each step truncated. XYZ-000_BUSD-BD1 lists at 2, BUSD-BD1_ABC-000
+    // at 4; neither account holds BNB.
+    let mut markets = DevnetConfig::default().markets;
+    for (base, quote, list) in [
+        ("XYZ-000", "BUSD-BD1", 200_000_000),
+        ("BUSD-BD1", "ABC-000", 400_000_000),
+    ] {
+        markets.push(dexlink_devnet::state::MarketState {
+            base: base.into(),
+            quote: quote.into(),
+            tick_size: 1,
+            lot_size: 100_000_000,
+            list_price: list,
+        });
+    }
+    let run = dexlink_devnet::spawn(DevnetConfig {
+        blocks: BlockMode::OnDemand,
+        markets,
+        ..DevnetConfig::default()
+    })
+    .await
+    .unwrap();
+    let (x, y) = (key(1), key(2));
+    fund(&run, &addr(&x), "XYZ-000", "10").await;
+    fund(&run, &addr(&y), "ABC-000", "100").await;
+
+    // X's sell of 10 XYZ rests, then X cancels it: CancelFee 5e4 units of BNB
+    // = 3e10 × 5e4 / 1e8 = 15,000,000 BUSD = 15e6 × 1e8 / 2e8 = 7,500,000 XYZ.
+    let sell = place_on(&run, &x, "XYZ-000_BUSD-BD1", Side::Sell, "3", "10").await;
+    block(&run).await;
+    let (an, seq) = acct(&run, &addr(&x)).await;
+    accept(&run, &cancel_tx(&x, an, seq, "XYZ-000_BUSD-BD1", &sell)).await;
+    block(&run).await;
+    assert_eq!(
+        holding(&run, &addr(&x), "XYZ-000"),
+        (1_000_000_000 - 7_500_000, 0)
+    );
+    let (_, o) = get(&run, &format!("/api/v1/orders/{sell}")).await;
+    assert_eq!(o["status"], "Canceled", "{o}");
+    assert_eq!(o["fee"], "XYZ-000:0.07500000;", "{o}");
+
+    // Y's IOC buy of 1 BUSD at 3 ABC (locks 3 ABC) finds no seller: IOCExpireFee 2.5e4 units
+    // of BNB = 3e10 × 2.5e4 / 1e8 = 7,500,000 BUSD = 4e8 × 7.5e6 / 1e8 = 30,000,000 ABC.
+    let (an, seq) = acct(&run, &addr(&y)).await;
+    accept(
+        &run,
+        &order_tx(
+            &y,
+            an,
+            seq,
+            "BUSD-BD1_ABC-000",
+            Side::Buy,
+            "3",
+            "1",
+            TimeInForce::Ioc,
+        ),
+    )
+    .await;
+    block(&run).await;
+    assert_eq!(
+        holding(&run, &addr(&y), "ABC-000"),
+        (10_000_000_000 - 30_000_000, 0)
+    );
+    let ioc = OrderId::new(&addr(&y), seq).unwrap();
+    let (_, o) = get(&run, &format!("/api/v1/orders/{ioc}")).await;
+    assert_eq!(o["status"], "IocNoFill", "{o}");
+    assert_eq!(o["fee"], "ABC-000:0.30000000;", "{o}");
+
+    assert_eq!(holding(&run, &fee_account(), "XYZ-000"), (7_500_000, 0));
+    assert_eq!(holding(&run, &fee_account(), "ABC-000"), (30_000_000, 0));
+    assert_eq!(snapshot(&run).validate(), Ok(()));
+    run.stop().await;
+}
