@@ -68,12 +68,20 @@ pub fn entry_name(name: &str) -> Result<EntryName, CliError> {
 }
 
 /// Whether `s` has the shape of a hex private key: 64 hex digits, optionally after `0x`.
-fn looks_like_private_key(s: &str) -> bool {
+pub fn looks_like_private_key(s: &str) -> bool {
     let hex = s
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))
         .unwrap_or(s);
     hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// HD options given with an entry that holds one imported key: refused rather than ignored,
+/// so nobody takes that key's address for the one at the path they asked for.
+pub fn not_hd(name: &str) -> CliError {
+    CliError::usage(format!(
+        "{name} holds a single imported key; --account, --index and --count apply to HD entries only"
+    ))
 }
 
 /// The password of an entry, as a key-store `Password`.
@@ -130,10 +138,7 @@ pub fn unlock_many(global: &Global, args: &KeyArgs, count: u32) -> Result<Vec<Un
     match unlocked.secret {
         EntrySecret::PrivateKey(key) => {
             if count > 1 || args.index != 0 || args.account != 0 {
-                return Err(CliError::usage(format!(
-                    "{} holds a single imported key; --account, --index and --count apply to HD entries only",
-                    args.name
-                )));
+                return Err(not_hd(&args.name));
             }
             Ok(vec![Unlocked {
                 key,

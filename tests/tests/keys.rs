@@ -166,6 +166,32 @@ fn a_name_is_never_overwritten() {
 }
 
 #[test]
+fn hd_options_on_an_imported_key_are_refused_not_ignored() {
+    let h = Home::new();
+    h.import_key("k", V7_KEY, "mainnet").ok();
+    for extra in [
+        &["--index", "5"][..],
+        &["--account", "1"],
+        &["--count", "3"],
+    ] {
+        let mut c = h.bare();
+        c.args(["keys", "show", "k"]).args(extra);
+        let out = run(c).expect_code(2);
+        assert_eq!(
+            out.stderr,
+            "error: k holds a single imported key; --account, --index and --count apply to HD entries only\n",
+            "{extra:?}"
+        );
+        assert_eq!(out.stdout, "");
+    }
+    let mut c = h.bare();
+    c.args([
+        "--json", "keys", "show", "k", "--index", "0", "--count", "1",
+    ]);
+    assert_eq!(first_address(&run(c).ok().json()), V7_BNB);
+}
+
+#[test]
 fn delete_needs_yes_without_a_terminal() {
     let h = Home::new();
     h.import_key("k", V7_KEY, "mainnet").ok();

@@ -134,6 +134,11 @@ fn a_private_key_given_as_the_entry_name_is_not_echoed() {
             vec!["sign", "message", key.as_str(), "--message", "hi"],
             vec!["keys", "show", key.as_str()],
             vec!["keys", "import", key.as_str(), "--private-key"],
+            // Where an address or a name goes: these once answered `"KEY" is neither …`.
+            vec!["account", key.as_str()],
+            vec!["trades", key.as_str()],
+            vec!["orders", key.as_str()],
+            vec!["watch", key.as_str()],
         ] {
             let mut c = h.cmd();
             c.args(&args).write_stdin(format!("{K2_KEY}\n"));
@@ -145,5 +150,24 @@ fn a_private_key_given_as_the_entry_name_is_not_echoed() {
             );
             assert!(!out.all().contains(&V7_KEY[..16]), "{args:?}");
         }
+    }
+}
+
+/// A mnemonic typed where an address or an entry name goes is not repeated either: the error
+/// says what the argument is not, and why, in the name rule's words.
+#[test]
+fn a_mnemonic_given_as_the_account_is_not_echoed() {
+    let h = Home::new();
+    let phrase = "fragile duck fragile duck fragile duck fragile duck fragile duck fragile duck";
+    for cmd in ["account", "trades", "orders", "watch"] {
+        let mut c = h.cmd();
+        c.args([cmd, phrase]);
+        let out = run(c).expect_code(2);
+        assert_eq!(
+            out.stderr,
+            "error: the account given is neither an address (bnb1…, tbnb1…) nor an entry name (invalid entry name: a name has at most 64 characters); see `dexlink keys list`\n",
+            "{cmd}"
+        );
+        assert!(!out.all().contains("fragile"), "{cmd}");
     }
 }

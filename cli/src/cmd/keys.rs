@@ -550,6 +550,9 @@ fn show(global: &Global, name: &str, account: u32, index: u32, count: u32, all: 
     let dir = open_dir(global)?;
     let ename = entry_name(name)?;
     let info = dir.get(&ename)?;
+    if info.kind == EntryKind::PrivateKey && !all && (account != 0 || index != 0 || count != 1) {
+        return Err(keyring::not_hd(name));
+    }
     let wanted: Vec<String> = if all || info.kind == EntryKind::PrivateKey {
         Vec::new()
     } else {

@@ -5,12 +5,13 @@ use std::process::ExitCode;
 use clap::Args;
 use dexlink::Address;
 use dexlink::client::OpenOrder;
+use dexlink::keydir::{EntryKind, EntryName};
 use dexlink::tx::Side;
 use serde_json::json;
 
 use super::common::{client, runtime};
 use super::{CliError, CliResult, Global};
-use crate::keyring::{entry_name, open_dir};
+use crate::keyring::{entry_name, looks_like_private_key, open_dir};
 use crate::output::print_json;
 
 /// Which account: an address, or a key-store entry (its recorded address at --index).
@@ -51,12 +52,18 @@ pub(crate) fn resolve_target(
             "{target} is malformed as an address: {e}"
         )));
     }
-    let name = entry_name(target).map_err(|_| {
-        CliError::usage(format!(
-            "{target:?} is neither an address nor a key-store entry name"
-        ))
+    // Not repeated: what is neither an address nor a name may be a key or a mnemonic typed in
+    // the wrong place (a key-shaped one gets `entry_name`'s own refusal).
+    let name = entry_name(target).map_err(|e| match EntryName::new(target) {
+        Err(why) if !looks_like_private_key(target) => CliError::usage(format!(
+            "the account given is neither an address (bnb1…, tbnb1…) nor an entry name ({why}); see `dexlink keys list`"
+        )),
+        _ => e,
     })?;
     let info = open_dir(global)?.get(&name)?;
+    if info.kind == EntryKind::PrivateKey && index != 0 {
+        return Err(crate::keyring::not_hd(target));
+    }
     let wanted = format!("m/44'/714'/0'/0/{index}");
     info.addresses
         .iter()
