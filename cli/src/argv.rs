@@ -48,6 +48,12 @@ fn looks_like_key(arg: &str) -> bool {
         || t.starts_with("tprv")
 }
 
+/// Whether an argument that was meant as an address (or a name) must not be repeated in an
+/// error: it is shaped like a key, or has spaces as a mnemonic has (an address never does).
+pub fn may_be_secret(arg: &str) -> bool {
+    looks_like_key(arg) || arg.contains(char::is_whitespace)
+}
+
 /// The arguments (or `=value` parts) that must not appear in an error message.
 pub fn secret_args(args: &[OsString]) -> Vec<String> {
     let mut out = Vec::new();

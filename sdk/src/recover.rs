@@ -41,8 +41,10 @@ pub enum RecoverError {
     /// The amount is not a plain decimal number.
     #[error("amount {0:?} is not a decimal number like 12 or 0.00001")]
     AmountSyntax(String),
-    /// The recipient is not `0x` + 40 hex characters.
-    #[error("recipient {0:?} is not a BSC address: expected 0x followed by 40 hex characters")]
+    /// The recipient is not `0x` + 40 hex characters. It holds the recipient quoted, or only its
+    /// length when it is shaped like a private key (64 hex digits: a BSC key pasted in the
+    /// wrong field) or a mnemonic (spaces), which an error never repeats.
+    #[error("recipient {0} is not a BSC address: expected 0x followed by 40 hex characters")]
     RecipientFormat(String),
     /// The recipient is mixed-case and fails its EIP-55 checksum.
     #[error(
@@ -153,6 +155,21 @@ impl fmt::Display for RecoverAmount {
     }
 }
 
+/// A malformed recipient as [`RecoverError::RecipientFormat`] shows it.
+fn shown_recipient(s: &str) -> String {
+    let hex = s.strip_prefix("0x").unwrap_or(s);
+    if (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        || s.contains(char::is_whitespace)
+    {
+        format!(
+            "of {} characters (not repeated: it is shaped like a private key or a mnemonic)",
+            s.chars().count()
+        )
+    } else {
+        format!("{s:?}")
+    }
+}
+
 /// A BNB Smart Chain (EVM) address, stored as 20 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EvmAddress([u8; 20]);
@@ -164,10 +181,10 @@ impl EvmAddress {
         let hexpart = s
             .strip_prefix("0x")
             .filter(|h| h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .ok_or_else(|| RecoverError::RecipientFormat(s.into()))?;
+            .ok_or_else(|| RecoverError::RecipientFormat(shown_recipient(s)))?;
         let mut bytes = [0u8; 20];
         hex::decode_to_slice(hexpart, &mut bytes)
-            .map_err(|_| RecoverError::RecipientFormat(s.into()))?;
+            .map_err(|_| RecoverError::RecipientFormat(shown_recipient(s)))?;
         let addr = Self(bytes);
         let has_lower = hexpart.bytes().any(|b| b.is_ascii_lowercase());
         let has_upper = hexpart.bytes().any(|b| b.is_ascii_uppercase());
@@ -530,5 +547,25 @@ mod tests {
             EvmAddress::parse("0x441de55a37f6c381b00db8b52df8f57794784a1"),
             Err(RecoverError::RecipientFormat(_))
         ));
+    }
+
+    #[test]
+    fn a_key_or_a_phrase_given_as_the_recipient_is_not_repeated() {
+        let key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+        for input in [key.to_string(), format!("0x{key}"), "fragile duck".into()] {
+            let text = EvmAddress::parse(&input).unwrap_err().to_string();
+            assert!(
+                !text.contains(&key[..16]) && !text.contains("duck"),
+                "{text}"
+            );
+            assert!(text.contains("not repeated"), "{text}");
+        }
+        // A mistyped address is repeated, to be compared with the one meant.
+        assert_eq!(
+            EvmAddress::parse("0x441de55a37f6c381b00db8b52df8f57794784a1")
+                .unwrap_err()
+                .to_string(),
+            "recipient \"0x441de55a37f6c381b00db8b52df8f57794784a1\" is not a BSC address: expected 0x followed by 40 hex characters"
+        );
     }
 }

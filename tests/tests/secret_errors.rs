@@ -171,3 +171,62 @@ fn a_mnemonic_given_as_the_account_is_not_echoed() {
         assert!(!out.all().contains("fragile"), "{cmd}");
     }
 }
+
+/// A key or a phrase pasted into an address field (`send --to`, `recover sign --recipient`) is
+/// refused without being repeated; a mistyped address still is, to compare with the one meant.
+#[test]
+fn a_key_given_as_a_recipient_is_not_echoed() {
+    let h = Home::new();
+    h.import_key("k", V7_KEY, "mainnet").ok();
+    let offline = [
+        "--offline",
+        "--chain-id",
+        "Binance-Chain-Tigris",
+        "--account-number",
+        "1",
+        "--sequence",
+        "0",
+    ];
+    let phrase = "fragile duck fragile duck fragile duck fragile duck fragile duck fragile duck";
+    for to in [K2_KEY.to_string(), format!("0x{K2_KEY}"), phrase.into()] {
+        let mut c = h.cmd();
+        c.args(["send", "k", "--to", &to, "--amount", "1", "--asset", "BNB"])
+            .args(offline);
+        let out = run(c).expect_code(2);
+        assert!(
+            out.stderr.starts_with(
+                "error: --to number 1, not repeated here as it is shaped like a key or a mnemonic, is not an address: invalid address: "
+            ),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.all().contains(&K2_KEY[..16]) && !out.all().contains("fragile"));
+
+        let mut c = h.cmd();
+        c.args([
+            "recover", "sign", "k", "--symbol", "CAKE-435", "--amount", "1",
+        ])
+        .args(["--recipient", &to]);
+        let out = run(c).expect_code(2);
+        assert!(
+            out.stderr.contains(
+                "(not repeated: it is shaped like a private key or a mnemonic) is not a BSC address"
+            ),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.all().contains(&K2_KEY[..16]) && !out.all().contains("fragile"));
+    }
+    let mut c = h.cmd();
+    c.args([
+        "send", "k", "--to", "bnb1xyz", "--amount", "1", "--asset", "BNB",
+    ])
+    .args(offline);
+    let out = run(c).expect_code(2);
+    assert!(
+        out.stderr
+            .starts_with("error: --to bnb1xyz: invalid address"),
+        "{}",
+        out.stderr
+    );
+}

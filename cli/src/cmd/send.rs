@@ -62,9 +62,17 @@ pub fn run(global: &Global, a: SendArgs) -> CliResult {
     }
     run_tx(global, &a.key, &a.tx, &|chain, from, acct, seq| {
         let mut entries: Vec<SendEntry> = Vec::with_capacity(n);
-        for (to, coin) in &outputs {
-            let to = Address::parse_for(to, from.hrp())
-                .map_err(|e| CliError::usage(format!("--to {to}: {e}")))?;
+        for (i, (to, coin)) in outputs.iter().enumerate() {
+            let to = Address::parse_for(to, from.hrp()).map_err(|e| {
+                if crate::argv::may_be_secret(to) {
+                    CliError::usage(format!(
+                        "--to number {}, not repeated here as it is shaped like a key or a mnemonic, is not an address: {e}",
+                        i + 1
+                    ))
+                } else {
+                    CliError::usage(format!("--to {to}: {e}"))
+                }
+            })?;
             // Several coins to one recipient become one output with sorted coins.
             match entries.iter_mut().position(|e| e.address == to) {
                 Some(i) => {
