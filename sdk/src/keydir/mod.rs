@@ -341,7 +341,9 @@ impl KeyDir {
 
     /// Creates an HD entry holding `secret`, encrypted under `password` with scrypt `kdf`
     /// ([`ScryptParams::STANDARD`] outside tests). Fails with [`KeyDirError::NameTaken`] if the
-    /// name exists; never overwrites.
+    /// name exists; never overwrites. A name shaped like a private key
+    /// ([`EntryName::is_key_shaped`]) is [`KeyDirError::InvalidName`] for a new entry (as for
+    /// [`KeyDir::import_private_key`]).
     pub fn create_hd(
         &self,
         name: &EntryName,
@@ -514,6 +516,11 @@ impl KeyDir {
     /// Refuses a name that exists, or that differs from an existing entry only in case (the
     /// same file on a case-insensitive file system).
     fn ensure_free(&self, name: &EntryName) -> Result<(), KeyDirError> {
+        if name.is_key_shaped() {
+            return Err(KeyDirError::InvalidName(
+                "a new entry's name cannot be 64 hex digits, the shape of a private key".into(),
+            ));
+        }
         if self.contains(name)? {
             return Err(KeyDirError::NameTaken(name.to_string()));
         }

@@ -50,7 +50,14 @@ fn names() -> Vec<String> {
     v.push("k".repeat(64));
     v.push("K".repeat(64));
     v.push("k".repeat(65));
+    // A private key's shape: valid as a name, refused for a new entry.
+    v.push("0123456789abcdef".repeat(4));
     v
+}
+
+/// The model's rule for new entries: not 64 hex digits.
+fn model_key_shaped(name: &str) -> bool {
+    name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 const PASSWORDS: &[&str] = &["pw-one", "pw two ", "Ünïcode pw\t", "pw-one\n"];
@@ -364,14 +371,18 @@ impl Runner {
             None => {
                 // Crashed: the entry exists completely (new) or not at all (old).
                 if !clash && self.kd.contains(&en).map_err(|e| e.to_string())? {
+                    if model_key_shaped(&name) {
+                        return Err(format!("create {name}: a key-shaped name was created"));
+                    }
                     self.model.insert(name, new);
                 }
                 Ok(())
             }
-            Some(Ok(_)) if !clash => {
+            Some(Ok(_)) if !clash && !model_key_shaped(&name) => {
                 self.model.insert(name, new);
                 Ok(())
             }
+            Some(Err(KeyDirError::InvalidName(_))) if model_key_shaped(&name) => Ok(()),
             Some(Err(KeyDirError::NameTaken(_))) if clash => Ok(()),
             Some(other) => Err(format!("create {name}: clash={clash}, got {other:?}")),
         }

@@ -45,6 +45,13 @@ impl EntryName {
         &self.0
     }
 
+    /// Whether the name is 64 hex digits, the shape of a private key: no new entry gets such a
+    /// name (see [`super::KeyDir::create_hd`]), since a key typed where a name goes must be
+    /// refused without being repeated, and a name that could be a key could not be told apart.
+    pub fn is_key_shaped(&self) -> bool {
+        self.0.len() == 64 && self.0.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+
     /// The entry's file name, `<name>.json`.
     pub(crate) fn file_name(&self) -> String {
         format!("{}.json", self.0)

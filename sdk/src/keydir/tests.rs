@@ -231,6 +231,30 @@ fn create_never_overwrites() {
 }
 
 #[test]
+fn a_new_entry_cannot_be_named_like_a_private_key() {
+    let (_t, kd) = new_dir();
+    let key = PrivateKey::generate();
+    let hexname = "90335b9d2153ad1a9799a3ccc070bd64b4164e9642ee1dd48053c33f9a3a05e9";
+    for n in [hexname.to_string(), hexname.to_ascii_uppercase()] {
+        let e = kd
+            .import_private_key(&name(&n), &key, &Network::mainnet(), &pw(PW), fast())
+            .unwrap_err();
+        assert!(matches!(&e, KeyDirError::InvalidName(_)), "{e}");
+        assert!(!e.to_string().contains(&hexname[..16]), "{e}");
+        let e = kd
+            .create_hd(&name(&n), &hd_secret(), &spec(), &pw(PW), fast())
+            .unwrap_err();
+        assert!(matches!(&e, KeyDirError::InvalidName(_)), "{e}");
+    }
+    assert!(dir_files(&kd).iter().all(|f| !f.ends_with(".json")));
+    // One hex digit fewer, or one letter outside hex, is an ordinary name.
+    for ok in [&hexname[..63], &format!("{}g", &hexname[..63])] {
+        kd.import_private_key(&name(ok), &key, &Network::mainnet(), &pw(PW), fast())
+            .unwrap();
+    }
+}
+
+#[test]
 fn add_addresses_is_atomic_deduplicated_and_keeps_0600() {
     let (_t, kd) = new_dir();
     kd.create_hd(&name("w"), &hd_secret(), &spec(), &pw(PW), fast())
