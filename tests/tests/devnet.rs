@@ -579,6 +579,24 @@ fn failures_are_clear_and_change_nothing() {
 }
 
 #[test]
+fn breathe_counts_of_zero_are_refused_in_plain_words() {
+    for flag in ["--breathe-every", "--order-keep", "--order-force-keep"] {
+        let mut c = dexlink();
+        c.args(["devnet", "--port", "0", flag, "0"]);
+        let out = run(c).expect_code(2);
+        assert!(
+            out.stderr
+                .starts_with(&format!("error: invalid value '0' for '{flag} <"))
+                && out
+                    .stderr
+                    .contains(">': give a whole number of 1 or more\n"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
 fn a_damaged_state_file_is_refused_and_repaired_only_on_request() {
     // Issue 13: a damaged last record ending in a newline was dropped without a word.
     let tmp = tempfile::tempdir().unwrap();

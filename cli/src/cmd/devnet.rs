@@ -54,15 +54,30 @@ pub struct DevnetArgs {
     no_dex_fees: bool,
     /// Make every BLOCKS-th block a breathe block (where old orders expire) instead of the
     /// first block of each UTC day, as the chain did.
-    #[arg(long = "breathe-every", value_name = "BLOCKS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long = "breathe-every", value_name = "BLOCKS", value_parser = at_least_one::<u64>)]
     breathe_every: Option<u64>,
     /// Breathe periods (days, or --breathe-every intervals) a GTE order beyond the best 500
     /// price levels of its side is kept before it expires.
-    #[arg(long = "order-keep", value_name = "PERIODS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long = "order-keep", value_name = "PERIODS", default_value_t = 3, value_parser = at_least_one::<u32>)]
     order_keep: u32,
     /// Breathe periods any GTE order is kept before it expires.
-    #[arg(long = "order-force-keep", value_name = "PERIODS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long = "order-force-keep", value_name = "PERIODS", default_value_t = 30, value_parser = at_least_one::<u32>)]
     order_force_keep: u32,
+}
+
+/// A count of 1 or more (clap's own range check would name the type's maximum).
+fn at_least_one<T>(s: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialEq + From<u8>,
+    T::Err: std::fmt::Display,
+{
+    let n: T = s
+        .parse()
+        .map_err(|e| format!("{e}; give a whole number of 1 or more"))?;
+    if n == T::from(0) {
+        return Err("give a whole number of 1 or more".into());
+    }
+    Ok(n)
 }
 
 /// `1s`, `250ms`, `0` or `tx`.
