@@ -27,6 +27,7 @@ fn config() -> ClientConfig {
             cap: Duration::from_secs(2),
         },
         allow_insecure_loopback: true,
+        ..ClientConfig::default()
     }
 }
 

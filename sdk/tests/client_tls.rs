@@ -19,9 +19,11 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 const CERT: &[u8] = include_bytes!("data/self_signed_cert.der");
 const KEY: &[u8] = include_bytes!("data/self_signed_key.der");
 
-/// A TLS server on loopback (rustls, ring) presenting [`CERT`]; reports how each connection's
-/// handshake ended, from the server's side.
-fn self_signed_server() -> (u16, mpsc::Receiver<String>) {
+/// The same certificate in PEM (`openssl x509 -inform der -in self_signed_cert.der`).
+const CERT_PEM: &[u8] = include_bytes!("data/self_signed_cert.pem");
+
+/// A rustls server config (ring) presenting [`CERT`].
+fn server_config() -> Arc<rustls::ServerConfig> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -32,7 +34,13 @@ fn self_signed_server() -> (u16, mpsc::Receiver<String>) {
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(KEY)),
         )
         .unwrap();
-    let config = Arc::new(config);
+    Arc::new(config)
+}
+
+/// A TLS server on loopback (rustls, ring) presenting [`CERT`]; reports how each connection's
+/// handshake ended, from the server's side.
+fn self_signed_server() -> (u16, mpsc::Receiver<String>) {
+    let config = server_config();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::channel();
@@ -147,4 +155,133 @@ async fn nothing_listening_is_unreachable_not_tls() {
     let err = client.chain_id().await.unwrap_err();
     assert!(matches!(err, ClientError::Unreachable { .. }), "{err:?}");
     assert!(err.to_string().contains("refused"), "{err}");
+}
+
+/// An HTTPS server on loopback presenting [`CERT`] that answers each request with `body` (JSON)
+/// and reports its request line.
+fn https_server(body: &'static str) -> (u16, mpsc::Receiver<String>) {
+    let config = server_config();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            let mut tls = rustls::StreamOwned::new(conn, tcp);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match tls.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let line = String::from_utf8_lossy(&head)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = tls.write_all(answer.as_bytes());
+            let _ = tls.flush();
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (port, rx)
+}
+
+/// A WebSocket server over TLS on loopback presenting [`CERT`]: accepts the upgrade, reports
+/// it, and reads (answering pings) until the client goes.
+fn wss_server() -> (u16, mpsc::Receiver<String>) {
+    use tokio_tungstenite::tungstenite;
+    let config = server_config();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            let tls = rustls::StreamOwned::new(conn, tcp);
+            let report = match tungstenite::accept(tls) {
+                Ok(mut ws) => {
+                    let _ = tx.send("upgraded".to_string());
+                    while ws.read().is_ok() {}
+                    continue;
+                }
+                Err(e) => e.to_string(),
+            };
+            if tx.send(report).is_err() {
+                return;
+            }
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn a_certificate_given_as_an_extra_root_is_trusted_by_both_clients() {
+    // The same self-signed certificate the tests above see refused, now trusted: the
+    // handshake completes, the request is answered, and the stream opens and syncs. The
+    // platform's roots stay trusted alongside it (nothing here replaces them).
+    let roots = dexlink::client::TrustedRoot::from_pem(CERT_PEM).unwrap();
+    assert_eq!(roots.len(), 1);
+    assert_eq!(roots[0].der(), CERT);
+
+    let (port, requests) =
+        https_server(r#"{"ap_time":"2019-01-21T10:30:00Z","block_time":"2019-01-21T10:29:59.5Z"}"#);
+    let config = ClientConfig {
+        extra_roots: roots.clone(),
+        ..ClientConfig::default()
+    };
+    let client = DexClient::new(&format!("https://127.0.0.1:{port}"), &config).unwrap();
+    let time = client.time().await.unwrap();
+    assert_eq!(time.ap_time_ms, 1_548_066_600_000);
+    assert_eq!(
+        requests.recv_timeout(Duration::from_secs(10)).unwrap(),
+        "GET /api/v1/time HTTP/1.1"
+    );
+
+    let (port, upgrades) = wss_server();
+    let config = StreamConfig {
+        extra_roots: roots,
+        ..StreamConfig::default()
+    };
+    let mut stream = DexStream::connect(&format!("https://127.0.0.1:{port}"), &config)
+        .await
+        .unwrap();
+    assert_eq!(
+        upgrades.recv_timeout(Duration::from_secs(10)).unwrap(),
+        "upgraded"
+    );
+    stream.sync().await.unwrap();
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+}
+
+#[test]
+fn pem_without_a_certificate_and_a_root_that_is_no_certificate_are_errors() {
+    use dexlink::client::TrustedRoot;
+    assert_eq!(
+        TrustedRoot::from_pem(b"not pem at all")
+            .unwrap_err()
+            .to_string(),
+        "cannot read certificates from the PEM text: no CERTIFICATE block"
+    );
+    let broken = b"-----BEGIN CERTIFICATE-----\nMIIB!!!\n-----END CERTIFICATE-----\n";
+    assert!(TrustedRoot::from_pem(broken).is_err());
+    let config = ClientConfig {
+        extra_roots: vec![TrustedRoot::from_der(b"junk".to_vec())],
+        ..ClientConfig::default()
+    };
+    let err = DexClient::new("https://dex.example", &config).unwrap_err();
+    assert!(matches!(err, ClientError::Tls { .. }), "{err:?}");
+    assert!(err.to_string().contains("cannot set up TLS"), "{err}");
 }

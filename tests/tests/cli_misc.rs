@@ -623,3 +623,96 @@ fn vectors_run_reads_one_file_from_stdin() {
         "error: - (a vector file on stdin) cannot be mixed with paths; give it alone\n"
     );
 }
+
+/// An HTTPS server on loopback presenting the SDK tests' self-signed certificate
+/// (`sdk/tests/data`), answering every request with `[]`; reports each request line.
+fn self_signed_https_server() -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![
+                include_bytes!("../../sdk/tests/data/self_signed_cert.der")
+                    .to_vec()
+                    .into(),
+            ],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(
+                include_bytes!("../../sdk/tests/data/self_signed_key.der")
+                    .to_vec()
+                    .into(),
+            ),
+        )
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let _ = tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            let mut tls = rustls::StreamOwned::new(conn, tcp);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match tls.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let line = String::from_utf8_lossy(&head)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let _ = tls.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n[]",
+            );
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (port, rx)
+}
+
+/// The CLI trusts the platform's roots; `SSL_CERT_FILE` replaces them (rustls-native-certs, on
+/// Linux and the BSDs), which is how a DEX with a private or self-signed certificate is reached.
+#[test]
+fn ssl_cert_file_makes_the_cli_trust_a_dexs_own_certificate() {
+    let (port, requests) = self_signed_https_server();
+    let dex = format!("https://127.0.0.1:{port}");
+    let mut c = dexlink();
+    c.args(["markets", "--dex", &dex])
+        .env_remove("SSL_CERT_DIR");
+    let out = run(c).expect_code(1);
+    assert!(
+        out.stderr
+            .contains("invalid peer certificate: UnknownIssuer"),
+        "{}",
+        out.stderr
+    );
+    let pem = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk/tests/data/self_signed_cert.pem");
+    let mut c = dexlink();
+    c.args(["--json", "markets", "--dex", &dex])
+        .env("SSL_CERT_FILE", &pem)
+        .env_remove("SSL_CERT_DIR");
+    let out = run(c).ok();
+    assert_eq!(
+        out.json()["markets"],
+        serde_json::json!([]),
+        "{}",
+        out.stdout
+    );
+    let lines: Vec<String> = requests.try_iter().collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("GET /api/v1/markets")),
+        "{lines:?}"
+    );
+}

@@ -30,6 +30,7 @@ pub use market::{
 };
 pub use retry::RetryPolicy;
 pub use submit::{Intent, SubmitError, Submitted, submit, submit_from, submit_signed};
+pub use tls::{PemError, TrustedRoot};
 pub use types::*;
 
 /// Errors a user can act on, each distinct.
@@ -170,6 +171,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Allow plain `http://` (only ever to loopback, e.g. the local devnet).
     pub allow_insecure_loopback: bool,
+    /// Certificates trusted as roots besides the platform's (none by default).
+    pub extra_roots: Vec<TrustedRoot>,
 }
 
 impl Default for ClientConfig {
@@ -179,6 +182,7 @@ impl Default for ClientConfig {
             timeout: Duration::from_secs(20),
             retry: RetryPolicy::default(),
             allow_insecure_loopback: true,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -266,7 +270,7 @@ impl DexClient {
         let tls = if local {
             Ok(tls::no_roots_config(&[tls::HTTP1]))
         } else {
-            tls::client_config(&[tls::HTTP1])
+            tls::client_config(&[tls::HTTP1], &config.extra_roots)
         }
         .map_err(|e| ClientError::Tls {
             url: base.clone(),

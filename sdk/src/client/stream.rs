@@ -86,6 +86,8 @@ pub struct StreamConfig {
     pub max_message_bytes: usize,
     /// Allow plain `ws://` (only ever to loopback, e.g. the local devnet).
     pub allow_insecure_loopback: bool,
+    /// Certificates trusted as roots besides the platform's (none by default).
+    pub extra_roots: Vec<super::TrustedRoot>,
 }
 
 impl Default for StreamConfig {
@@ -94,6 +96,7 @@ impl Default for StreamConfig {
             timeout: Duration::from_secs(20),
             max_message_bytes: MAX_MESSAGE_BYTES,
             allow_insecure_loopback: true,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -511,9 +514,11 @@ impl DexStream {
         let (url, tls) = stream_url(base_url, config)?;
         let connector = if tls {
             // The HTTP client's TLS (ring, the platform verifier), without its ALPN.
-            let cfg = super::tls::client_config(&[]).map_err(|e| StreamError::Connect {
-                url: url.clone(),
-                reason: format!("cannot set up TLS: {e}"),
+            let cfg = super::tls::client_config(&[], &config.extra_roots).map_err(|e| {
+                StreamError::Connect {
+                    url: url.clone(),
+                    reason: format!("cannot set up TLS: {e}"),
+                }
             })?;
             Connector::Rustls(Arc::new(cfg))
         } else {

@@ -49,6 +49,7 @@ pub fn client(url: &str, timeout_ms: u64, max_retries: u32) -> DexClient {
                 cap: Duration::from_secs(2),
             },
             allow_insecure_loopback: true,
+            ..ClientConfig::default()
         },
     )
     .unwrap()
