@@ -344,7 +344,9 @@ impl Runner {
                         None,
                     )
                     .unwrap();
-                let want = if *count > 1000 || !valid(n) {
+                // HD options on an imported key are refused, not ignored.
+                let imported = matches!(self.model.get(n), Some((Secret::Key(_), _)));
+                let want = if *count > 1000 || !valid(n) || (imported && *count != 1) {
                     2
                 } else if self.model.contains_key(n) {
                     0
