@@ -1457,27 +1457,36 @@ async fn a_buy_filled_below_its_limit_frees_the_difference_at_each_fill() {
     run.stop().await;
 }
 
-#[tokio::test]
-async fn an_asset_with_only_a_busd_market_is_valued_in_bnb_through_bnb_busd() {
-    // fee.go `calcTranValueMeasureBySymbol` (BEP-70): an asset with no BNB market is valued
-    // in BUSD, times 10^8 / (last price of BNB_BUSD-BD1), an integer taken first. With BNB at
-    // 0.5 BUSD that is 2. XYZ-000 trades only against BUSD-BD1.
+/// An on-demand devnet with BNB_BUSD-BD1 listed at `bnb_busd` and the `extra` markets (base,
+/// quote, list price; tick 1, lot 1).
+async fn with_markets(bnb_busd: i64, extra: &[(&str, &str, i64)]) -> Running {
     let mut markets = DevnetConfig::default().markets;
-    markets[0].list_price = 50_000_000; // BNB_BUSD-BD1 at 0.5
-    markets.push(dexlink_devnet::state::MarketState {
-        base: "XYZ-000".into(),
-        quote: "BUSD-BD1".into(),
-        tick_size: 1,
-        lot_size: 100_000_000,
-        list_price: 100_000_000,
-    });
-    let run = dexlink_devnet::spawn(DevnetConfig {
+    assert_eq!(markets[0].symbol(), "BNB_BUSD-BD1");
+    markets[0].list_price = bnb_busd;
+    for (base, quote, list) in extra {
+        markets.push(dexlink_devnet::state::MarketState {
+            base: base.to_string(),
+            quote: quote.to_string(),
+            tick_size: 1,
+            lot_size: 100_000_000,
+            list_price: *list,
+        });
+    }
+    dexlink_devnet::spawn(DevnetConfig {
         blocks: BlockMode::OnDemand,
         markets,
         ..DevnetConfig::default()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_asset_with_only_a_busd_market_is_valued_in_bnb_through_bnb_busd() {
+    // fee.go `calcTranValueMeasureBySymbol` (BEP-70): an asset with no BNB market is valued
+    // in BUSD, times 10^8 / (last price of BNB_BUSD-BD1), an integer taken first. With BNB at
+    // 0.5 BUSD that is 2. XYZ-000 trades only against BUSD-BD1.
+    let run = with_markets(50_000_000, &[("XYZ-000", "BUSD-BD1", 100_000_000)]).await;
     let (seller, buyer) = (key(1), key(2));
     fund(&run, &addr(&seller), "XYZ-000", "10").await;
     fund(&run, &addr(&seller), "BNB", "1").await;
@@ -1516,26 +1525,14 @@ async fn a_fixed_fee_in_an_asset_without_a_bnb_market_is_converted_through_busd(
     // amount of BNB goes into BUSD at BNB_BUSD-BD1's last price (300), then into the asset at
     // its BUSD market's, each step truncated. XYZ-000_BUSD-BD1 lists at 2, BUSD-BD1_ABC-000
     // at 4; neither account holds BNB.
-    let mut markets = DevnetConfig::default().markets;
-    for (base, quote, list) in [
-        ("XYZ-000", "BUSD-BD1", 200_000_000),
-        ("BUSD-BD1", "ABC-000", 400_000_000),
-    ] {
-        markets.push(dexlink_devnet::state::MarketState {
-            base: base.into(),
-            quote: quote.into(),
-            tick_size: 1,
-            lot_size: 100_000_000,
-            list_price: list,
-        });
-    }
-    let run = dexlink_devnet::spawn(DevnetConfig {
-        blocks: BlockMode::OnDemand,
-        markets,
-        ..DevnetConfig::default()
-    })
-    .await
-    .unwrap();
+    let run = with_markets(
+        30_000_000_000,
+        &[
+            ("XYZ-000", "BUSD-BD1", 200_000_000),
+            ("BUSD-BD1", "ABC-000", 400_000_000),
+        ],
+    )
+    .await;
     let (x, y) = (key(1), key(2));
     fund(&run, &addr(&x), "XYZ-000", "10").await;
     fund(&run, &addr(&y), "ABC-000", "100").await;

@@ -37,31 +37,40 @@ fn server_config() -> Arc<rustls::ServerConfig> {
     Arc::new(config)
 }
 
-/// A TLS server on loopback (rustls, ring) presenting [`CERT`]; reports how each connection's
-/// handshake ended, from the server's side.
-fn self_signed_server() -> (u16, mpsc::Receiver<String>) {
+/// A TLS connection as the test servers see it.
+type Tls = rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>;
+
+/// A TLS server on loopback (rustls, ring) presenting [`CERT`]: each connection is handed to
+/// `serve`, whose report is sent on the channel.
+fn tls_server(serve: fn(Tls) -> String) -> (u16, mpsc::Receiver<String>) {
     let config = server_config();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        for mut tcp in listener.incoming().flatten() {
+        for tcp in listener.incoming().flatten() {
             let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
-            let mut conn = rustls::ServerConnection::new(config.clone()).unwrap();
-            let outcome = loop {
-                match conn.complete_io(&mut tcp) {
-                    Err(e) => break e.to_string(),
-                    Ok(_) if !conn.is_handshaking() => break "handshake completed".to_string(),
-                    Ok((0, 0)) => break "closed during the handshake".to_string(),
-                    Ok(_) => {}
-                }
-            };
-            if tx.send(outcome).is_err() {
+            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            if tx.send(serve(rustls::StreamOwned::new(conn, tcp))).is_err() {
                 return;
             }
         }
     });
     (port, rx)
+}
+
+/// Reports how each connection's handshake ended, from the server's side.
+fn self_signed_server() -> (u16, mpsc::Receiver<String>) {
+    tls_server(|mut tls| {
+        loop {
+            match tls.conn.complete_io(&mut tls.sock) {
+                Err(e) => break e.to_string(),
+                Ok(_) if !tls.conn.is_handshaking() => break "handshake completed".to_string(),
+                Ok((0, 0)) => break "closed during the handshake".to_string(),
+                Ok(_) => {}
+            }
+        }
+    })
 }
 
 #[tokio::test]
@@ -157,74 +166,43 @@ async fn nothing_listening_is_unreachable_not_tls() {
     assert!(err.to_string().contains("refused"), "{err}");
 }
 
-/// An HTTPS server on loopback presenting [`CERT`] that answers each request with `body` (JSON)
-/// and reports its request line.
-fn https_server(body: &'static str) -> (u16, mpsc::Receiver<String>) {
-    let config = server_config();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for tcp in listener.incoming().flatten() {
-            let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
-            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
-            let mut tls = rustls::StreamOwned::new(conn, tcp);
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match tls.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let line = String::from_utf8_lossy(&head)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = tls.write_all(answer.as_bytes());
-            let _ = tls.flush();
-            tls.conn.send_close_notify();
-            let _ = tls.flush();
-            if tx.send(line).is_err() {
-                return;
+/// The JSON every request to [`https_server`] is answered with (a `/api/v1/time` answer).
+const TIME_BODY: &str =
+    r#"{"ap_time":"2019-01-21T10:30:00Z","block_time":"2019-01-21T10:29:59.5Z"}"#;
+
+/// An HTTPS server answering each request with [`TIME_BODY`]; reports the request line.
+fn https_server() -> (u16, mpsc::Receiver<String>) {
+    tls_server(|mut tls| {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            match tls.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                _ => break,
             }
         }
-    });
-    (port, rx)
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{TIME_BODY}",
+            TIME_BODY.len()
+        );
+        let _ = tls.write_all(answer.as_bytes());
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+        let head = String::from_utf8_lossy(&head);
+        head.lines().next().unwrap_or("").to_string()
+    })
 }
 
-/// A WebSocket server over TLS on loopback presenting [`CERT`]: accepts the upgrade, reports
-/// it, and reads (answering pings) until the client goes.
+/// A WebSocket server over TLS: accepts the upgrade, reads (answering pings) until the client
+/// goes, and reports "upgraded" or why the upgrade failed.
 fn wss_server() -> (u16, mpsc::Receiver<String>) {
-    use tokio_tungstenite::tungstenite;
-    let config = server_config();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for tcp in listener.incoming().flatten() {
-            let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
-            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
-            let tls = rustls::StreamOwned::new(conn, tcp);
-            let report = match tungstenite::accept(tls) {
-                Ok(mut ws) => {
-                    let _ = tx.send("upgraded".to_string());
-                    while ws.read().is_ok() {}
-                    continue;
-                }
-                Err(e) => e.to_string(),
-            };
-            if tx.send(report).is_err() {
-                return;
-            }
+    tls_server(|tls| match tokio_tungstenite::tungstenite::accept(tls) {
+        Ok(mut ws) => {
+            while ws.read().is_ok() {}
+            "upgraded".to_string()
         }
-    });
-    (port, rx)
+        Err(e) => e.to_string(),
+    })
 }
 
 #[tokio::test]
@@ -236,8 +214,7 @@ async fn a_certificate_given_as_an_extra_root_is_trusted_by_both_clients() {
     assert_eq!(roots.len(), 1);
     assert_eq!(roots[0].der(), CERT);
 
-    let (port, requests) =
-        https_server(r#"{"ap_time":"2019-01-21T10:30:00Z","block_time":"2019-01-21T10:29:59.5Z"}"#);
+    let (port, requests) = https_server();
     let config = ClientConfig {
         extra_roots: roots.clone(),
         ..ClientConfig::default()
@@ -258,11 +235,13 @@ async fn a_certificate_given_as_an_extra_root_is_trusted_by_both_clients() {
     let mut stream = DexStream::connect(&format!("https://127.0.0.1:{port}"), &config)
         .await
         .unwrap();
+    stream.sync().await.unwrap();
+    drop(stream);
+    // Reported once the client has gone.
     assert_eq!(
         upgrades.recv_timeout(Duration::from_secs(10)).unwrap(),
         "upgraded"
     );
-    stream.sync().await.unwrap();
     assert!(rustls::crypto::CryptoProvider::get_default().is_none());
 }
 
