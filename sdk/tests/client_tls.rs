@@ -108,15 +108,21 @@ async fn a_certificate_no_root_vouches_for_is_refused_by_the_stream_client() {
     )
     .await
     .unwrap_err();
-    let StreamError::Connect { url, reason } = err else {
+    let StreamError::Tls { url, reason } = &err else {
         panic!("{err:?}");
     };
     assert!(
         url.starts_with(&format!("wss://127.0.0.1:{port}/")),
         "{url}"
     );
-    // tokio-rustls hands rustls's error to tungstenite inside an io::Error.
-    assert_eq!(reason, "IO error: invalid peer certificate: UnknownIssuer");
+    // rustls's words (tokio-rustls hands them to tungstenite inside an io::Error).
+    assert_eq!(reason, "invalid peer certificate: UnknownIssuer");
+    assert!(
+        err.to_string().ends_with(
+            "check that the URL is the DEX's https:// address and that its certificate is valid"
+        ),
+        "{err}"
+    );
     assert_eq!(
         handshakes.recv_timeout(Duration::from_secs(10)).unwrap(),
         "received fatal alert: UnknownCA"
@@ -135,6 +141,16 @@ async fn a_server_that_does_not_speak_tls_is_a_tls_error() {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}");
         }
     });
+    let err = DexStream::connect(
+        &format!("https://127.0.0.1:{port}"),
+        &StreamConfig::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, StreamError::Tls { reason, .. } if reason.contains("corrupt message")),
+        "{err:?}"
+    );
     let client = DexClient::new(
         &format!("https://127.0.0.1:{port}"),
         &ClientConfig::default(),

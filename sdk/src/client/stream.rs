@@ -44,6 +44,17 @@ pub enum StreamError {
         /// Why.
         reason: String,
     },
+    /// TLS failed (certificate, handshake, or a server that does not speak TLS), or could not be
+    /// set up (no root certificate could be loaded).
+    #[error(
+        "TLS failure opening the DEX's stream at {url}: {reason}; check that the URL is the DEX's https:// address and that its certificate is valid"
+    )]
+    Tls {
+        /// The stream URL.
+        url: String,
+        /// Why, in rustls's words.
+        reason: String,
+    },
     /// Opening the stream or sending to it took longer than the configured timeout.
     #[error("the DEX's stream at {0} did not answer in time")]
     Timeout(String),
@@ -508,6 +519,22 @@ pub struct DexStream {
     syncs: u64,
 }
 
+/// rustls's words when opening a stream failed in TLS: tungstenite reports some handshake
+/// errors as `Tls`, and tokio-rustls hands rustls's own inside an I/O error.
+fn tls_reason(e: &WsError) -> Option<String> {
+    match e {
+        WsError::Tls(t) => Some(match t {
+            tokio_tungstenite::tungstenite::error::TlsError::Rustls(r) => r.to_string(),
+            other => other.to_string(),
+        }),
+        WsError::Io(io) => io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            .map(|r| r.to_string()),
+        _ => None,
+    }
+}
+
 impl DexStream {
     /// Opens the stream of the DEX at `base_url` (the same base URL as [`super::DexClient`]).
     pub async fn connect(base_url: &str, config: &StreamConfig) -> Result<Self, StreamError> {
@@ -515,7 +542,7 @@ impl DexStream {
         let connector = if tls {
             // The HTTP client's TLS (ring, the platform verifier), without its ALPN.
             let cfg = super::tls::client_config(&[], &config.extra_roots).map_err(|e| {
-                StreamError::Connect {
+                StreamError::Tls {
                     url: url.clone(),
                     reason: format!("cannot set up TLS: {e}"),
                 }
@@ -536,9 +563,12 @@ impl DexStream {
         let (ws, _) = match tokio::time::timeout(config.timeout, opening).await {
             Err(_) => return Err(StreamError::Timeout(url)),
             Ok(Err(e)) => {
-                return Err(StreamError::Connect {
-                    url,
-                    reason: e.to_string(),
+                return Err(match tls_reason(&e) {
+                    Some(reason) => StreamError::Tls { url, reason },
+                    None => StreamError::Connect {
+                        url,
+                        reason: e.to_string(),
+                    },
                 });
             }
             Ok(Ok(pair)) => pair,

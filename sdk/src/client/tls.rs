@@ -23,7 +23,7 @@ pub struct TrustedRoot(CertificateDer<'static>);
 
 impl TrustedRoot {
     /// A certificate in DER. It is parsed when a client is built: one that is not a certificate
-    /// makes that fail ([`super::ClientError::Tls`], [`super::stream::StreamError::Connect`]).
+    /// makes that fail ([`super::ClientError::Tls`], [`super::stream::StreamError::Tls`]).
     pub fn from_der(der: impl Into<Vec<u8>>) -> Self {
         Self(CertificateDer::from(der.into()))
     }
