@@ -1158,7 +1158,7 @@ async fn a_ping_after_a_subscription_acknowledges_it_so_the_next_block_is_seen()
         };
         assert_eq!(reports.len(), 1, "round {round}");
         assert_eq!(
-            reports[0].cumulative_quantity,
+            reports[0].cumulate_quantity,
             units(&format!("0.0{}", round + 1)),
             "round {round}"
         );

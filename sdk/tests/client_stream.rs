@@ -171,7 +171,7 @@ async fn orders_and_accounts_arrive_typed_then_the_close_is_reported() {
     assert_eq!(r.status, OrderStatus::PartialFill);
     assert_eq!(r.order_id, OrderId::parse(BUY_ORDER).unwrap());
     assert_eq!(r.last_executed_quantity, units(40_000_000));
-    assert_eq!(r.cumulative_quantity, units(40_000_000));
+    assert_eq!(r.cumulate_quantity, units(40_000_000));
     assert_eq!(r.fee.as_deref(), Some("10000BNB"));
     assert_eq!(r.trade_id.as_deref(), Some("TRD1"));
     assert_eq!(r.create_time_ms, 1499405658657);

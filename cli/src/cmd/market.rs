@@ -263,7 +263,7 @@ fn report_json(r: &ExecutionReport) -> Value {
         "quantity": r.quantity.to_string(),
         "execution": r.execution_type.to_string(),
         "status": r.status.to_string(),
-        "filled_quantity": r.cumulative_quantity.to_string(),
+        "filled_quantity": r.cumulate_quantity.to_string(),
         "last_price": r.last_executed_price.to_string(),
         "last_quantity": r.last_executed_quantity.to_string(),
         "fee": r.fee,
@@ -281,7 +281,7 @@ fn report_line(r: &ExecutionReport) -> String {
         r.price,
         r.execution_type,
         r.status,
-        r.cumulative_quantity
+        r.cumulate_quantity
     )
 }
 

@@ -227,7 +227,7 @@ fn order_json(o: &OpenOrder) -> serde_json::Value {
         "side": o.side.to_string(),
         "price": o.price.to_string(),
         "quantity": o.quantity.to_string(),
-        "cumulative_quantity": o.cumulate_quantity.to_string(),
+        "filled_quantity": o.cumulate_quantity.to_string(),
         "time_in_force": o.time_in_force.to_string(),
         "status": o.status.to_string(),
         "tx_hash": o.transaction_hash.map(|h| h.to_string()),

@@ -218,7 +218,7 @@ pub struct ExecutionReport {
     /// Quantity of this fill.
     pub last_executed_quantity: Fixed8,
     /// Quantity filled so far.
-    pub cumulative_quantity: Fixed8,
+    pub cumulate_quantity: Fixed8,
     /// Price of this fill.
     pub last_executed_price: Fixed8,
     /// The fee of the block (`"0.00010000BNB"`, `;`-joined for several assets), when any.
@@ -381,7 +381,7 @@ fn execution_report(v: &Value, path: &str) -> Parsed<ExecutionReport> {
         status: o.req("X", parse::parsed::<OrderStatus>)?,
         order_id: o.req("i", parse::order_id)?,
         last_executed_quantity: o.req("l", parse::fixed8)?,
-        cumulative_quantity: o.req("z", parse::fixed8)?,
+        cumulate_quantity: o.req("z", parse::fixed8)?,
         last_executed_price: o.req("L", parse::fixed8)?,
         fee: o.opt_nonempty("n", parse::string)?,
         transaction_time_ms: o.req("T", parse::u64_)?,
