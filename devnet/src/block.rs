@@ -566,15 +566,8 @@ fn charge_trade_fees(
     let mut fee_sums: BTreeMap<String, FeeSum> = BTreeMap::new();
     for (owner, mut list) in by_owner {
         list.sort_by(|a, b| {
-            let key = |s: &TradeSide| {
-                (
-                    s.inn.0 != NATIVE,
-                    s.out.0 != NATIVE,
-                    s.inn.0.clone(),
-                    s.out.0.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
+            let key = |s: &TradeSide| (s.inn.0 != NATIVE, s.out.0 != NATIVE);
+            (key(a), &a.inn.0, &a.out.0).cmp(&(key(b), &b.inn.0, &b.out.0))
         });
         for s in list {
             let (a, n) = charge_trade_fee(
@@ -597,6 +590,8 @@ fn charge_trade_fees(
             *fee_sums.entry(id).or_default().entry(a).or_default() += n;
         }
     }
+    let last_event = last_event_index(ev);
+    let mut event_fees: Vec<(usize, String)> = Vec::new();
     for (id, sum) in fee_sums {
         let text = fee_text(&sum);
         if let Some(o) = l.order_mut(&id) {
@@ -605,10 +600,23 @@ fn charge_trade_fees(
             o.fee = text.clone();
             l.insert_closed(o);
         }
-        if let Some(o) = ev.orders.iter_mut().rev().find(|o| o.order_id == id) {
-            o.fee = text;
+        if let Some(&i) = last_event.get(id.as_str()) {
+            event_fees.push((i, text));
         }
     }
+    for (i, text) in event_fees {
+        ev.orders[i].fee = text;
+    }
+}
+
+/// Where each order's last record is among the block's events, by id: built once per block,
+/// as a search per charged order made a block of many fills quadratic.
+fn last_event_index(ev: &BlockEvents) -> HashMap<String, usize> {
+    ev.orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.order_id.clone(), i))
+        .collect()
 }
 
 /// A fixed fee owed by the owner of an order closed in this block, charged once all of the
@@ -636,6 +644,7 @@ fn charge_fixed_fees(
     for c in charges {
         by_owner.entry(c.owner.clone()).or_default().push(c);
     }
+    let last_event = last_event_index(ev);
     for (owner, mut list) in by_owner {
         list.sort_by(|a, b| {
             (a.released != NATIVE, &a.released, &a.symbol).cmp(&(
@@ -651,8 +660,8 @@ fn charge_fixed_fees(
                 o.fee = text.clone();
                 l.insert_closed(o);
             }
-            if let Some(o) = ev.orders.iter_mut().rev().find(|o| o.order_id == c.id) {
-                o.fee = text;
+            if let Some(&i) = last_event.get(&c.id) {
+                ev.orders[i].fee = text;
             }
             ev.accounts.insert(fees.account(&l.hrp));
         }
