@@ -172,8 +172,9 @@ fn a_mnemonic_given_as_the_account_is_not_echoed() {
     }
 }
 
-/// A key or a phrase pasted into an address field (`send --to`, `recover sign --recipient`) is
-/// refused without being repeated; a mistyped address still is, to compare with the one meant.
+/// A key or a phrase pasted into an address field (`send --to`, `recover sign --recipient`) or
+/// as the DEX URL is refused without being repeated; a mistyped address or URL still is, to
+/// compare with the one meant.
 #[test]
 fn a_key_given_as_a_recipient_is_not_echoed() {
     let h = Home::new();
@@ -217,6 +218,23 @@ fn a_key_given_as_a_recipient_is_not_echoed() {
         );
         assert!(!out.all().contains(&K2_KEY[..16]) && !out.all().contains("fragile"));
     }
+    // In the DEX's place too (the URL is otherwise quoted, to show a typo).
+    for dex in [K2_KEY, phrase] {
+        let mut c = h.cmd();
+        c.args(["account", "k", "--dex", dex]);
+        let out = run(c).expect_code(2);
+        assert!(
+            out.stderr
+                .starts_with("error: the DEX URL given is shaped like a key or a mnemonic"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.all().contains(&K2_KEY[..16]) && !out.all().contains("fragile"));
+    }
+    let mut c = h.cmd();
+    c.args(["account", "k", "--dex", "htp://dex"]);
+    assert!(run(c).expect_code(2).stderr.contains("\"htp://dex\""));
+
     let mut c = h.cmd();
     c.args([
         "send", "k", "--to", "bnb1xyz", "--amount", "1", "--asset", "BNB",

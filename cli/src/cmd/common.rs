@@ -66,6 +66,12 @@ pub fn client(global: &Global, dex: Option<&str>) -> Result<DexClient, CliError>
              `dexlink devnet` for a local DEX",
         )
     })?;
+    if crate::argv::may_be_secret(url) {
+        return Err(CliError::usage(
+            "the DEX URL given is shaped like a key or a mnemonic, so it is not repeated; give \
+             --dex as http(s)://HOST[:PORT], e.g. http://127.0.0.1:41234",
+        ));
+    }
     // One client per DEX in a process: a command that checks the market, reads the account
     // and broadcasts reuses one connection pool (and builds the TLS configuration once).
     static CLIENTS: Mutex<Vec<(String, DexClient)>> = Mutex::new(Vec::new());
