@@ -56,6 +56,15 @@ pub(crate) fn body_text(body: Body) -> Result<String, ApiError> {
     body.map_err(|r| ApiError(r.status(), r.body_text()))
 }
 
+/// A path parameter as text; one that is not UTF-8 once percent-decoded gets the API's error
+/// shape (axum's own rejection would be plain text).
+pub(crate) type PathParam = Result<Path<String>, axum::extract::rejection::PathRejection>;
+
+pub(crate) fn path_text(p: PathParam) -> Result<String, ApiError> {
+    p.map(|Path(s)| s)
+        .map_err(|r| ApiError(r.status(), r.body_text()))
+}
+
 fn ok(v: Value) -> Response {
     (StatusCode::OK, axum::Json(v)).into_response()
 }
@@ -174,7 +183,11 @@ async fn node_info(State(dev): State<Arc<Devnet>>) -> Response {
     }))
 }
 
-async fn account(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Response {
+async fn account(State(dev): State<Arc<Devnet>>, addr: crate::api::PathParam) -> Response {
+    let addr = match crate::api::path_text(addr) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
     let a = match dev.parse_address(&addr) {
         Ok(a) => a,
         Err(r) => return r.into_response(),
@@ -200,7 +213,11 @@ async fn account(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Re
     }))
 }
 
-async fn sequence(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Response {
+async fn sequence(State(dev): State<Arc<Devnet>>, addr: crate::api::PathParam) -> Response {
+    let addr = match crate::api::path_text(addr) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
     let a = match dev.parse_address(&addr) {
         Ok(a) => a,
         Err(r) => return r.into_response(),
@@ -229,7 +246,11 @@ async fn markets(State(dev): State<Arc<Devnet>>) -> Response {
     ok(Value::Array(list))
 }
 
-async fn tx(State(dev): State<Arc<Devnet>>, Path(hash): Path<String>) -> Response {
+async fn tx(State(dev): State<Arc<Devnet>>, hash: crate::api::PathParam) -> Response {
+    let hash = match crate::api::path_text(hash) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
     if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return error(StatusCode::BAD_REQUEST, "tx hash must be 64 hex characters");
     }
@@ -435,7 +456,11 @@ async fn link_submit(State(dev): State<Arc<Devnet>>, body: Body) -> Result<Respo
     })
 }
 
-async fn link_status(State(dev): State<Arc<Devnet>>, Path(addr): Path<String>) -> Response {
+async fn link_status(State(dev): State<Arc<Devnet>>, addr: crate::api::PathParam) -> Response {
+    let addr = match crate::api::path_text(addr) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
     let a = match dev.parse_address(&addr) {
         Ok(a) => a,
         Err(r) => return r.into_response(),

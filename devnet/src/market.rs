@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -305,7 +305,11 @@ pub(crate) async fn closed_orders(State(dev): State<Arc<Devnet>>, Query(q): Para
 }
 
 /// `GET /api/v1/orders/{id}`: an open or closed order.
-pub(crate) async fn order(State(dev): State<Arc<Devnet>>, Path(id): Path<String>) -> Response {
+pub(crate) async fn order(State(dev): State<Arc<Devnet>>, id: crate::api::PathParam) -> Response {
+    let id = match crate::api::path_text(id) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
     let l = dev.ledger();
     match l
         .orders

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -53,16 +53,20 @@ static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 /// One subscription: a topic and its address or symbol.
 type Sub = (String, String);
 
-pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, ws: WebSocketUpgrade) -> Response {
+pub(crate) async fn handle(State(dev): State<Arc<Devnet>>, ws: Upgrade) -> Response {
     upgrade(dev, ws, BTreeSet::new())
 }
 
 /// `GET /api/ws/<name>`: one stream named by the URL.
 pub(crate) async fn handle_raw(
     State(dev): State<Arc<Devnet>>,
-    Path(name): Path<String>,
-    ws: WebSocketUpgrade,
+    name: crate::api::PathParam,
+    ws: Upgrade,
 ) -> Response {
+    let name = match crate::api::path_text(name) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
     match stream_subs(&dev, &name) {
         Ok(subs) => upgrade(dev, ws, subs.into_iter().collect()),
         Err(e) => error(StatusCode::BAD_REQUEST, e),
@@ -73,7 +77,7 @@ pub(crate) async fn handle_raw(
 pub(crate) async fn handle_combined(
     State(dev): State<Arc<Devnet>>,
     Query(q): Query<std::collections::HashMap<String, String>>,
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
 ) -> Response {
     let Some(names) = q.get("streams").filter(|s| !s.is_empty()) else {
         return error(
@@ -143,7 +147,16 @@ fn kline_topic(topic: &str) -> bool {
 /// The key of the all-markets topics.
 const ALL: &str = "$all";
 
-fn upgrade(dev: Arc<Devnet>, ws: WebSocketUpgrade, subs: BTreeSet<Sub>) -> Response {
+/// The WebSocket upgrade; a request that is not one (a plain GET) gets the API's error shape
+/// (axum's own rejection would be plain text).
+pub(crate) type Upgrade =
+    Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>;
+
+fn upgrade(dev: Arc<Devnet>, ws: Upgrade, subs: BTreeSet<Sub>) -> Response {
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(r) => return error(r.status(), r.body_text()),
+    };
     if SESSIONS.fetch_add(1, Ordering::SeqCst) >= MAX_SESSIONS {
         SESSIONS.fetch_sub(1, Ordering::SeqCst);
         return error(

@@ -288,3 +288,41 @@ proptest! {
         prop_assert_eq!(snapshot(&f.run), before);
     }
 }
+
+#[tokio::test]
+async fn path_parameters_that_are_not_utf8_get_the_error_shape() {
+    // Found by the devnet_http fuzz target: `%FF` in a path parameter made axum's own
+    // plain-text rejection the answer, not the API's `{"code", "message"}`.
+    let run = start().await;
+    for path in [
+        "/api/v1/account/%FF",
+        "/api/v1/account/%FF/sequence",
+        "/api/v1/tx/%C3%28",
+        "/api/v1/link/%FFaA",
+        "/api/v1/orders/%80",
+        "/api/ws/%FF",
+    ] {
+        let (status, v) = get(&run, path).await;
+        assert_eq!(status, 400, "{path}: {v}");
+        assert_eq!(v["code"], 400, "{path}: {v}");
+        assert!(
+            v["message"].as_str().unwrap_or_default().contains("UTF-8"),
+            "{path}: {v}"
+        );
+    }
+    // A stream URL asked for without the WebSocket upgrade: the same shape.
+    for path in [
+        "/api/ws",
+        "/api/ws/$all@allTickers",
+        "/api/stream?streams=$all@allTickers",
+    ] {
+        let (status, v) = get(&run, path).await;
+        assert_eq!(status, 400, "{path}: {v}");
+        assert_eq!(v["code"], 400, "{path}: {v}");
+        assert!(
+            v["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{path}: {v}"
+        );
+    }
+    run.stop().await;
+}
