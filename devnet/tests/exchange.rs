@@ -36,7 +36,7 @@ fn fee_account() -> Address {
     Address::new(Hrp::testnet(), *b"dexlink-devnet-fees!")
 }
 
-/// Places an order signed by `k` at its next sequence; returns its id.
+/// Places an order on [`MARKET`] signed by `k` at its next sequence; returns its id.
 async fn place(
     run: &Running,
     k: &dexlink::PrivateKey,
@@ -45,8 +45,21 @@ async fn place(
     qty: &str,
     tif: TimeInForce,
 ) -> OrderId {
+    place_in(run, k, MARKET, side, price, qty, tif).await
+}
+
+/// Places an order on `symbol` signed by `k` at its next sequence; returns its id.
+async fn place_in(
+    run: &Running,
+    k: &dexlink::PrivateKey,
+    symbol: &str,
+    side: Side,
+    price: &str,
+    qty: &str,
+    tif: TimeInForce,
+) -> OrderId {
     let (an, seq) = acct(run, &addr(k)).await;
-    accept(run, &order_tx(k, an, seq, MARKET, side, price, qty, tif)).await;
+    accept(run, &order_tx(k, an, seq, symbol, side, price, qty, tif)).await;
     OrderId::new(&addr(k), seq).unwrap()
 }
 
@@ -231,37 +244,9 @@ async fn a_fee_the_account_cannot_pay_in_bnb_is_taken_from_what_it_received() {
     fund(&run, &addr(&seller), "BTCB-1DE", "1").await;
     fund(&run, &addr(&seller), "BNB", "1").await;
     fund(&run, &addr(&buyer), "BNB", "50").await;
-    let (an, seq) = acct(&run, &addr(&seller)).await;
-    accept(
-        &run,
-        &order_tx(
-            &seller,
-            an,
-            seq,
-            "BTCB-1DE_BNB",
-            Side::Sell,
-            "50",
-            "1",
-            TimeInForce::Gte,
-        ),
-    )
-    .await;
+    place_on(&run, &seller, "BTCB-1DE_BNB", Side::Sell, "50", "1").await;
     block(&run).await;
-    let (an, seq) = acct(&run, &addr(&buyer)).await;
-    accept(
-        &run,
-        &order_tx(
-            &buyer,
-            an,
-            seq,
-            "BTCB-1DE_BNB",
-            Side::Buy,
-            "50",
-            "1",
-            TimeInForce::Gte,
-        ),
-    )
-    .await;
+    place_on(&run, &buyer, "BTCB-1DE_BNB", Side::Buy, "50", "1").await;
     block(&run).await;
     // The buyer's trade is worth 50 BNB (what it paid): 50e8 × 400 / 10^6 = 2_000_000 units of
     // BNB, but its free BNB is 0, so 1e8 × 1000 / 10^6 = 100_000 units of BTCB.
@@ -1311,7 +1296,7 @@ fn a_breathe_block_is_the_first_block_of_a_utc_day_or_every_nth_block() {
     );
 }
 
-/// Places an order on `symbol` signed by `k` at its next sequence; returns its id.
+/// Places a GTE order on `symbol` signed by `k` at its next sequence; returns its id.
 async fn place_on(
     run: &Running,
     k: &dexlink::PrivateKey,
@@ -1320,13 +1305,7 @@ async fn place_on(
     price: &str,
     qty: &str,
 ) -> OrderId {
-    let (an, seq) = acct(run, &addr(k)).await;
-    accept(
-        run,
-        &order_tx(k, an, seq, symbol, side, price, qty, TimeInForce::Gte),
-    )
-    .await;
-    OrderId::new(&addr(k), seq).unwrap()
+    place_in(run, k, symbol, side, price, qty, TimeInForce::Gte).await
 }
 
 #[tokio::test]
@@ -1554,19 +1533,14 @@ async fn a_fixed_fee_in_an_asset_without_a_bnb_market_is_converted_through_busd(
 
     // Y's IOC buy of 1 BUSD at 3 ABC (locks 3 ABC) finds no seller: IOCExpireFee 2.5e4 units
     // of BNB = 3e10 × 2.5e4 / 1e8 = 7,500,000 BUSD = 4e8 × 7.5e6 / 1e8 = 30,000,000 ABC.
-    let (an, seq) = acct(&run, &addr(&y)).await;
-    accept(
+    let ioc = place_in(
         &run,
-        &order_tx(
-            &y,
-            an,
-            seq,
-            "BUSD-BD1_ABC-000",
-            Side::Buy,
-            "3",
-            "1",
-            TimeInForce::Ioc,
-        ),
+        &y,
+        "BUSD-BD1_ABC-000",
+        Side::Buy,
+        "3",
+        "1",
+        TimeInForce::Ioc,
     )
     .await;
     block(&run).await;
@@ -1574,7 +1548,6 @@ async fn a_fixed_fee_in_an_asset_without_a_bnb_market_is_converted_through_busd(
         holding(&run, &addr(&y), "ABC-000"),
         (10_000_000_000 - 30_000_000, 0)
     );
-    let ioc = OrderId::new(&addr(&y), seq).unwrap();
     let (_, o) = get(&run, &format!("/api/v1/orders/{ioc}")).await;
     assert_eq!(o["status"], "IocNoFill", "{o}");
     assert_eq!(o["fee"], "ABC-000:0.30000000;", "{o}");
