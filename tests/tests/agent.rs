@@ -12,7 +12,7 @@ use std::os::unix::fs::{FileExt, PermissionsExt};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -21,76 +21,6 @@ use serde_json::{Value, json};
 const MARKET: &str = "BNB_BUSD-BD1";
 /// V7's address bytes in upper-case hex: the order-id prefix (docs/upstream-vectors.md V10).
 const V7_HEX: &str = "BA36F0FAD74D8F41045463E4774F328F4AF779E5";
-
-/// A foreground agent child; SIGTERM and reaped on drop.
-struct AgentProc {
-    child: Child,
-    socket: PathBuf,
-}
-
-impl AgentProc {
-    fn start(h: &Home) -> Self {
-        Self::start_with(h, |_| {})
-    }
-
-    fn start_with(h: &Home, f: impl FnOnce(&mut std::process::Command)) -> Self {
-        let mut c = std::process::Command::new(bin());
-        for v in [
-            "DEXLINK_HOME",
-            "DEXLINK_PASSWORD",
-            "DEXLINK_DEX",
-            "DEXLINK_AGENT",
-        ] {
-            c.env_remove(v);
-        }
-        c.arg("--home")
-            .arg(&h.home)
-            .args(["agent", "start", "--foreground"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        f(&mut c);
-        let mut child = c.spawn().expect("spawn the agent");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("the agent prints its socket");
-        assert!(!line.is_empty(), "the agent exited before listening");
-        Self {
-            child,
-            socket: PathBuf::from(line.trim()),
-        }
-    }
-
-    fn pid(&self) -> i32 {
-        self.child.id() as i32
-    }
-
-    fn signal(&mut self, sig: i32) {
-        // SAFETY: kill sends a signal to our own child.
-        unsafe {
-            libc::kill(self.pid(), sig);
-        }
-    }
-
-    fn wait(&mut self) -> i32 {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s.code().unwrap_or(-1);
-            }
-            assert!(Instant::now() < deadline, "the agent did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for AgentProc {
-    fn drop(&mut self) {
-        self.signal(libc::SIGTERM);
-        let _ = self.child.wait();
-    }
-}
 
 /// A raw protocol connection.
 struct Conn {

@@ -1011,30 +1011,9 @@ fn the_agent_keeps_the_unlocked_key_and_not_the_password() {
         return;
     }
     let h = home();
-    let mut c = std::process::Command::new(bin());
-    for v in [
-        "DEXLINK_HOME",
-        "DEXLINK_PASSWORD",
-        "DEXLINK_DEX",
-        "DEXLINK_AGENT",
-    ] {
-        c.env_remove(v);
-    }
-    let mut agent = c
-        .arg("--home")
-        .arg(&h.home)
-        .args(["agent", "start", "--foreground"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn the agent");
-    let pid = agent.id() as i32;
+    let agent = common::AgentProc::start(&h);
+    let pid = agent.pid();
     let done = watchdog(pid);
-    let mut line = String::new();
-    BufReader::new(agent.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("the agent prints its socket");
     // V7 again as `pk2`, under a long password that JSON must escape (quotes, backslashes):
     // decoding it is where a parser builds a string piece by piece.
     let pw2 = format!("{}\\end", "long \"quoted\" pass\\phrase ".repeat(8));
@@ -1105,11 +1084,8 @@ fn the_agent_keeps_the_unlocked_key_and_not_the_password() {
             .unwrap();
         assert!(status.success());
     }
-    // SAFETY: a signal to the agent we started.
-    unsafe {
-        libc::kill(pid, libc::SIGTERM);
-    }
-    let _ = agent.wait();
+    // SIGTERM and reaped.
+    drop(agent);
     done.store(true, Ordering::SeqCst);
     assert!(
         bad.is_empty(),

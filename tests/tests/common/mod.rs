@@ -492,3 +492,78 @@ pub fn openpty() -> (std::fs::File, std::fs::File) {
         (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
     }
 }
+
+// ---- the signer agent ----
+
+/// A foreground agent child; SIGTERM and reaped on drop.
+pub struct AgentProc {
+    pub child: Child,
+    pub socket: PathBuf,
+}
+
+impl AgentProc {
+    pub fn start(h: &Home) -> Self {
+        Self::start_with(h, |_| {})
+    }
+
+    pub fn start_with(h: &Home, f: impl FnOnce(&mut std::process::Command)) -> Self {
+        let mut c = std::process::Command::new(bin());
+        for v in [
+            "DEXLINK_HOME",
+            "DEXLINK_PASSWORD",
+            "DEXLINK_DEX",
+            "DEXLINK_AGENT",
+        ] {
+            c.env_remove(v);
+        }
+        c.arg("--home")
+            .arg(&h.home)
+            .args(["agent", "start", "--foreground"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        f(&mut c);
+        let mut child = c.spawn().expect("spawn the agent");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("the agent prints its socket");
+        assert!(!line.is_empty(), "the agent exited before listening");
+        Self {
+            child,
+            socket: PathBuf::from(line.trim()),
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    pub fn signal(&mut self, sig: i32) {
+        // SAFETY: kill sends a signal to our own child.
+        unsafe {
+            libc::kill(self.pid(), sig);
+        }
+    }
+
+    pub fn wait(&mut self) -> i32 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.code().unwrap_or(-1);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the agent did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for AgentProc {
+    fn drop(&mut self) {
+        self.signal(libc::SIGTERM);
+        let _ = self.child.wait();
+    }
+}
